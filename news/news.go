@@ -1,0 +1,73 @@
+// Package news holds the messages that travel between Pantau's stages: a
+// crawled article and the same article once classified. It holds data and
+// its identity rules only; it must not do I/O.
+package news
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"time"
+)
+
+// The four classes of Diskominfo's issue-sentiment map, in the order used
+// for score vectors.
+const (
+	LabelPositif           = "positif"
+	LabelNetral            = "netral"
+	LabelBerpotensiNegatif = "berpotensi negatif"
+	LabelNegatif           = "negatif"
+)
+
+// Labels lists the four classes in score-vector order.
+var Labels = [4]string{LabelPositif, LabelNetral, LabelBerpotensiNegatif, LabelNegatif}
+
+// ValidLabel reports whether s is one of the four classes.
+func ValidLabel(s string) bool {
+	for _, l := range Labels {
+		if l == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Polarities are the plain sentiment of a text.
+const (
+	PolarityPositif = "positif"
+	PolarityNetral  = "netral"
+	PolarityNegatif = "negatif"
+)
+
+// Article is one crawled news item, as published on the articles stream.
+type Article struct {
+	ID          string    `json:"id"`
+	URL         string    `json:"url"`
+	Outlet      string    `json:"outlet"`
+	Region      string    `json:"region"`
+	Title       string    `json:"title"`
+	Text        string    `json:"text"`
+	Author      string    `json:"author,omitempty"`
+	Language    string    `json:"language"`
+	ImageURL    string    `json:"image_url,omitempty"`
+	PublishedAt time.Time `json:"published_at"`
+	FetchedAt   time.Time `json:"fetched_at"`
+}
+
+// Classified is an article with the classifier's verdict, as published on
+// the classified stream and stored as one row of `mentions`.
+type Classified struct {
+	Article
+	Label        string     `json:"label"`
+	Scores       [4]float32 `json:"scores"` // in Labels order
+	Polarity     string     `json:"polarity"`
+	ModelVersion string     `json:"model_version"`
+	Evidence     []string   `json:"evidence,omitempty"`
+}
+
+// IDFor returns the article id for a canonical URL: the first 16 bytes of
+// its SHA-256, hex encoded. The same id is the JetStream message id, so a
+// re-crawled article is dropped by the stream's duplicate window.
+func IDFor(canonicalURL string) string {
+	sum := sha256.Sum256([]byte(canonicalURL))
+	return hex.EncodeToString(sum[:16])
+}

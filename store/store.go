@@ -1,0 +1,73 @@
+// Package store holds Pantau's ClickHouse schema, its migrations, the
+// backend contract shared by the embedded (chDB) and native (clickhouse-go)
+// backends, and the writer stage that moves classified articles from the bus
+// into `mentions`. It must not know which backend it runs on: one schema and
+// one set of SQL serve both.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/diskominfo-kaltim/pantau/news"
+)
+
+// DefaultDatabase is the database that holds Pantau's tables.
+const DefaultDatabase = "pantau"
+
+// ErrUnavailable wraps errors that mean the store cannot be reached right
+// now (connection refused, timeouts): callers keep their data and retry.
+var ErrUnavailable = errors.New("store unavailable")
+
+// Backend is one ClickHouse engine: chDB in process or a server reached
+// with clickhouse-go/v2.
+type Backend interface {
+	// Name is "chdb" or "clickhouse".
+	Name() string
+	// Database is the database holding Pantau's tables.
+	Database() string
+	// Exec runs a statement that returns no rows (DDL).
+	Exec(ctx context.Context, stmt string) error
+	// Query runs a SELECT. params bind {name:Type} placeholders on the
+	// server side; values are never spliced into the SQL text.
+	Query(ctx context.Context, query string, params map[string]string) (*Result, error)
+	// InsertMentions inserts rows into `mentions` as one batch.
+	InsertMentions(ctx context.Context, rows []news.Classified) error
+	// Ping checks that the engine answers.
+	Ping(ctx context.Context) error
+	Close() error
+}
+
+// Result is a query's output: column names and types, and each value as
+// ClickHouse prints it in TSV (unescaped).
+type Result struct {
+	Columns []string
+	Types   []string
+	Rows    [][]string
+}
+
+var identRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// ValidateDatabase checks that name can be used unquoted as a database name.
+func ValidateDatabase(name string) error {
+	if !identRe.MatchString(name) {
+		return fmt.Errorf("invalid database name %q: use letters, digits and underscores", name)
+	}
+	return nil
+}
+
+// MentionColumns lists the columns an insert into `mentions` fills, in order.
+var MentionColumns = []string{
+	"id", "url", "outlet", "region", "published_at", "fetched_at", "title", "text",
+	"author", "language", "label", "score_positif", "score_netral",
+	"score_berpotensi_negatif", "score_negatif", "polarity", "model_version", "evidence",
+	"ingested_at",
+}
+
+// InsertMentionsSQL is the INSERT statement (without FORMAT) for mentions.
+func InsertMentionsSQL(db string) string {
+	return fmt.Sprintf("INSERT INTO %s.mentions (%s)", db, strings.Join(MentionColumns, ", "))
+}

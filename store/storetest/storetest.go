@@ -1,0 +1,94 @@
+// Package storetest is the conformance suite that every store backend must
+// pass: migrations, batch inserts, read-back and de-duplication. It is for
+// tests only.
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/diskominfo-kaltim/pantau/news"
+	"github.com/diskominfo-kaltim/pantau/store"
+)
+
+// Rows returns n classified articles with awkward text (tabs, newlines,
+// quotes, non-ASCII) so that escaping is exercised.
+func Rows(n int, prefix string) []news.Classified {
+	base := time.Date(2024, 6, 11, 6, 5, 0, 0, time.UTC)
+	out := make([]news.Classified, n)
+	for i := range out {
+		out[i] = news.Classified{
+			Article: news.Article{
+				ID:          news.IDFor(fmt.Sprintf("https://example.id/%s/%d", prefix, i)),
+				URL:         fmt.Sprintf("https://example.id/%s/%d", prefix, i),
+				Outlet:      "Kaltim Post",
+				Region:      "Kota Samarinda",
+				Title:       fmt.Sprintf("Jalan rusak di Samarinda \"%d\"", i),
+				Text:        "Warga mengeluh.\n\tJalan 'berlubang' — perlu perbaikan. \\ end",
+				Language:    "id",
+				PublishedAt: base.Add(time.Duration(i) * time.Minute),
+				FetchedAt:   base.Add(time.Hour),
+			},
+			Label:        news.Labels[i%4],
+			Scores:       [4]float32{0.1, 0.2, 0.3, 0.4},
+			Polarity:     news.PolarityNegatif,
+			ModelVersion: "test-1",
+			Evidence:     []string{"rusak", "mengeluh"},
+		}
+	}
+	return out
+}
+
+// Run exercises backend b; b's database is dropped first.
+func Run(t *testing.T, b store.Backend) {
+	t.Helper()
+	ctx := context.Background()
+	db := b.Database()
+	if err := b.Exec(ctx, "DROP DATABASE IF EXISTS "+db); err != nil {
+		t.Fatal(err)
+	}
+	n, err := store.Migrate(ctx, b, nil)
+	if err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+	if n != len(store.Migrations) {
+		t.Fatalf("applied %d migrations, want %d", n, len(store.Migrations))
+	}
+	if n, err := store.Migrate(ctx, b, nil); err != nil || n != 0 {
+		t.Fatalf("second migrate applied %d (err %v), want 0", n, err)
+	}
+	rows := Rows(250, "a")
+	if err := b.InsertMentions(ctx, rows); err != nil {
+		t.Fatalf("insert: %v", err)
+	}
+	// The same articles again (a re-crawl) plus new ones.
+	if err := b.InsertMentions(ctx, append(Rows(250, "a")[:100], Rows(10, "b")...)); err != nil {
+		t.Fatalf("second insert: %v", err)
+	}
+	res, err := b.Query(ctx, "SELECT count() AS n, uniqExact(id) AS ids FROM "+db+".mentions FINAL", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := res.Rows[0]; got[0] != "260" || got[1] != "260" {
+		t.Fatalf("count, ids = %v, want 260 260", got)
+	}
+	res, err = b.Query(ctx, "SELECT title, text, label, published_at, evidence FROM "+db+".mentions FINAL WHERE id = '"+rows[7].ID+"'", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Rows) != 1 {
+		t.Fatalf("got %d rows for one id", len(res.Rows))
+	}
+	r := res.Rows[0]
+	want := []string{rows[7].Title, rows[7].Text, rows[7].Label, "2024-06-11 06:12:00", "['rusak','mengeluh']"}
+	for i := range want {
+		if r[i] != want[i] {
+			t.Errorf("column %s = %q, want %q", res.Columns[i], r[i], want[i])
+		}
+	}
+	if res.Columns[0] != "title" || res.Types[2] == "" {
+		t.Errorf("columns %v types %v", res.Columns, res.Types)
+	}
+}
