@@ -1,0 +1,155 @@
+// Package cli holds pantau's subcommands: parsing flags into a config,
+// starting what each command needs and printing results. Stage logic lives
+// in the stage packages, not here.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+
+	"github.com/diskominfo-kaltim/pantau/config"
+)
+
+// Version is set at build time with -ldflags "-X .../cli.Version=...".
+var Version = "dev"
+
+type command struct {
+	name  string
+	usage string
+	help  string
+	run   func(env *Env, args []string) error
+}
+
+// Env is what a command runs with.
+type Env struct {
+	Stdout, Stderr io.Writer
+	Config         *config.Config
+	Log            *slog.Logger
+	Flags          *flag.FlagSet
+}
+
+var commands = []command{
+	{"run", "run [--once]", "menjalankan seluruh pipeline (crawl → klasifikasi → simpan)", cmdRun},
+	{"demo", "demo", "demo tanpa internet: situs berita contoh di loopback, lalu pipeline", cmdDemo},
+	{"sql", `sql [--format tsv|json] "QUERY"`, "menjalankan query pada basis data", cmdSQL},
+	{"migrate", "migrate", "membuat/memperbarui skema basis data", cmdMigrate},
+	{"config", "config", "menampilkan konfigurasi efektif (rahasia disamarkan)", cmdConfig},
+	{"version", "version", "menampilkan versi", cmdVersion},
+}
+
+// Main runs pantau with args and returns the exit code.
+func Main(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(stderr)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	var cmd *command
+	for i := range commands {
+		if commands[i].name == args[0] {
+			cmd = &commands[i]
+		}
+	}
+	if cmd == nil {
+		fmt.Fprintf(stderr, "pantau: perintah tidak dikenal %q\n\n", args[0])
+		usage(stderr)
+		return 2
+	}
+	fs := flag.NewFlagSet("pantau "+cmd.name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	set := map[string]string{}
+	config.RegisterFlags(fs, set)
+	env := &Env{Stdout: stdout, Stderr: stderr, Flags: fs}
+	extra := commandFlags(cmd.name, fs)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Penggunaan: pantau %s\n\n%s\n\nOpsi:\n", cmd.usage, cmd.help)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	cfg, err := config.Load(set, nil)
+	if err != nil {
+		fmt.Fprintf(stderr, "pantau: konfigurasi tidak valid:\n%v\n", err)
+		return 2
+	}
+	env.Config = cfg
+	env.Log = newLogger(stderr, cfg)
+	_ = extra
+	if err := cmd.run(env, fs.Args()); err != nil {
+		var ue usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintf(stderr, "pantau %s: %v\n", cmd.name, err)
+			return 2
+		}
+		fmt.Fprintf(stderr, "pantau %s: %v\n", cmd.name, err)
+		return 1
+	}
+	return 0
+}
+
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// Per-command flags beyond the shared options.
+var (
+	flagOnce   bool
+	flagFormat string
+)
+
+func commandFlags(name string, fs *flag.FlagSet) bool {
+	switch name {
+	case "run":
+		fs.BoolVar(&flagOnce, "once", false, "crawl every source once, wait until everything is stored, print a summary, exit")
+	case "sql":
+		fs.StringVar(&flagFormat, "format", "tsv", "output format: tsv (with a header row) or json (JSON lines)")
+	}
+	return true
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintf(w, "pantau — pemantauan media dan analisis sentimen untuk Diskominfo\n\nPenggunaan: pantau <perintah> [opsi]\n\nPerintah:\n")
+	cmds := append([]command(nil), commands...)
+	sort.SliceStable(cmds, func(i, j int) bool { return false })
+	for _, c := range cmds {
+		fmt.Fprintf(w, "  %-40s %s\n", c.usage, c.help)
+	}
+	fmt.Fprintf(w, "\nSetiap perintah menerima --config FILE dan --data DIR (bawaan ./data). `pantau <perintah> -h` untuk opsi lengkap.\n")
+}
+
+func newLogger(w io.Writer, cfg *config.Config) *slog.Logger {
+	var lvl slog.Level
+	switch strings.ToLower(cfg.LogLevel) {
+	case "debug":
+		lvl = slog.LevelDebug
+	case "warn":
+		lvl = slog.LevelWarn
+	case "error":
+		lvl = slog.LevelError
+	}
+	opts := &slog.HandlerOptions{Level: lvl}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// signalContext ends on SIGINT or SIGTERM.
+func signalContext() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}

@@ -1,0 +1,150 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/diskominfo-kaltim/pantau/pipeline"
+	"github.com/diskominfo-kaltim/pantau/store"
+)
+
+func cmdRun(env *Env, _ []string) error {
+	ctx, cancel := signalContext()
+	defer cancel()
+	p, err := pipeline.Open(ctx, env.Config, env.Log)
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	sum, err := p.Run(ctx, flagOnce)
+	if err != nil {
+		return err
+	}
+	if flagOnce {
+		fmt.Fprintln(env.Stdout, sum.String())
+	}
+	return nil
+}
+
+func cmdMigrate(env *Env, _ []string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	b, err := pipeline.OpenStore(ctx, env.Config)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	n, err := store.Migrate(ctx, b, env.Log)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "skema mutakhir: %d migrasi diterapkan, versi %d (%s)\n", n,
+		store.Migrations[len(store.Migrations)-1].Version, b.Name())
+	return nil
+}
+
+func cmdSQL(env *Env, args []string) error {
+	if len(args) != 1 {
+		return usageError{`pakai: pantau sql "SELECT ..."`}
+	}
+	if flagFormat != "tsv" && flagFormat != "json" {
+		return usageError{fmt.Sprintf("format %q tidak dikenal (tsv atau json)", flagFormat)}
+	}
+	ctx, cancel := signalContext()
+	defer cancel()
+	b, err := pipeline.OpenStore(ctx, env.Config)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	res, err := b.Query(ctx, args[0], nil)
+	if err != nil {
+		return err
+	}
+	if flagFormat == "json" {
+		return writeJSONLines(env, res)
+	}
+	esc := make([]string, len(res.Columns))
+	for i, c := range res.Columns {
+		esc[i] = store.EscapeTSV(c)
+	}
+	fmt.Fprintln(env.Stdout, strings.Join(esc, "\t"))
+	for _, r := range res.Rows {
+		for i, v := range r {
+			esc[i] = store.EscapeTSV(v)
+		}
+		fmt.Fprintln(env.Stdout, strings.Join(esc, "\t"))
+	}
+	return nil
+}
+
+func writeJSONLines(env *Env, res *store.Result) error {
+	enc := json.NewEncoder(env.Stdout)
+	enc.SetEscapeHTML(false)
+	for _, r := range res.Rows {
+		obj := make(orderedRow, len(r))
+		for i, v := range r {
+			obj[i] = field{res.Columns[i], jsonValue(res.Types[i], v)}
+		}
+		if err := enc.Encode(obj); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+type field struct {
+	k string
+	v any
+}
+
+// orderedRow keeps the query's column order in the JSON object.
+type orderedRow []field
+
+func (o orderedRow) MarshalJSON() ([]byte, error) {
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, f := range o {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		k, _ := json.Marshal(f.k)
+		v, err := json.Marshal(f.v)
+		if err != nil {
+			return nil, err
+		}
+		b.Write(k)
+		b.WriteByte(':')
+		b.Write(v)
+	}
+	b.WriteByte('}')
+	return []byte(b.String()), nil
+}
+
+// jsonValue gives numbers as JSON numbers and everything else as strings.
+func jsonValue(typ, v string) any {
+	t := strings.TrimSuffix(strings.TrimPrefix(typ, "Nullable("), ")")
+	if v == `\N` {
+		return nil
+	}
+	if strings.HasPrefix(t, "Int") || strings.HasPrefix(t, "UInt") || strings.HasPrefix(t, "Float") {
+		if _, err := strconv.ParseFloat(v, 64); err == nil {
+			return json.Number(v)
+		}
+	}
+	return v
+}
+
+func cmdConfig(env *Env, _ []string) error {
+	fmt.Fprint(env.Stdout, env.Config.Print())
+	return nil
+}
+
+func cmdVersion(env *Env, _ []string) error {
+	fmt.Fprintf(env.Stdout, "pantau %s\n", Version)
+	return nil
+}

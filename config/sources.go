@@ -1,0 +1,114 @@
+package config
+
+import (
+	_ "embed"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Source is one outlet to monitor, as an analyst writes it in the sources
+// file.
+type Source struct {
+	Name         string        `yaml:"name"`
+	Feed         string        `yaml:"feed"`          // RSS/Atom/JSON feed URL
+	Site         string        `yaml:"site"`          // homepage, for HTML crawling
+	Region       string        `yaml:"region"`        // region the outlet covers
+	AllowPrivate bool          `yaml:"allow_private"` // allow loopback and private addresses (tests, intranet)
+	PollInterval time.Duration `yaml:"poll_interval"` // overrides the global poll interval
+	Line         int           `yaml:"-"`             // line in the sources file
+}
+
+// DefaultSources is the shipped list of Kaltim outlets.
+//
+//go:embed sources.yaml
+var DefaultSources []byte
+
+// LoadSourcesFile reads a sources file.
+func LoadSourcesFile(path string) ([]Source, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading sources: %w", err)
+	}
+	return ParseSources(path, data)
+}
+
+// ParseSources parses a YAML list of sources; errors name the line.
+func ParseSources(name string, data []byte) ([]Source, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if len(root.Content) == 0 {
+		return nil, fmt.Errorf("%s: no sources", name)
+	}
+	doc := root.Content[0]
+	if doc.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(doc.Content); i += 2 {
+			if doc.Content[i].Value == "sources" {
+				return sourcesFromNode(name, doc.Content[i+1])
+			}
+		}
+	}
+	return sourcesFromNode(name, doc)
+}
+
+func sourcesFromNode(name string, n *yaml.Node) ([]Source, error) {
+	if n.Kind != yaml.SequenceNode {
+		return nil, fmt.Errorf("%s line %d: want a list of sources (- name: ...)", name, n.Line)
+	}
+	var out []Source
+	seen := map[string]int{}
+	for _, item := range n.Content {
+		var s Source
+		if err := item.Decode(&s); err != nil {
+			return nil, fmt.Errorf("%s line %d: %w", name, item.Line, err)
+		}
+		if item.Kind == yaml.MappingNode {
+			for i := 0; i+1 < len(item.Content); i += 2 {
+				switch k := item.Content[i]; k.Value {
+				case "name", "feed", "site", "region", "allow_private", "poll_interval":
+				default:
+					return nil, fmt.Errorf("%s line %d: unknown field %q in source", name, k.Line, k.Value)
+				}
+			}
+		}
+		s.Line = item.Line
+		if err := s.validate(); err != nil {
+			return nil, fmt.Errorf("%s line %d: %w", name, item.Line, err)
+		}
+		if prev, ok := seen[s.Name]; ok {
+			return nil, fmt.Errorf("%s line %d: source %q already defined on line %d", name, item.Line, s.Name, prev)
+		}
+		seen[s.Name] = s.Line
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+func (s *Source) validate() error {
+	s.Name = strings.TrimSpace(s.Name)
+	if s.Name == "" {
+		return fmt.Errorf("source has no name")
+	}
+	if s.Feed == "" && s.Site == "" {
+		return fmt.Errorf("source %q has neither feed nor site", s.Name)
+	}
+	for _, u := range []string{s.Feed, s.Site} {
+		if u == "" {
+			continue
+		}
+		p, err := url.Parse(u)
+		if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+			return fmt.Errorf("source %q: %q is not an http(s) URL", s.Name, u)
+		}
+	}
+	if s.PollInterval != 0 && s.PollInterval < 30*time.Second {
+		return fmt.Errorf("source %q: poll_interval %s is below 30s", s.Name, s.PollInterval)
+	}
+	return nil
+}

@@ -1,0 +1,62 @@
+package crawler
+
+import (
+	"context"
+	"net/url"
+	"sync"
+	"time"
+)
+
+// hostGate spaces requests to one host: at most one at a time, HostDelay
+// apart, and not before a Retry-After the host asked for.
+type hostGate struct {
+	mu    sync.Mutex
+	next  time.Time
+	until time.Time // back-off from 429/503
+}
+
+func (c *Crawler) gate(rawURL string) *hostGate {
+	host := rawURL
+	if u, err := url.Parse(rawURL); err == nil {
+		host = u.Host
+	}
+	g, _ := c.hosts.LoadOrStore(host, &hostGate{})
+	return g.(*hostGate)
+}
+
+// wait blocks until the host of rawURL may be requested again.
+func (c *Crawler) wait(ctx context.Context, rawURL string) error {
+	g := c.gate(rawURL)
+	g.mu.Lock()
+	now := time.Now()
+	at := g.next
+	if g.until.After(at) {
+		at = g.until
+	}
+	if at.Before(now) {
+		at = now
+	}
+	g.next = at.Add(c.HostDelay)
+	g.mu.Unlock()
+	if d := time.Until(at); d > 0 {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+	return nil
+}
+
+// backOff makes the host of rawURL wait at least d (capped at 10 minutes).
+func (c *Crawler) backOff(rawURL string, d time.Duration) {
+	d = min(d, 10*time.Minute)
+	g := c.gate(rawURL)
+	g.mu.Lock()
+	if t := time.Now().Add(d); t.After(g.until) {
+		g.until = t
+	}
+	g.mu.Unlock()
+}

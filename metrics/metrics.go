@@ -1,0 +1,132 @@
+// Package metrics holds Pantau's Prometheus collectors, one set per
+// process, passed to each stage. It must not start servers by itself
+// except through Serve.
+package metrics
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	dto "github.com/prometheus/client_model/go"
+)
+
+// Metrics are the per-stage counters of the pipeline.
+type Metrics struct {
+	Registry *prometheus.Registry
+
+	Fetched       *prometheus.CounterVec // per source: documents fetched (feeds and pages)
+	Published     *prometheus.CounterVec // per source: new articles published to the bus
+	Duplicates    *prometheus.CounterVec // per source: articles the bus already had
+	SourceErrors  *prometheus.CounterVec // per source: failed fetches
+	LastSuccess   *prometheus.GaugeVec   // per source: unix time of the last good crawl
+	Classified    *prometheus.CounterVec // per label
+	Stored        prometheus.Counter
+	Failed        *prometheus.CounterVec // per stage
+	DeadLettered  *prometheus.CounterVec // per stage
+	Lag           *prometheus.GaugeVec   // per consumer: messages not yet finished
+	InsertSeconds prometheus.Histogram
+}
+
+// New registers a fresh set of collectors.
+func New() *Metrics {
+	r := prometheus.NewRegistry()
+	r.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	f := func(c prometheus.Collector) { r.MustRegister(c) }
+	m := &Metrics{
+		Registry: r,
+		Fetched: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pantau_crawler_fetched_total",
+			Help: "Documents fetched by the crawler (feeds and article pages)."}, []string{"source"}),
+		Published: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pantau_crawler_published_total",
+			Help: "New articles published to the bus."}, []string{"source"}),
+		Duplicates: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pantau_crawler_duplicates_total",
+			Help: "Articles dropped as duplicates by the bus."}, []string{"source"}),
+		SourceErrors: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pantau_crawler_errors_total",
+			Help: "Failed fetches per source."}, []string{"source"}),
+		LastSuccess: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "pantau_crawler_last_success_timestamp_seconds",
+			Help: "Unix time of the last successful crawl of a source."}, []string{"source"}),
+		Classified: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pantau_classified_total",
+			Help: "Articles classified, by label."}, []string{"label"}),
+		Stored: prometheus.NewCounter(prometheus.CounterOpts{Name: "pantau_stored_total",
+			Help: "Rows written to mentions."}),
+		Failed: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pantau_failed_total",
+			Help: "Processing failures, by stage."}, []string{"stage"}),
+		DeadLettered: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pantau_dead_lettered_total",
+			Help: "Messages moved to the dead-letter subject, by stage."}, []string{"stage"}),
+		Lag: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "pantau_consumer_lag",
+			Help: "Messages a consumer has not finished (pending plus unacknowledged)."}, []string{"consumer"}),
+		InsertSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "pantau_store_insert_seconds",
+			Help: "Time to insert one batch.", Buckets: prometheus.DefBuckets}),
+	}
+	f(m.Fetched)
+	f(m.Published)
+	f(m.Duplicates)
+	f(m.SourceErrors)
+	f(m.LastSuccess)
+	f(m.Classified)
+	f(m.Stored)
+	f(m.Failed)
+	f(m.DeadLettered)
+	f(m.Lag)
+	f(m.InsertSeconds)
+	return m
+}
+
+// Serve exposes /metrics on addr until ctx ends. An empty addr disables it.
+func (m *Metrics) Serve(ctx context.Context, addr string, log *slog.Logger) error {
+	if addr == "" {
+		return nil
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}))
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	log.Info("metrics listening", slog.String("addr", ln.Addr().String()))
+	go func() {
+		<-ctx.Done()
+		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(sctx)
+	}()
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("metrics server", slog.Any("error", err))
+		}
+	}()
+	return nil
+}
+
+// Value reads the current value of a counter or gauge.
+func Value(c prometheus.Metric) float64 {
+	var m dto.Metric
+	if err := c.Write(&m); err != nil {
+		return 0
+	}
+	switch {
+	case m.Counter != nil:
+		return m.Counter.GetValue()
+	case m.Gauge != nil:
+		return m.Gauge.GetValue()
+	}
+	return 0
+}
+
+// Sum adds the values of every label set of a counter vector.
+func Sum(v *prometheus.CounterVec) float64 {
+	ch := make(chan prometheus.Metric, 64)
+	go func() { v.Collect(ch); close(ch) }()
+	var s float64
+	for m := range ch {
+		s += Value(m)
+	}
+	return s
+}
