@@ -39,6 +39,7 @@ type Config struct {
 	FetchTimeout  time.Duration
 	DrainTimeout  time.Duration
 	HostDelay     time.Duration
+	AckWait       time.Duration
 	SourcesFile   string
 
 	Sources []Source
@@ -112,6 +113,7 @@ var Options = []Option{
 	integer("max-page-bytes", "5242880", "largest page or feed read, in bytes", func(c *Config) *int { return &c.MaxPageBytes }),
 	dur("fetch-timeout", "20s", "timeout of one HTTP request", func(c *Config) *time.Duration { return &c.FetchTimeout }),
 	dur("drain-timeout", "2m", "how long --once waits for the pipeline to drain", func(c *Config) *time.Duration { return &c.DrainTimeout }),
+	dur("ack-wait", "30s", "how long a stage may hold a message before it is redelivered", func(c *Config) *time.Duration { return &c.AckWait }),
 	dur("host-delay", "1s", "pause between two requests to the same host", func(c *Config) *time.Duration { return &c.HostDelay }),
 	str("sources", "", "sources file (YAML list); empty uses the shipped Kaltim sources", func(c *Config) *string { return &c.SourcesFile }),
 }
@@ -280,6 +282,9 @@ func (c *Config) Validate() error {
 	}
 	if c.PollInterval < time.Minute/2 {
 		errs = append(errs, fmt.Errorf("poll-interval: %s is too short to be polite (at least 30s)", c.PollInterval))
+	}
+	if c.AckWait < time.Second {
+		errs = append(errs, fmt.Errorf("ack-wait: %s is below 1s", c.AckWait))
 	}
 	if c.WriterBatch < 1 || c.WriterBatch > 1_000_000 {
 		errs = append(errs, fmt.Errorf("writer-batch: %d is outside 1..1000000", c.WriterBatch))

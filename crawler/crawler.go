@@ -149,7 +149,7 @@ func (c *Crawler) CrawlSource(ctx context.Context, src config.Source) *Stats {
 			return st
 		}
 	}
-	items, err := c.readFeed(ctx, src, feedURL)
+	items, validators, err := c.readFeed(ctx, src, feedURL)
 	if err != nil {
 		c.sourceFailed(src, st, log, "tidak dapat membaca feed", err)
 		return st
@@ -160,6 +160,14 @@ func (c *Crawler) CrawlSource(ctx context.Context, src config.Source) *Stats {
 		}
 		st.Items++
 		c.article(ctx, src, it, st, log)
+	}
+	// Only a feed whose every item was handled may be skipped next time
+	// when unchanged; otherwise an interrupted crawl would lose items.
+	if validators != nil && st.Failed == 0 && ctx.Err() == nil {
+		data, _ := json.Marshal(validators)
+		if _, err := c.seen.Put(ctx, feedKey(feedURL), data); err != nil {
+			log.Warn("saving feed validators", slog.Any("error", err))
+		}
 	}
 	c.Metrics.LastSuccess.WithLabelValues(src.Name).Set(float64(c.Now().Unix()))
 	log.Info("source crawled", slog.Int64("items", st.Items), slog.Int64("new", st.New),
@@ -198,34 +206,31 @@ type feedState struct {
 
 func feedKey(u string) string { return "feed." + news.IDFor(u) }
 
-func (c *Crawler) readFeed(ctx context.Context, src config.Source, feedURL string) ([]*gofeed.Item, error) {
+// readFeed fetches and parses a feed, conditionally on the validators of
+// the last complete crawl. It returns the validators to save once every
+// item was handled (nil when there is nothing to save).
+func (c *Crawler) readFeed(ctx context.Context, src config.Source, feedURL string) ([]*gofeed.Item, *feedState, error) {
 	var prev feedState
 	if e, err := c.seen.Get(ctx, feedKey(feedURL)); err == nil {
 		_ = json.Unmarshal(e.Value(), &prev)
 	}
 	resp, err := c.get(ctx, src, feedURL, prev.ETag, prev.LastModified)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if resp.NotModified {
 		c.Log.Debug("feed not modified", slog.String("source", src.Name))
-		return nil, nil
+		return nil, nil, nil
 	}
 	feed, err := gofeed.NewParser().Parse(bytes.NewReader(resp.Body))
 	if err != nil {
-		return nil, fmt.Errorf("parsing feed %s: %w", feedURL, err)
+		return nil, nil, fmt.Errorf("parsing feed %s: %w", feedURL, err)
 	}
-	items := feed.Items
-	// Remember the validators only once the items are handled; see remember.
+	var next *feedState
 	if resp.ETag != "" || resp.LastModified != "" {
-		defer func() {
-			st, _ := json.Marshal(feedState{URL: feedURL, ETag: resp.ETag, LastModified: resp.LastModified})
-			if _, err := c.seen.Put(ctx, feedKey(feedURL), st); err != nil {
-				c.Log.Warn("saving feed state", slog.Any("error", err))
-			}
-		}()
+		next = &feedState{URL: feedURL, ETag: resp.ETag, LastModified: resp.LastModified}
 	}
-	return items, nil
+	return feed.Items, next, nil
 }
 
 func (c *Crawler) article(ctx context.Context, src config.Source, it *gofeed.Item, st *Stats, log *slog.Logger) {

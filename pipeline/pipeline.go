@@ -62,7 +62,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Pipeline,
 	log.Info("store opened", slog.String("backend", st.Name()), slog.Duration("took", time.Since(start)))
 
 	start = time.Now()
-	b, err := bus.Open(ctx, bus.Options{URL: cfg.NATSURL, StoreDir: filepath.Join(cfg.DataDir, "nats")}, log)
+	b, err := bus.Open(ctx, bus.Options{URL: cfg.NATSURL, StoreDir: filepath.Join(cfg.DataDir, "nats"), AckWait: cfg.AckWait}, log)
 	if err != nil {
 		st.Close()
 		return nil, err

@@ -27,6 +27,8 @@ type Writer struct {
 	BatchSize     int           // rows per insert at most (default 10000)
 	FlushInterval time.Duration // longest wait to fill a batch (default 1s)
 
+	migrated bool // the schema was confirmed by this writer
+
 	// crashAt, when set by tests, is asked at each named point; returning
 	// true abandons the batch there as if the process had died.
 	crashAt func(point string) bool
@@ -93,7 +95,10 @@ func (w *Writer) flush(ctx context.Context, msgs []jetstream.Msg, rows []news.Cl
 	backoff := 500 * time.Millisecond
 	for attempt := 1; ; attempt++ {
 		start := time.Now()
-		err := w.Backend.InsertMentions(ctx, rows)
+		err := w.ensureSchema(ctx)
+		if err == nil {
+			err = w.Backend.InsertMentions(ctx, rows)
+		}
 		if err == nil {
 			w.Metrics.InsertSeconds.Observe(time.Since(start).Seconds())
 			if w.crashed("inserted") {
@@ -127,6 +132,23 @@ func (w *Writer) flush(ctx context.Context, msgs []jetstream.Msg, rows []news.Cl
 		}
 		backoff = min(backoff*2, 15*time.Second)
 	}
+}
+
+// ensureSchema migrates the store once per writer, so a store that was
+// down when the process started gets its tables when it comes back. A
+// failure counts as the store being unavailable: the batch is kept.
+func (w *Writer) ensureSchema(ctx context.Context) error {
+	if w.migrated {
+		return nil
+	}
+	if _, err := Migrate(ctx, w.Backend, w.Log); err != nil {
+		if errors.Is(err, ErrUnavailable) {
+			return err
+		}
+		return fmt.Errorf("%w: migrating: %w", ErrUnavailable, err)
+	}
+	w.migrated = true
+	return nil
 }
 
 func (w *Writer) insertOneByOne(ctx context.Context, msgs []jetstream.Msg, rows []news.Classified) {

@@ -1,0 +1,68 @@
+# Pantau — everything a fresh machine needs goes through these targets.
+# `make run` runs the pipeline on the embedded default; `make test` runs the
+# whole suite, installing what it uses first (chDB library, Debian's
+# clickhouse-server, Go modules).
+
+GO          ?= go
+CHDB_PKG    := @chdb/lib-linux-x64-gnu
+CHDB_VER    := 26.7.3-stable.1
+CHDB_DIR    := $(HOME)/.cache/pantau/chdb
+CHDB_LIB    := $(CHDB_DIR)/libchdb.so
+VERSION     := $(shell git describe --always --dirty 2>/dev/null || echo dev)
+LDFLAGS     := -X github.com/diskominfo-kaltim/pantau/cli.Version=$(VERSION)
+SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+BENCHTIME   ?= 1x
+
+export PANTAU_CHDB_LIB := $(CHDB_LIB)
+
+.PHONY: all build run demo test bench lint deps chdb clickhouse-server tidy-check clean
+
+all: build
+
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o bin/pantau ./cmd/pantau
+
+## chdb: the ClickHouse engine as a library, from npm, cached in ~/.cache/pantau
+chdb: $(CHDB_LIB)
+
+$(CHDB_LIB):
+	@echo ">> fetching $(CHDB_PKG)@$(CHDB_VER) (about 180 MB)"
+	rm -rf $(CHDB_DIR)/tmp && mkdir -p $(CHDB_DIR)/tmp
+	cd $(CHDB_DIR)/tmp && npm pack --silent $(CHDB_PKG)@$(CHDB_VER) >/dev/null
+	cd $(CHDB_DIR)/tmp && tar xzf chdb-lib-linux-x64-gnu-$(CHDB_VER).tgz package/libchdb.so
+	mv $(CHDB_DIR)/tmp/package/libchdb.so $(CHDB_LIB)
+	rm -rf $(CHDB_DIR)/tmp
+
+## clickhouse-server: Debian's ClickHouse (18.16), for the native backend's tests
+clickhouse-server:
+	@command -v clickhouse-server >/dev/null 2>&1 || [ -x /usr/bin/clickhouse-server ] || { \
+		echo ">> installing clickhouse-server from Debian"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends clickhouse-server >/dev/null; }
+
+deps: chdb clickhouse-server
+	$(GO) mod download
+
+run: chdb build
+	./bin/pantau run
+
+demo: chdb build
+	./bin/pantau demo
+
+test: deps lint
+	$(GO) test -race -count=1 -shuffle=on -timeout 45m ./...
+
+## bench: Go benchmarks (writer rows/s per backend, classifier, extraction)
+## and the end-to-end pipeline load test (articles/s on a local site).
+bench: deps
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -timeout 30m ./...
+
+lint: tidy-check
+	@fmt=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$fmt" ]; then echo "gofmt needed:"; echo "$$fmt"; exit 1; fi
+	$(GO) vet ./...
+
+tidy-check:
+	@$(GO) mod tidy -diff >/dev/null || { echo "go.mod/go.sum not tidy: run go mod tidy"; $(GO) mod tidy -diff; exit 1; }
+
+clean:
+	rm -rf bin
