@@ -1,6 +1,7 @@
 package crawler
 
 import (
+	"fmt"
 	"net/url"
 	"sort"
 	"strings"
@@ -24,10 +25,14 @@ func Canonical(raw string) (string, error) {
 	}
 	u.Scheme = strings.ToLower(u.Scheme)
 	u.Host = strings.ToLower(u.Host)
+
 	if (u.Scheme == "http" && strings.HasSuffix(u.Host, ":80")) || (u.Scheme == "https" && strings.HasSuffix(u.Host, ":443")) {
 		u.Host = u.Host[:strings.LastIndex(u.Host, ":")]
 	}
 	u.Host = strings.TrimPrefix(u.Host, "amp.")
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.HasPrefix(u.Host, ":") {
+		return "", fmt.Errorf("not an http(s) article URL: %q", raw)
+	}
 	u.Fragment = ""
 	u.RawFragment = ""
 	u.User = nil

@@ -1,0 +1,42 @@
+package bus
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+)
+
+func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// TestReopenIsIdempotentAndDeduplicates opens the embedded server twice on
+// the same store (streams and consumers are created again without error)
+// and checks that a repeated message id is dropped, also across restarts.
+func TestReopenIsIdempotentAndDeduplicates(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	b, err := Open(ctx, Options{StoreDir: dir}, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dup, err := b.Publish(ctx, SubjectArticles, "id-1", []byte("a")); err != nil || dup {
+		t.Fatalf("first publish: dup=%v err=%v", dup, err)
+	}
+	if dup, err := b.Publish(ctx, SubjectArticles, "id-1", []byte("a")); err != nil || !dup {
+		t.Fatalf("second publish: dup=%v err=%v", dup, err)
+	}
+	b.Close()
+
+	b, err = Open(ctx, Options{StoreDir: dir}, quiet())
+	if err != nil {
+		t.Fatalf("reopen: %v", err)
+	}
+	defer b.Close()
+	if dup, err := b.Publish(ctx, SubjectArticles, "id-1", []byte("a")); err != nil || !dup {
+		t.Fatalf("publish after restart: dup=%v err=%v", dup, err)
+	}
+	n, err := b.Pending(ctx, StreamArticles, ConsumerClassifier)
+	if err != nil || n != 1 {
+		t.Fatalf("pending %d, %v; want 1", n, err)
+	}
+}

@@ -1,0 +1,196 @@
+package crawler
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+	"golang.org/x/text/encoding/charmap"
+
+	"github.com/diskominfo-kaltim/pantau/bus"
+	"github.com/diskominfo-kaltim/pantau/config"
+	"github.com/diskominfo-kaltim/pantau/metrics"
+	"github.com/diskominfo-kaltim/pantau/news"
+)
+
+func TestFetcherSafety(t *testing.T) {
+	big := strings.Repeat("x", 4096)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/big":
+			fmt.Fprint(w, big)
+		case "/latin1":
+			w.Header().Set("Content-Type", "text/html; charset=windows-1252")
+			b, _ := charmap.Windows1252.NewEncoder().String("<p>Caf\u00e9 \u201cKaltim\u201d</p>")
+			io.WriteString(w, b)
+		case "/busy":
+			w.Header().Set("Retry-After", "120")
+			w.WriteHeader(http.StatusTooManyRequests)
+		case "/loop":
+			http.Redirect(w, r, "/loop", http.StatusFound)
+		case "/etag":
+			if r.Header.Get("If-None-Match") == `"v1"` {
+				w.WriteHeader(http.StatusNotModified)
+				return
+			}
+			w.Header().Set("ETag", `"v1"`)
+			fmt.Fprint(w, "isi")
+		}
+	}))
+	defer srv.Close()
+	ctx := context.Background()
+	f := NewFetcher("Pantau-test", 5*time.Second, 1024)
+
+	if _, err := f.Get(ctx, srv.URL+"/latin1", false, "", ""); !errors.Is(err, ErrPrivateAddress) {
+		t.Errorf("loopback without allow_private: %v", err)
+	}
+	r, err := f.Get(ctx, srv.URL+"/latin1", true, "", "")
+	if err != nil || string(r.Body) != "<p>Caf\u00e9 \u201cKaltim\u201d</p>" {
+		t.Errorf("windows-1252 → UTF-8: %q, %v", r.Body, err)
+	}
+	if _, err := f.Get(ctx, srv.URL+"/big", true, "", ""); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("size cap: %v", err)
+	}
+	var se *StatusError
+	if _, err := f.Get(ctx, srv.URL+"/busy", true, "", ""); !errors.As(err, &se) || se.StatusCode != 429 || se.RetryAfter != 2*time.Minute {
+		t.Errorf("429: %v", err)
+	}
+	if _, err := f.Get(ctx, srv.URL+"/loop", true, "", ""); err == nil || !strings.Contains(err.Error(), "redirects") {
+		t.Errorf("redirect loop: %v", err)
+	}
+	if _, err := f.Get(ctx, "file:///etc/passwd", true, "", ""); err == nil {
+		t.Error("file URL accepted")
+	}
+	r, err = f.Get(ctx, srv.URL+"/etag", true, "", "")
+	if err != nil || r.ETag != `"v1"` {
+		t.Fatalf("etag: %v %+v", err, r)
+	}
+	r, err = f.Get(ctx, srv.URL+"/etag", true, r.ETag, "")
+	if err != nil || !r.NotModified {
+		t.Errorf("conditional GET: %v %+v", err, r)
+	}
+}
+
+func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// TestCrawlSource crawls a feed whose items lead to a good page, a missing
+// page (the feed's text is used) and a duplicate link; a second pass
+// publishes nothing new; a 429 backs the host off.
+func TestCrawlSource(t *testing.T) {
+	var hits atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		switch r.URL.Path {
+		case "/rss":
+			w.Header().Set("Content-Type", "application/rss+xml")
+			fmt.Fprintf(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>
+<item><title>Jembatan Mahakam diresmikan</title><link>http://%[1]s/a?utm_source=rss</link><pubDate>Tue, 11 Jun 2024 14:05:00 +0800</pubDate></item>
+<item><title>Banjir di Samarinda</title><link>http://%[1]s/hilang</link><description>&lt;p&gt;Banjir merendam tiga kecamatan.&lt;/p&gt;</description></item>
+<item><title>Jembatan Mahakam diresmikan</title><link>http://%[1]s/a#top</link></item>
+</channel></rss>`, r.Host)
+		case "/a":
+			fmt.Fprint(w, `<html><head><title>Jembatan</title></head><body><nav>Beranda Daerah</nav><article><h1>Jembatan Mahakam diresmikan</h1>
+<p>Gubernur Kalimantan Timur meresmikan jembatan baru di Samarinda pada Selasa pagi, disaksikan ribuan warga yang antusias.</p>
+<p>Jembatan sepanjang 400 meter itu diharapkan mengurai kemacetan di pusat kota dan mempercepat arus barang antarwilayah.</p></article>
+<footer>Hak cipta</footer></body></html>`)
+		case "/busy":
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusServiceUnavailable)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	ctx := context.Background()
+	b, err := bus.Open(ctx, bus.Options{StoreDir: t.TempDir()}, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	c := &Crawler{Fetcher: NewFetcher("Pantau-test", 5*time.Second, 1<<20), Bus: b, Metrics: metrics.New(), Log: quiet()}
+	if err := c.Init(ctx); err != nil {
+		t.Fatal(err)
+	}
+	src := config.Source{Name: "Uji", Feed: srv.URL + "/rss", Region: "Kota Samarinda", AllowPrivate: true}
+	st := c.CrawlSource(ctx, src)
+	if st.Items != 3 || st.New != 2 || st.Duplicates != 1 || st.Failed != 0 {
+		t.Fatalf("first pass: %+v", st)
+	}
+	stream, _ := b.JS.Stream(ctx, bus.StreamArticles)
+	info, _ := stream.Info(ctx)
+	if info.State.Msgs != 2 {
+		t.Fatalf("articles on the bus: %d", info.State.Msgs)
+	}
+	got := map[string]news.Article{}
+	cons, _ := b.JS.OrderedConsumer(ctx, bus.StreamArticles, jetstream.OrderedConsumerConfig{})
+	batch, _ := cons.Fetch(2)
+	for m := range batch.Messages() {
+		var a news.Article
+		json.Unmarshal(m.Data(), &a)
+		got[a.URL] = a
+	}
+	a := got["http://"+strings.TrimPrefix(srv.URL, "http://")+"/a"]
+	if !strings.HasPrefix(a.Text, "Gubernur Kalimantan Timur meresmikan") || strings.Contains(a.Text, "Hak cipta") {
+		t.Errorf("extracted text %q", a.Text)
+	}
+	if a.Region != "Kota Samarinda" || a.PublishedAt.Format(time.RFC3339) != "2024-06-11T06:05:00Z" {
+		t.Errorf("article %+v", a)
+	}
+	if h := got[srv.URL+"/hilang"]; h.Text != "Banjir merendam tiga kecamatan." {
+		t.Errorf("missing page should fall back to the feed text, got %q", h.Text)
+	}
+
+	st = c.CrawlSource(ctx, src)
+	if st.New != 0 {
+		t.Fatalf("second pass published %d", st.New)
+	}
+
+	// A 503 with Retry-After holds the next request to that host back.
+	c.get(ctx, src, srv.URL+"/busy", "", "")
+	start := time.Now()
+	c.get(ctx, src, srv.URL+"/rss", "", "")
+	if waited := time.Since(start); waited < 800*time.Millisecond {
+		t.Errorf("host not backed off after 503 Retry-After: waited %s", waited)
+	}
+}
+
+func TestCrawlSourceBadFeeds(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/html" {
+			fmt.Fprint(w, "<html><body>bukan feed</body></html>")
+			return
+		}
+		http.NotFound(w, r)
+	}))
+	defer srv.Close()
+	ctx := context.Background()
+	b, err := bus.Open(ctx, bus.Options{StoreDir: t.TempDir()}, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	c := &Crawler{Fetcher: NewFetcher("Pantau-test", 5*time.Second, 1<<20), Bus: b, Metrics: metrics.New(), Log: quiet()}
+	if err := c.Init(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, src := range []config.Source{
+		{Name: "404", Feed: srv.URL + "/none", AllowPrivate: true},
+		{Name: "html", Feed: srv.URL + "/html", AllowPrivate: true},
+		{Name: "nofeed", Site: srv.URL + "/html", AllowPrivate: true},
+	} {
+		st := c.CrawlSource(ctx, src)
+		if st.SourcesFailed != 1 || st.New != 0 {
+			t.Errorf("%s: %+v", src.Name, st)
+		}
+	}
+}
