@@ -47,7 +47,7 @@ type result struct {
 }
 
 // pantau runs the binary to completion.
-func pantau(t *testing.T, timeout time.Duration, args ...string) result {
+func pantau(t testing.TB, timeout time.Duration, args ...string) result {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
