@@ -35,11 +35,16 @@ type Env struct {
 	Config         *config.Config
 	Log            *slog.Logger
 	Flags          *flag.FlagSet
+	Set            map[string]string // options given on the command line
 }
 
 var commands = []command{
 	{"run", "run [--once]", "menjalankan seluruh pipeline (crawl → klasifikasi → simpan)", cmdRun},
 	{"demo", "demo", "demo tanpa internet: situs berita contoh di loopback, lalu pipeline", cmdDemo},
+	{"classify", "classify [--model FILE]", "klasifikasi JSON lines {id,title,text} dari stdin ke stdout", cmdClassify},
+	{"eval", "eval --data FILE.jsonl [--model FILE]", "mengukur model pada data berlabel (empat kelas atau polaritas)", cmdEval},
+	{"train", "train [--shared DIR] [--out FILE]", "melatih model dari data bersama dan koreksi analis", cmdTrain},
+	{"label", "label ID LABEL [--by NAMA]", "mengoreksi label sebuah artikel (dipakai pelatihan berikutnya)", cmdLabel},
 	{"sql", `sql [--format tsv|json] "QUERY"`, "menjalankan query pada basis data", cmdSQL},
 	{"migrate", "migrate", "membuat/memperbarui skema basis data", cmdMigrate},
 	{"config", "config", "menampilkan konfigurasi efektif (rahasia disamarkan)", cmdConfig},
@@ -70,7 +75,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	set := map[string]string{}
 	config.RegisterFlags(fs, set)
-	env := &Env{Stdout: stdout, Stderr: stderr, Flags: fs}
+	env := &Env{Stdout: stdout, Stderr: stderr, Flags: fs, Set: set}
 	extra := commandFlags(cmd.name, fs)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Penggunaan: pantau %s\n\n%s\n\nOpsi:\n", cmd.usage, cmd.help)
@@ -118,6 +123,19 @@ func commandFlags(name string, fs *flag.FlagSet) bool {
 		fs.BoolVar(&flagOnce, "once", false, "crawl every source once, wait until everything is stored, print a summary, exit")
 	case "sql":
 		fs.StringVar(&flagFormat, "format", "tsv", "output format: tsv (with a header row) or json (JSON lines)")
+	case "classify":
+		fs.StringVar(&flagModel, "model", "", "model file from `pantau train`; lexicon for the baseline; empty for the shipped model")
+	case "eval":
+		fs.StringVar(&flagModel, "model", "", "model file from `pantau train`; lexicon for the baseline; empty for the shipped model")
+		fs.StringVar(&flagEvalData, "data-file", "", "labelled JSON lines (alias of the positional --data FILE.jsonl)")
+		fs.StringVar(&flagTask, "task", "auto", "issue (four classes), polarity, or auto")
+	case "train":
+		fs.StringVar(&flagShared, "shared", "../shared", "the shared folder with datasets/ and labels/")
+		fs.StringVar(&flagOut, "out", "classifier/model/pantau.model", "where to write the model (tokenizer.json and REPORT.md go beside it)")
+		fs.IntVar(&flagEpochs, "epochs", 8, "training epochs of the polarity head (the issue head runs three times as many)")
+	case "label":
+		fs.StringVar(&flagBy, "by", "", "analyst name (default $USER)")
+		fs.StringVar(&flagNote, "note", "", "why the label changed")
 	}
 	return true
 }

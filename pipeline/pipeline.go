@@ -47,8 +47,15 @@ type Pipeline struct {
 
 // Open starts the bus and the store (migrating it) and prepares the stages.
 func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Pipeline, error) {
-	p := &Pipeline{cfg: cfg, log: log, Metrics: metrics.New(), Model: classifier.NewLexicon()}
+	p := &Pipeline{cfg: cfg, log: log, Metrics: metrics.New()}
 	start := time.Now()
+	model, err := classifier.LoadShipped()
+	if err != nil {
+		return nil, fmt.Errorf("loading the classifier: %w", err)
+	}
+	p.Model = model
+	log.Info("classifier loaded", slog.String("model_version", model.Version()), slog.Duration("took", time.Since(start)))
+	start = time.Now()
 	st, err := OpenStore(ctx, cfg)
 	if err != nil {
 		return nil, err

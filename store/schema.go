@@ -47,6 +47,18 @@ var Migrations = []Migration{
 ) ENGINE = ReplacingMergeTree(ingested_at)
 ORDER BY id`},
 	},
+	{
+		Version: 2,
+		Name:    "label_corrections",
+		Statements: []string{`CREATE TABLE IF NOT EXISTS {db}.label_corrections (
+    id String,
+    label Enum8('positif' = 1, 'netral' = 2, 'berpotensi negatif' = 3, 'negatif' = 4),
+    analyst String,
+    note String,
+    corrected_at DateTime('UTC')
+) ENGINE = MergeTree
+ORDER BY (id, corrected_at)`},
+	},
 }
 
 // Migrate creates the database and applies every migration not yet

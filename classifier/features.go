@@ -1,0 +1,324 @@
+package classifier
+
+import (
+	"bufio"
+	"bytes"
+	_ "embed"
+	"math"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"unicode"
+)
+
+//go:embed lexicon/slang.tsv
+var slangTSV []byte
+
+// Feature kinds, hashed with the token text into one bucket space.
+const (
+	kindWord byte = iota + 1
+	kindTitle
+	kindBigram
+	kindSubword
+	kindNegated
+	kindCue
+)
+
+// Dense features live in reserved rows after the hashed buckets.
+const (
+	denseLexPos = iota
+	denseLexNeg
+	denseCuePos
+	denseCueRisk
+	denseCueNeg
+	denseBias
+	denseCount
+)
+
+// feat is one feature occurrence: a weight row and its value.
+type feat struct {
+	idx uint32
+	val float32
+	// name locates the feature's text for evidence: token indices into
+	// the document's word list (b < 0 for single tokens); kind says how.
+	kind byte
+	a, b int32
+}
+
+// doc is a tokenised item with its features.
+type doc struct {
+	words   []string
+	entries []*wordEntry
+	feats   []feat
+}
+
+// wordEntry is everything the featurizer needs of one surface word,
+// computed once and cached: the normalised word, its lexicon weight, and
+// the hashes of its features.
+type wordEntry struct {
+	word    string // after slang normalisation
+	weight  float32
+	negator bool
+	hWord   uint32
+	hTitle  uint32
+	hNeg    uint32
+	cues    []cueRef // cue phrases starting with this word
+	subs    []uint32 // hashes of its subword units
+}
+
+// featurizer turns a title and text into hashed features.
+type featurizer struct {
+	dim     uint32 // number of hashed buckets, a power of two
+	info    map[string]wordInfo
+	sub     *Subword // nil: no subword features
+	cache   sync.Map // surface word -> *wordEntry
+	cached  atomic.Int64
+	maxSize int64
+}
+
+// wordInfo is everything known about a word, found with one lookup.
+type wordInfo struct {
+	formal  string  // slang normalised to this word ("" if none)
+	weight  float32 // InSet weight of the (normalised) word
+	negator bool
+}
+
+func newFeaturizer(dim uint32, sub *Subword) *featurizer {
+	f := &featurizer{dim: dim, info: map[string]wordInfo{}, sub: sub, maxSize: 1_000_000}
+	lex := NewLexicon()
+	for w, v := range lex.weights {
+		if !strings.Contains(w, " ") {
+			f.info[w] = wordInfo{weight: float32(v)}
+		}
+	}
+	for w := range negators {
+		in := f.info[w]
+		in.negator = true
+		f.info[w] = in
+	}
+	sc := bufio.NewScanner(bytes.NewReader(slangTSV))
+	for sc.Scan() {
+		if s, formal, ok := strings.Cut(sc.Text(), "\t"); ok {
+			to := f.info[formal]
+			in := f.info[s]
+			in.formal, in.weight, in.negator = formal, to.weight, to.negator
+			f.info[s] = in
+		}
+	}
+	return f
+}
+
+const maxWords = 600 // the lead carries the item's point; long tails add noise and time
+
+// words lower-cases and splits s into words, appending their entries.
+func (f *featurizer) words(s string, d *doc) {
+	start := -1
+	for i, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			f.appendWord(d, s[start:i])
+			start = -1
+			if len(d.words) >= maxWords {
+				return
+			}
+		}
+	}
+	if start >= 0 {
+		f.appendWord(d, s[start:])
+	}
+}
+
+func (f *featurizer) appendWord(d *doc, w string) {
+	e := f.entry(w)
+	d.words = append(d.words, e.word)
+	d.entries = append(d.entries, e)
+}
+
+// entry returns the cached entry of a surface word.
+func (f *featurizer) entry(surface string) *wordEntry {
+	if v, ok := f.cache.Load(surface); ok {
+		return v.(*wordEntry)
+	}
+	w := strings.ToLower(surface)
+	if v, ok := f.cache.Load(w); ok {
+		return v.(*wordEntry)
+	}
+	in := f.info[w]
+	if in.formal != "" {
+		w = in.formal
+	}
+	e := &wordEntry{word: w, weight: in.weight, negator: in.negator,
+		hWord: hashStr(hashKind(kindWord), w), hTitle: hashStr(hashKind(kindTitle), w),
+		hNeg: hashStr(hashKind(kindNegated), w), cues: cueIndex[w]}
+	if f.sub != nil {
+		for _, p := range f.sub.Pieces(w) {
+			e.subs = append(e.subs, hashStr(hashKind(kindSubword), p))
+		}
+	}
+	if f.cached.Load() < f.maxSize {
+		// Keyed by the surface form (cheap to look up again) and, when it
+		// differs, by the lower-cased form.
+		if _, loaded := f.cache.LoadOrStore(strings.Clone(surface), e); !loaded {
+			f.cached.Add(1)
+		}
+	}
+	return e
+}
+
+// mix combines two word hashes into a bigram hash.
+func mix(a, b uint32) uint32 {
+	h := uint64(a)<<32 | uint64(b)
+	h ^= h >> 33
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	h *= 0xc4ceb9fe1a85ec53
+	h ^= h >> 33
+	return uint32(h) ^ uint32(kindBigram)
+}
+
+// fnv-1a, 32 bits.
+const (
+	fnvOffset = 2166136261
+	fnvPrime  = 16777619
+)
+
+func hashStr(h uint32, s string) uint32 {
+	for i := 0; i < len(s); i++ {
+		h ^= uint32(s[i])
+		h *= fnvPrime
+	}
+	return h
+}
+
+func hashKind(k byte) uint32 { return (fnvOffset ^ uint32(k)) * fnvPrime }
+
+// extract fills d with the features of title and text.
+func (f *featurizer) extract(title, text string, d *doc) {
+	d.words = d.words[:0]
+	d.entries = d.entries[:0]
+	d.feats = d.feats[:0]
+	f.words(title, d)
+	nTitle := len(d.words)
+	f.words(text, d)
+	mask := f.dim - 1
+	add := func(kind byte, h uint32, a, b int32) {
+		d.feats = append(d.feats, feat{idx: h & mask, val: 1, kind: kind, a: a, b: b})
+	}
+	negScope := 0
+	var lexPos, lexNeg float32
+	var cue [3]float32
+	for i, e := range d.entries {
+		add(kindWord, e.hWord, int32(i), -1)
+		if i < nTitle {
+			add(kindTitle, e.hTitle, int32(i), -1)
+		}
+		if i > 0 && i != nTitle {
+			add(kindBigram, mix(d.entries[i-1].hWord, e.hWord), int32(i-1), int32(i))
+		}
+		if negScope > 0 {
+			add(kindNegated, e.hNeg, int32(i), -1)
+			negScope--
+		}
+		if e.negator {
+			negScope = 3
+		}
+		if v := e.weight; v != 0 {
+			if negScope > 0 && !e.negator {
+				v = -v
+			}
+			if v > 0 {
+				lexPos += v
+			} else {
+				lexNeg -= v
+			}
+		}
+		for _, h := range e.subs {
+			add(kindSubword, h, int32(i), -1)
+		}
+		// Cue phrases from the guideline, as their own features.
+		for _, c := range e.cues {
+			if i+len(c.rest) >= len(d.words) {
+				continue
+			}
+			match := true
+			for j, r := range c.rest {
+				if d.words[i+1+j] != r {
+					match = false
+					break
+				}
+			}
+			if match {
+				cue[c.label]++
+				add(kindCue, c.hash, int32(c.label), int32(c.phrase))
+			}
+		}
+	}
+	// Scale hashed counts so long and short items weigh alike.
+	if n := len(d.feats); n > 0 {
+		s := float32(1 / sqrt32(float32(n)))
+		for i := range d.feats {
+			d.feats[i].val = s
+		}
+	}
+	n := float32(len(d.words) + 1)
+	dense := func(k int, v float32) {
+		d.feats = append(d.feats, feat{idx: f.dim + uint32(k), val: v})
+	}
+	dense(denseLexPos, lexPos/n)
+	dense(denseLexNeg, lexNeg/n)
+	dense(denseCuePos, log1p32(cue[0]))
+	dense(denseCueRisk, log1p32(cue[1]))
+	dense(denseCueNeg, log1p32(cue[2]))
+	dense(denseBias, 1)
+}
+
+// cueLabels orders the cue lists in the dense cue features.
+var cueLabels = []string{"positif", "berpotensi negatif", "negatif"}
+
+type cueRef struct {
+	label, phrase int
+	rest          []string // words after the first
+	hash          uint32
+}
+
+// cueIndex maps a cue phrase's first word to the phrases it starts.
+var cueIndex = func() map[string][]cueRef {
+	m := map[string][]cueRef{}
+	for li, label := range cueLabels {
+		for pi, ph := range cues[label] {
+			w := strings.Fields(ph)
+			m[w[0]] = append(m[w[0]], cueRef{label: li, phrase: pi, rest: w[1:], hash: hashStr(hashKind(kindCue), ph)})
+		}
+	}
+	return m
+}()
+
+// featureName renders a feature for evidence; "" for features that are not
+// words or phrases of the item.
+func featureName(d *doc, ft feat) string {
+	switch ft.kind {
+	case kindWord, kindTitle, kindNegated, kindSubword:
+		if ft.a < 0 || int(ft.a) >= len(d.words) {
+			return ""
+		}
+		w := d.words[ft.a]
+		if ft.kind == kindNegated {
+			return "(dinegasi) " + w
+		}
+		return w
+	case kindBigram:
+		return d.words[ft.a] + " " + d.words[ft.b]
+	case kindCue:
+		return cues[cueLabels[ft.a]][ft.b]
+	}
+	return ""
+}
+
+func sqrt32(x float32) float32 { return float32(math.Sqrt(float64(x))) }
+
+func log1p32(x float32) float32 { return float32(math.Log1p(float64(x))) }
