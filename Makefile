@@ -11,7 +11,7 @@ CHDB_LIB    := $(CHDB_DIR)/libchdb.so
 VERSION     := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS     := -X github.com/diskominfo-kaltim/pantau/cli.Version=$(VERSION)
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-BENCHTIME   ?= 1x
+BENCHTIME   ?= 2s
 
 export PANTAU_CHDB_LIB := $(CHDB_LIB)
 
@@ -55,7 +55,8 @@ test: deps lint
 ## bench: Go benchmarks (writer rows/s per backend, classifier, extraction)
 ## and the end-to-end pipeline load test (articles/s on a local site).
 bench: deps
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -timeout 30m ./...
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./classifier/ ./crawler/ ./store/chdb/
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x -timeout 30m ./store/ ./e2e/
 
 lint: tidy-check
 	@fmt=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$fmt" ]; then echo "gofmt needed:"; echo "$$fmt"; exit 1; fi

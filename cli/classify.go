@@ -83,7 +83,7 @@ func classifyStream(m classifier.Model, in io.Reader, out io.Writer) error {
 		if len(line) > 0 {
 			var it classifyIn
 			if s := strings.TrimSpace(string(line)); s == "" {
-				n--
+				// Blank lines are no items; line numbers stay physical.
 			} else if jerr := json.Unmarshal([]byte(s), &it); jerr != nil {
 				enc.Encode(classifyErr{Line: n, Error: "JSON tidak valid: " + jerr.Error()})
 			} else if it.Title == "" && it.Text == "" {
