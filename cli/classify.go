@@ -27,6 +27,8 @@ var (
 	flagBy       string
 	flagNote     string
 	flagEpochs   int
+
+	flagAllowPrivate bool
 )
 
 // loadModel returns the model named by --model: a file from `pantau train`,

@@ -38,8 +38,9 @@ type Crawler struct {
 	HostDelay time.Duration // pause between requests to one host
 	Now       func() time.Time
 
-	seen  jetstream.KeyValue
-	hosts sync.Map // host -> *hostGate
+	seen        jetstream.KeyValue
+	hosts       sync.Map // host -> *hostGate
+	robotsCache robotsCache
 }
 
 // Stats counts one crawl pass.
@@ -182,8 +183,11 @@ func (c *Crawler) sourceFailed(src config.Source, st *Stats, log *slog.Logger, w
 	log.Error("sumber gagal: "+what, slog.String("feed", src.Feed), slog.String("site", src.Site), slog.Any("error", err))
 }
 
-// get fetches u, waiting for the host's turn first.
+// get fetches u if robots.txt allows it, waiting for the host's turn.
 func (c *Crawler) get(ctx context.Context, src config.Source, u, etag, lastMod string) (*Response, error) {
+	if err := c.allowed(ctx, src.AllowPrivate, u); err != nil {
+		return nil, fmt.Errorf("GET %s: %w", u, err)
+	}
 	if err := c.wait(ctx, u); err != nil {
 		return nil, err
 	}
@@ -255,9 +259,15 @@ func (c *Crawler) article(ctx context.Context, src config.Source, it *gofeed.Ite
 		ID: id, URL: canon, Outlet: src.Name, Region: src.Region,
 		Title: strings.TrimSpace(it.Title), Language: "id", FetchedAt: now,
 	}
-	if it.PublishedParsed != nil {
+	switch {
+	case it.PublishedParsed != nil:
 		a.PublishedAt = it.PublishedParsed.UTC()
-	} else if it.UpdatedParsed != nil {
+	case it.Published != "":
+		// Indonesian feeds often write "Selasa, 11 Juni 2024 14:05 WITA".
+		if t, err := ParseDate(it.Published, now, nil); err == nil {
+			a.PublishedAt = t
+		}
+	case it.UpdatedParsed != nil:
 		a.PublishedAt = it.UpdatedParsed.UTC()
 	}
 	if it.Author != nil {

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -192,5 +193,53 @@ func TestCrawlSourceBadFeeds(t *testing.T) {
 		if st.SourcesFailed != 1 || st.New != 0 {
 			t.Errorf("%s: %+v", src.Name, st)
 		}
+	}
+}
+
+// TestRobotsTxt: a disallowed page is never requested (the feed's own text
+// is used), and Crawl-delay spaces requests to the host.
+func TestRobotsTxt(t *testing.T) {
+	var privateHits atomic.Int64
+	var mu sync.Mutex
+	var times []time.Time
+	stamp := func() { mu.Lock(); times = append(times, time.Now()); mu.Unlock() }
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/robots.txt":
+			fmt.Fprint(w, "User-agent: *\nDisallow: /private/\nCrawl-delay: 1\n")
+		case "/rss":
+			stamp()
+			fmt.Fprintf(w, `<rss version="2.0"><channel><title>T</title>
+<item><title>Rahasia</title><link>http://%[1]s/private/x</link><description>Ringkasan dari feed.</description></item>
+<item><title>Publik</title><link>http://%[1]s/public/y</link></item></channel></rss>`, r.Host)
+		case "/private/x":
+			privateHits.Add(1)
+		case "/public/y":
+			stamp()
+			fmt.Fprint(w, "<html><body><article><p>Berita publik tentang Samarinda yang cukup panjang untuk diekstrak dengan baik oleh pengekstrak.</p></article></body></html>")
+		}
+	}))
+	defer srv.Close()
+	ctx := context.Background()
+	b, err := bus.Open(ctx, bus.Options{StoreDir: t.TempDir()}, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	c := &Crawler{Fetcher: NewFetcher("Pantau-test", 5*time.Second, 1<<20), Bus: b, Metrics: metrics.New(), Log: quiet()}
+	if err := c.Init(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st := c.CrawlSource(ctx, config.Source{Name: "Uji", Feed: srv.URL + "/rss", AllowPrivate: true})
+	if st.New != 2 {
+		t.Fatalf("stats %+v", st)
+	}
+	if privateHits.Load() != 0 {
+		t.Errorf("disallowed page fetched %d times", privateHits.Load())
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(times) == 2 && times[1].Sub(times[0]) < 900*time.Millisecond {
+		t.Errorf("Crawl-delay not honoured: %s between requests", times[1].Sub(times[0]))
 	}
 }

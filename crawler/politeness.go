@@ -12,7 +12,8 @@ import (
 type hostGate struct {
 	mu    sync.Mutex
 	next  time.Time
-	until time.Time // back-off from 429/503
+	until time.Time     // back-off from 429/503
+	delay time.Duration // Crawl-delay from robots.txt, if longer than HostDelay
 }
 
 func (c *Crawler) gate(rawURL string) *hostGate {
@@ -36,7 +37,7 @@ func (c *Crawler) wait(ctx context.Context, rawURL string) error {
 	if at.Before(now) {
 		at = now
 	}
-	g.next = at.Add(c.HostDelay)
+	g.next = at.Add(max(c.HostDelay, g.delay))
 	g.mu.Unlock()
 	if d := time.Until(at); d > 0 {
 		t := time.NewTimer(d)
@@ -58,5 +59,13 @@ func (c *Crawler) backOff(rawURL string, d time.Duration) {
 	if t := time.Now().Add(d); t.After(g.until) {
 		g.until = t
 	}
+	g.mu.Unlock()
+}
+
+// setDelay records the Crawl-delay of the host of rawURL (capped at a minute).
+func (c *Crawler) setDelay(rawURL string, d time.Duration) {
+	g := c.gate(rawURL)
+	g.mu.Lock()
+	g.delay = min(d, time.Minute)
 	g.mu.Unlock()
 }

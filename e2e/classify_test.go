@@ -5,11 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"net/http/httptest"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/diskominfo-kaltim/pantau/demo"
 )
 
 // TestClassifyRoundTrip streams items through `pantau classify`: every
@@ -128,4 +131,30 @@ func sharedDir(t *testing.T) string {
 	}
 	t.Fatal("shared datasets not found beside the checkout (set PANTAU_SHARED)")
 	return ""
+}
+
+// TestExtractCommand prints title, a blank line and the body of a saved
+// news page, without its boilerplate.
+func TestExtractCommand(t *testing.T) {
+	arts, err := demo.Articles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := arts[3]
+	rec := httptest.NewRecorder()
+	(&demo.Site{Name: "Warta Uji", Articles: arts}).ServeHTTP(rec, httptest.NewRequest("GET", "/berita/"+a.Slug, nil))
+	page := filepath.Join(t.TempDir(), "page.html")
+	os.WriteFile(page, rec.Body.Bytes(), 0o644)
+	r := pantau(t, time.Minute, "extract", page)
+	if r.code != 0 {
+		t.Fatalf("extract (exit %d): %s", r.code, r.stderr)
+	}
+	parts := strings.SplitN(r.stdout, "\n\n", 2)
+	if len(parts) != 2 || parts[0] != a.Title() {
+		t.Fatalf("want title, blank line, body; got %q", r.stdout[:min(300, len(r.stdout))])
+	}
+	lead := strings.SplitN(a.Text, "\n", 2)[0]
+	if !strings.HasPrefix(parts[1], lead[:40]) || strings.Contains(parts[1], "Bagikan ke Facebook") {
+		t.Errorf("body %q", parts[1][:min(300, len(parts[1]))])
+	}
 }
