@@ -41,6 +41,7 @@ type Crawler struct {
 	seen        jetstream.KeyValue
 	hosts       sync.Map // host -> *hostGate
 	robotsCache robotsCache
+	stories     *storyIndex
 }
 
 // Stats counts one crawl pass.
@@ -81,6 +82,31 @@ func (c *Crawler) Init(ctx context.Context) error {
 		return fmt.Errorf("opening %s: %w", SeenBucket, err)
 	}
 	c.seen = kv
+	return c.loadStories(ctx)
+}
+
+// loadStories fills the near-duplicate index from the fingerprints kept in
+// the seen bucket ("sim.<id>" = "<hex simhash> <story id>").
+func (c *Crawler) loadStories(ctx context.Context) error {
+	c.stories = newStoryIndex()
+	w, err := c.seen.WatchFiltered(ctx, []string{"sim.>"}, jetstream.IgnoreDeletes())
+	if err != nil {
+		return fmt.Errorf("reading fingerprints: %w", err)
+	}
+	defer w.Stop()
+	n := 0
+	for e := range w.Updates() {
+		if e == nil {
+			break // initial values delivered
+		}
+		var h uint64
+		var story string
+		if _, err := fmt.Sscanf(string(e.Value()), "%x %s", &h, &story); err == nil {
+			c.stories.add(h, story)
+			n++
+		}
+	}
+	c.Log.Debug("fingerprints loaded", slog.Int("count", n))
 	return nil
 }
 
@@ -294,6 +320,14 @@ func (c *Crawler) article(ctx context.Context, src config.Source, it *gofeed.Ite
 	if a.PublishedAt.IsZero() {
 		a.PublishedAt = now
 	}
+	// Syndicated copies and re-edited stories link to the first copy; each
+	// copy stays a mention of its outlet.
+	a.SimHash = SimHash(a.Text)
+	a.StoryID = a.ID
+	if story, ok := c.stories.match(a.SimHash); ok {
+		a.StoryID = story
+		c.Metrics.NearDuplicates.WithLabelValues(src.Name).Inc()
+	}
 	data, _ := json.Marshal(a)
 	dup, err := c.Bus.Publish(ctx, bus.SubjectArticles, a.ID, data)
 	if err != nil {
@@ -310,6 +344,12 @@ func (c *Crawler) article(ctx context.Context, src config.Source, it *gofeed.Ite
 	}
 	if _, err := c.seen.Put(ctx, "article."+id, []byte(canon)); err != nil {
 		log.Warn("remembering article", slog.Any("error", err))
+	}
+	if !dup && a.SimHash != 0 {
+		c.stories.add(a.SimHash, a.StoryID)
+		if _, err := c.seen.Put(ctx, "sim."+id, fmt.Appendf(nil, "%x %s", a.SimHash, a.StoryID)); err != nil {
+			log.Warn("remembering fingerprint", slog.Any("error", err))
+		}
 	}
 }
 

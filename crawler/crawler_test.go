@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
@@ -20,6 +21,7 @@ import (
 
 	"github.com/diskominfo-kaltim/pantau/bus"
 	"github.com/diskominfo-kaltim/pantau/config"
+	"github.com/diskominfo-kaltim/pantau/demo"
 	"github.com/diskominfo-kaltim/pantau/metrics"
 	"github.com/diskominfo-kaltim/pantau/news"
 )
@@ -241,5 +243,76 @@ func TestRobotsTxt(t *testing.T) {
 	defer mu.Unlock()
 	if len(times) == 2 && times[1].Sub(times[0]) < 900*time.Millisecond {
 		t.Errorf("Crawl-delay not honoured: %s between requests", times[1].Sub(times[0]))
+	}
+}
+
+// TestSyndicatedCopyJoinsTheFirstStory: the same story on a second outlet
+// is kept as that outlet's mention but linked to the first copy, also for
+// a crawler started later on the same state.
+func TestSyndicatedCopyJoinsTheFirstStory(t *testing.T) {
+	arts, err := demo.Articles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	orig, other := arts[20], arts[21]
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		item := func(path, title string) string {
+			return fmt.Sprintf("<item><title>%s</title><link>http://%s%s</link></item>", title, r.Host, path)
+		}
+		page := func(text string) {
+			fmt.Fprint(w, "<html><body><article>")
+			for _, p := range strings.Split(text, "\n") {
+				fmt.Fprintf(w, "<p>%s</p>", html.EscapeString(p))
+			}
+			fmt.Fprint(w, "</article></body></html>")
+		}
+		switch r.URL.Path {
+		case "/a/rss":
+			fmt.Fprint(w, `<rss version="2.0"><channel><title>A</title>`+item("/a/1", "Asli")+item("/a/2", "Lain")+`</channel></rss>`)
+		case "/b/rss":
+			fmt.Fprint(w, `<rss version="2.0"><channel><title>B</title>`+item("/b/1", "Salinan dengan judul baru")+`</channel></rss>`)
+		case "/a/1":
+			page(orig.Text)
+		case "/a/2":
+			page(other.Text)
+		case "/b/1":
+			paras := strings.Split(orig.Text, "\n")
+			page("SAMARINDA — " + strings.Join(paras[:len(paras)-1], "\n"))
+		}
+	}))
+	defer srv.Close()
+	ctx := context.Background()
+	dir := t.TempDir()
+	b, err := bus.Open(ctx, bus.Options{StoreDir: dir}, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	newCrawler := func() *Crawler {
+		c := &Crawler{Fetcher: NewFetcher("Pantau-test", 5*time.Second, 1<<20), Bus: b, Metrics: metrics.New(), Log: quiet()}
+		if err := c.Init(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	newCrawler().CrawlSource(ctx, config.Source{Name: "A", Feed: srv.URL + "/a/rss", AllowPrivate: true})
+	// A restarted crawler still knows the first copy.
+	newCrawler().CrawlSource(ctx, config.Source{Name: "B", Feed: srv.URL + "/b/rss", AllowPrivate: true})
+	cons, _ := b.JS.OrderedConsumer(ctx, bus.StreamArticles, jetstream.OrderedConsumerConfig{})
+	batch, _ := cons.Fetch(3)
+	got := map[string]news.Article{}
+	for m := range batch.Messages() {
+		var a news.Article
+		json.Unmarshal(m.Data(), &a)
+		got[strings.TrimPrefix(a.URL, srv.URL)] = a
+	}
+	b.Close()
+	if len(got) != 3 {
+		t.Fatalf("%d articles published", len(got))
+	}
+	if got["/b/1"].StoryID != got["/a/1"].ID || got["/b/1"].Outlet != "B" {
+		t.Errorf("copy story %q, first copy id %q", got["/b/1"].StoryID, got["/a/1"].ID)
+	}
+	if got["/a/2"].StoryID != got["/a/2"].ID {
+		t.Errorf("unrelated article joined story %q", got["/a/2"].StoryID)
 	}
 }

@@ -21,17 +21,18 @@ import (
 type Metrics struct {
 	Registry *prometheus.Registry
 
-	Fetched       *prometheus.CounterVec // per source: documents fetched (feeds and pages)
-	Published     *prometheus.CounterVec // per source: new articles published to the bus
-	Duplicates    *prometheus.CounterVec // per source: articles the bus already had
-	SourceErrors  *prometheus.CounterVec // per source: failed fetches
-	LastSuccess   *prometheus.GaugeVec   // per source: unix time of the last good crawl
-	Classified    *prometheus.CounterVec // per label
-	Stored        prometheus.Counter
-	Failed        *prometheus.CounterVec // per stage
-	DeadLettered  *prometheus.CounterVec // per stage
-	Lag           *prometheus.GaugeVec   // per consumer: messages not yet finished
-	InsertSeconds prometheus.Histogram
+	Fetched        *prometheus.CounterVec // per source: documents fetched (feeds and pages)
+	Published      *prometheus.CounterVec // per source: new articles published to the bus
+	Duplicates     *prometheus.CounterVec // per source: articles the bus already had
+	NearDuplicates *prometheus.CounterVec // per source: copies of a story seen earlier
+	SourceErrors   *prometheus.CounterVec // per source: failed fetches
+	LastSuccess    *prometheus.GaugeVec   // per source: unix time of the last good crawl
+	Classified     *prometheus.CounterVec // per label
+	Stored         prometheus.Counter
+	Failed         *prometheus.CounterVec // per stage
+	DeadLettered   *prometheus.CounterVec // per stage
+	Lag            *prometheus.GaugeVec   // per consumer: messages not yet finished
+	InsertSeconds  prometheus.Histogram
 }
 
 // New registers a fresh set of collectors.
@@ -47,6 +48,8 @@ func New() *Metrics {
 			Help: "New articles published to the bus."}, []string{"source"}),
 		Duplicates: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pantau_crawler_duplicates_total",
 			Help: "Articles dropped as duplicates by the bus."}, []string{"source"}),
+		NearDuplicates: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pantau_crawler_near_duplicates_total",
+			Help: "New articles that copy a story already seen (linked by story_id)."}, []string{"source"}),
 		SourceErrors: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pantau_crawler_errors_total",
 			Help: "Failed fetches per source."}, []string{"source"}),
 		LastSuccess: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "pantau_crawler_last_success_timestamp_seconds",
@@ -67,6 +70,7 @@ func New() *Metrics {
 	f(m.Fetched)
 	f(m.Published)
 	f(m.Duplicates)
+	f(m.NearDuplicates)
 	f(m.SourceErrors)
 	f(m.LastSuccess)
 	f(m.Classified)

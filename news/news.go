@@ -49,6 +49,8 @@ type Article struct {
 	Author      string    `json:"author,omitempty"`
 	Language    string    `json:"language"`
 	ImageURL    string    `json:"image_url,omitempty"`
+	StoryID     string    `json:"story_id,omitempty"` // id of the first copy of a syndicated story
+	SimHash     uint64    `json:"simhash,omitempty"`  // fingerprint of the text`
 	PublishedAt time.Time `json:"published_at"`
 	FetchedAt   time.Time `json:"fetched_at"`
 }

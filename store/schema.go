@@ -59,6 +59,14 @@ ORDER BY id`},
 ) ENGINE = MergeTree
 ORDER BY (id, corrected_at)`},
 	},
+	{
+		Version: 3,
+		Name:    "mentions_story",
+		Statements: []string{
+			`ALTER TABLE {db}.mentions ADD COLUMN story_id String DEFAULT ''`,
+			`ALTER TABLE {db}.mentions ADD COLUMN simhash UInt64 DEFAULT 0`,
+		},
+	},
 }
 
 // Migrate creates the database and applies every migration not yet

@@ -64,7 +64,7 @@ var MentionColumns = []string{
 	"id", "url", "outlet", "region", "published_at", "fetched_at", "title", "text",
 	"author", "language", "label", "score_positif", "score_netral",
 	"score_berpotensi_negatif", "score_negatif", "polarity", "model_version", "evidence",
-	"ingested_at",
+	"ingested_at", "story_id", "simhash",
 }
 
 // InsertMentionsSQL is the INSERT statement (without FORMAT) for mentions.

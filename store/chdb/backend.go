@@ -142,7 +142,18 @@ func encodeRowBinary(b []byte, m *news.Classified, now time.Time) []byte {
 	for _, e := range m.Evidence {
 		b = appendString(b, e)
 	}
-	return appendTime(b, now)
+	b = appendTime(b, now)
+	b = appendString(b, storyOf(m))
+	return binary.LittleEndian.AppendUint64(b, m.SimHash)
+}
+
+// storyOf is the story an article belongs to: its own when it is the first
+// copy.
+func storyOf(m *news.Classified) string {
+	if m.StoryID != "" {
+		return m.StoryID
+	}
+	return m.ID
 }
 
 type jsonRow struct {
@@ -165,6 +176,8 @@ type jsonRow struct {
 	Model     string   `json:"model_version"`
 	Evidence  []string `json:"evidence"`
 	Ingested  int64    `json:"ingested_at"`
+	Story     string   `json:"story_id"`
+	SimHash   uint64   `json:"simhash"`
 }
 
 func encodeJSON(b []byte, m *news.Classified, now time.Time) []byte {
@@ -181,7 +194,8 @@ func encodeJSON(b []byte, m *news.Classified, now time.Time) []byte {
 		ev = []string{}
 	}
 	row := jsonRow{m.ID, m.URL, m.Outlet, m.Region, m.PublishedAt.Unix(), m.FetchedAt.Unix(), m.Title, m.Text,
-		m.Author, m.Language, label, m.Scores[0], m.Scores[1], m.Scores[2], m.Scores[3], pol, m.ModelVersion, ev, now.Unix()}
+		m.Author, m.Language, label, m.Scores[0], m.Scores[1], m.Scores[2], m.Scores[3], pol, m.ModelVersion, ev, now.Unix(),
+		storyOf(m), m.SimHash}
 	j, _ := json.Marshal(row)
 	b = append(b, j...)
 	return append(b, '\n')

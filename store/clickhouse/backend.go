@@ -171,7 +171,7 @@ func (b *Backend) InsertMentions(ctx context.Context, rows []news.Classified) er
 		}
 		if err := batch.Append(m.ID, m.URL, m.Outlet, m.Region, m.PublishedAt.UTC(), m.FetchedAt.UTC(),
 			m.Title, m.Text, m.Author, m.Language, label, m.Scores[0], m.Scores[1], m.Scores[2], m.Scores[3],
-			pol, m.ModelVersion, ev, now); err != nil {
+			pol, m.ModelVersion, ev, now, story(m), m.SimHash); err != nil {
 			return fmt.Errorf("appending row %s: %w", m.ID, err)
 		}
 	}
@@ -179,4 +179,11 @@ func (b *Backend) InsertMentions(ctx context.Context, rows []news.Classified) er
 		return fmt.Errorf("inserting %d rows into %s.mentions: %w", len(rows), b.db, classify(err))
 	}
 	return nil
+}
+
+func story(m *news.Classified) string {
+	if m.StoryID != "" {
+		return m.StoryID
+	}
+	return m.ID
 }
