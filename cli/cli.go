@@ -45,6 +45,7 @@ var commands = []command{
 	{"eval", "eval --data FILE.jsonl [--model FILE]", "mengukur model pada data berlabel (empat kelas atau polaritas)", cmdEval},
 	{"train", "train [--shared DIR] [--out FILE]", "melatih model dari data bersama dan koreksi analis", cmdTrain},
 	{"label", "label ID LABEL [--by NAMA]", "mengoreksi label sebuah artikel (dipakai pelatihan berikutnya)", cmdLabel},
+	{"sources", "sources [--json]", "kesehatan setiap sumber: status, terakhir berhasil, galat", cmdSources},
 	{"extract", "extract FILE|URL", "menampilkan teks artikel hasil ekstraksi (judul, baris kosong, isi)", cmdExtract},
 	{"sql", `sql [--format tsv|json] "QUERY"`, "menjalankan query pada basis data", cmdSQL},
 	{"migrate", "migrate", "membuat/memperbarui skema basis data", cmdMigrate},
@@ -134,6 +135,8 @@ func commandFlags(name string, fs *flag.FlagSet) bool {
 		fs.StringVar(&flagShared, "shared", "../shared", "the shared folder with datasets/ and labels/")
 		fs.StringVar(&flagOut, "out", "classifier/model/pantau.model", "where to write the model (tokenizer.json and REPORT.md go beside it)")
 		fs.IntVar(&flagEpochs, "epochs", 8, "training epochs of the polarity head (the issue head runs three times as many)")
+	case "sources":
+		fs.BoolVar(&flagJSON, "json", false, "JSON lines instead of a table")
 	case "extract":
 		fs.BoolVar(&flagAllowPrivate, "allow-private", false, "allow loopback and private addresses")
 	case "label":

@@ -172,13 +172,13 @@ func (c *Crawler) CrawlSource(ctx context.Context, src config.Source) *Stats {
 		var err error
 		feedURL, err = c.discoverFeed(ctx, src)
 		if err != nil {
-			c.sourceFailed(src, st, log, "tidak dapat menemukan feed di situs", err)
+			c.sourceFailed(ctx, src, st, log, "tidak dapat menemukan feed di situs", err)
 			return st
 		}
 	}
 	items, validators, err := c.readFeed(ctx, src, feedURL)
 	if err != nil {
-		c.sourceFailed(src, st, log, "tidak dapat membaca feed", err)
+		c.sourceFailed(ctx, src, st, log, "tidak dapat membaca feed", err)
 		return st
 	}
 	for _, it := range items {
@@ -197,14 +197,16 @@ func (c *Crawler) CrawlSource(ctx context.Context, src config.Source) *Stats {
 		}
 	}
 	c.Metrics.LastSuccess.WithLabelValues(src.Name).Set(float64(c.Now().Unix()))
+	c.recordHealth(ctx, src, st, nil)
 	log.Info("source crawled", slog.Int64("items", st.Items), slog.Int64("new", st.New),
 		slog.Int64("duplicates", st.Duplicates), slog.Int64("failed", st.Failed))
 	return st
 }
 
-func (c *Crawler) sourceFailed(src config.Source, st *Stats, log *slog.Logger, what string, err error) {
+func (c *Crawler) sourceFailed(ctx context.Context, src config.Source, st *Stats, log *slog.Logger, what string, err error) {
 	st.SourcesFailed++
 	c.Metrics.SourceErrors.WithLabelValues(src.Name).Inc()
+	c.recordHealth(ctx, src, st, fmt.Errorf("%s: %w", what, err))
 	// The message is for analysts (Bahasa Indonesia); the error for engineers.
 	log.Error("sumber gagal: "+what, slog.String("feed", src.Feed), slog.String("site", src.Site), slog.Any("error", err))
 }
@@ -214,6 +216,11 @@ func (c *Crawler) get(ctx context.Context, src config.Source, u, etag, lastMod s
 	if err := c.allowed(ctx, src.AllowPrivate, u); err != nil {
 		return nil, fmt.Errorf("GET %s: %w", u, err)
 	}
+	release, err := c.acquire(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	if err := c.wait(ctx, u); err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 // hostGate spaces requests to one host: at most one at a time, HostDelay
 // apart, and not before a Retry-After the host asked for.
 type hostGate struct {
+	slot  chan struct{} // one request in flight per host, whichever source asks
 	mu    sync.Mutex
 	next  time.Time
 	until time.Time     // back-off from 429/503
@@ -21,8 +22,22 @@ func (c *Crawler) gate(rawURL string) *hostGate {
 	if u, err := url.Parse(rawURL); err == nil {
 		host = u.Host
 	}
-	g, _ := c.hosts.LoadOrStore(host, &hostGate{})
+	if g, ok := c.hosts.Load(host); ok {
+		return g.(*hostGate)
+	}
+	g, _ := c.hosts.LoadOrStore(host, &hostGate{slot: make(chan struct{}, 1)})
 	return g.(*hostGate)
+}
+
+// acquire takes the host's request slot; release gives it back.
+func (c *Crawler) acquire(ctx context.Context, rawURL string) (release func(), err error) {
+	g := c.gate(rawURL)
+	select {
+	case g.slot <- struct{}{}:
+		return func() { <-g.slot }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // wait blocks until the host of rawURL may be requested again.

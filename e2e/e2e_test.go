@@ -168,6 +168,13 @@ func TestRunOnceEndToEnd(t *testing.T) {
 	if got := sqlOne(t, data, nil, q); got != "60\t60\t60\t60" {
 		t.Fatalf("mentions: %q, want 60 of each", got)
 	}
+	// Source health for analysts.
+	hr := pantau(t, time.Minute, "sources", "--config", sources, "--data", data)
+	for _, want := range []string{"Outlet Uji", "sehat", "Feed Hilang", "gagal", "HTTP 404", "Outlet Terlarang"} {
+		if !strings.Contains(hr.stdout, want) {
+			t.Errorf("pantau sources lacks %q:\n%s%s", want, hr.stdout, hr.stderr)
+		}
+	}
 	// The extracted text is the article, not the page's boilerplate.
 	if got := sqlOne(t, data, nil, "SELECT countIf(position(text, 'Promo kredit') > 0 OR position(text, 'Hak cipta') > 0) FROM pantau.mentions"); got != "0" {
 		t.Errorf("%s stored texts contain page boilerplate", got)

@@ -1,0 +1,70 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"text/tabwriter"
+	"time"
+
+	"github.com/diskominfo-kaltim/pantau/bus"
+	"github.com/diskominfo-kaltim/pantau/crawler"
+	"github.com/diskominfo-kaltim/pantau/metrics"
+)
+
+var flagJSON bool
+
+// cmdSources shows each configured source's health, for analysts.
+func cmdSources(env *Env, _ []string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cfg := env.Config
+	b, err := bus.Open(ctx, bus.Options{URL: cfg.NATSURL, StoreDir: filepath.Join(cfg.DataDir, "nats")}, env.Log)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	c := &crawler.Crawler{Bus: b, Log: env.Log, Metrics: metrics.New()}
+	if err := c.Init(ctx); err != nil {
+		return err
+	}
+	hs, err := c.SourceHealth(ctx, cfg.Sources)
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	if flagJSON {
+		enc := json.NewEncoder(env.Stdout)
+		for _, h := range hs {
+			every := cfg.PollInterval
+			enc.Encode(struct {
+				crawler.Health
+				Status string `json:"status"`
+			}{h, h.Status(now, every)})
+		}
+		return nil
+	}
+	wita := crawler.WITA
+	when := func(t time.Time) string {
+		if t.IsZero() {
+			return "-"
+		}
+		return t.In(wita).Format("02/01 15:04") + " WITA"
+	}
+	tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "SUMBER\tWILAYAH\tSTATUS\tTERAKHIR BERHASIL\tARTIKEL BARU\tGAGAL BERTURUT\tGALAT TERAKHIR")
+	defer fmt.Fprintln(env.Stdout, "\nRincian galat: pantau sources --json")
+	for i, h := range hs {
+		every := cfg.PollInterval
+		if p := cfg.Sources[i].PollInterval; p > 0 {
+			every = p
+		}
+		errText := "-"
+		if h.LastReason != "" {
+			errText = h.LastReason + " (" + when(h.LastErrorAt) + ")"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\n", h.Name, h.Region, h.Status(now, every), when(h.LastSuccess), h.New, h.ConsecutiveFailures, errText)
+	}
+	return tw.Flush()
+}
