@@ -80,3 +80,25 @@ func TestBadInputNamesTheLine(t *testing.T) {
 		t.Errorf("validate: %v", err)
 	}
 }
+
+// TestShippedSourcesCoverKaltim: every kabupaten/kota of Kaltim has a
+// government source in the shipped list.
+func TestShippedSourcesCoverKaltim(t *testing.T) {
+	src, err := ParseSources("sources.yaml", DefaultSources)
+	if err != nil {
+		t.Fatal(err)
+	}
+	regions := map[string]bool{}
+	for _, s := range src {
+		if strings.Contains(s.Site, ".go.id") {
+			regions[s.Region] = true
+		}
+	}
+	for _, r := range []string{"Kalimantan Timur", "Kota Samarinda", "Kota Balikpapan", "Kota Bontang", "Kabupaten Paser",
+		"Kabupaten Kutai Kartanegara", "Kabupaten Berau", "Kabupaten Kutai Barat", "Kabupaten Kutai Timur",
+		"Kabupaten Penajam Paser Utara", "Kabupaten Mahakam Ulu"} {
+		if !regions[r] {
+			t.Errorf("no government source for %s", r)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"regexp"
 	"strings"
 	"time"
 
@@ -20,6 +21,11 @@ type Source struct {
 	Region       string        `yaml:"region"`        // region the outlet covers
 	AllowPrivate bool          `yaml:"allow_private"` // allow loopback and private addresses (tests, intranet)
 	PollInterval time.Duration `yaml:"poll_interval"` // overrides the global poll interval
+	Listings     []string      `yaml:"listings"`      // listing pages (section pages) for HTML crawling; default the site
+	LinkPattern  string        `yaml:"link_pattern"`  // regexp an article URL matches; default a heuristic
+	Sitemap      string        `yaml:"sitemap"`       // sitemap or Google News sitemap; default from robots.txt
+	MaxDepth     int           `yaml:"max_depth"`     // listing pages followed from a listing (default 1: none)
+	MaxItems     int           `yaml:"max_items"`     // newest articles taken per pass from sitemaps and listings (default 100)
 	Line         int           `yaml:"-"`             // line in the sources file
 }
 
@@ -71,7 +77,8 @@ func sourcesFromNode(name string, n *yaml.Node) ([]Source, error) {
 		if item.Kind == yaml.MappingNode {
 			for i := 0; i+1 < len(item.Content); i += 2 {
 				switch k := item.Content[i]; k.Value {
-				case "name", "feed", "site", "region", "allow_private", "poll_interval":
+				case "name", "feed", "site", "region", "allow_private", "poll_interval",
+					"listings", "link_pattern", "sitemap", "max_depth", "max_items":
 				default:
 					return nil, fmt.Errorf("%s line %d: unknown field %q in source", name, k.Line, k.Value)
 				}
@@ -98,7 +105,7 @@ func (s *Source) validate() error {
 	if s.Feed == "" && s.Site == "" {
 		return fmt.Errorf("source %q has neither feed nor site", s.Name)
 	}
-	for _, u := range []string{s.Feed, s.Site} {
+	for _, u := range append([]string{s.Feed, s.Site, s.Sitemap}, s.Listings...) {
 		if u == "" {
 			continue
 		}
@@ -106,6 +113,17 @@ func (s *Source) validate() error {
 		if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
 			return fmt.Errorf("source %q: %q is not an http(s) URL", s.Name, u)
 		}
+	}
+	if s.LinkPattern != "" {
+		if _, err := regexp.Compile(s.LinkPattern); err != nil {
+			return fmt.Errorf("source %q: link_pattern: %w", s.Name, err)
+		}
+	}
+	if s.MaxDepth < 0 || s.MaxDepth > 3 {
+		return fmt.Errorf("source %q: max_depth %d is outside 0..3", s.Name, s.MaxDepth)
+	}
+	if s.MaxItems < 0 || s.MaxItems > 5000 {
+		return fmt.Errorf("source %q: max_items %d is outside 0..5000", s.Name, s.MaxItems)
 	}
 	if s.PollInterval != 0 && s.PollInterval < 30*time.Second {
 		return fmt.Errorf("source %q: poll_interval %s is below 30s", s.Name, s.PollInterval)

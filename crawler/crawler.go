@@ -167,18 +167,9 @@ func (c *Crawler) Run(ctx context.Context, interval time.Duration) error {
 func (c *Crawler) CrawlSource(ctx context.Context, src config.Source) *Stats {
 	st := &Stats{Sources: 1}
 	log := c.Log.With(slog.String("source", src.Name))
-	feedURL := src.Feed
-	if feedURL == "" {
-		var err error
-		feedURL, err = c.discoverFeed(ctx, src)
-		if err != nil {
-			c.sourceFailed(ctx, src, st, log, "tidak dapat menemukan feed di situs", err)
-			return st
-		}
-	}
-	items, validators, err := c.readFeed(ctx, src, feedURL)
+	items, validators, feedURL, err := c.sourceItems(ctx, src, log)
 	if err != nil {
-		c.sourceFailed(ctx, src, st, log, "tidak dapat membaca feed", err)
+		c.sourceFailed(ctx, src, st, log, "tidak dapat membaca daftar artikel", err)
 		return st
 	}
 	for _, it := range items {
@@ -190,7 +181,7 @@ func (c *Crawler) CrawlSource(ctx context.Context, src config.Source) *Stats {
 	}
 	// Only a feed whose every item was handled may be skipped next time
 	// when unchanged; otherwise an interrupted crawl would lose items.
-	if validators != nil && st.Failed == 0 && ctx.Err() == nil {
+	if validators != nil && feedURL != "" && st.Failed == 0 && ctx.Err() == nil {
 		data, _ := json.Marshal(validators)
 		if _, err := c.seen.Put(ctx, feedKey(feedURL), data); err != nil {
 			log.Warn("saving feed validators", slog.Any("error", err))
@@ -209,6 +200,58 @@ func (c *Crawler) sourceFailed(ctx context.Context, src config.Source, st *Stats
 	c.recordHealth(ctx, src, st, fmt.Errorf("%s: %w", what, err))
 	// The message is for analysts (Bahasa Indonesia); the error for engineers.
 	log.Error("sumber gagal: "+what, slog.String("feed", src.Feed), slog.String("site", src.Site), slog.Any("error", err))
+}
+
+// sourceItems lists a source's current articles: from its configured
+// feed, sitemap or listing pages; for a bare site, from a discovered feed,
+// the sitemaps named in robots.txt, or the homepage's links, in that order.
+func (c *Crawler) sourceItems(ctx context.Context, src config.Source, log *slog.Logger) ([]*gofeed.Item, *feedState, string, error) {
+	max := src.MaxItems
+	if max == 0 {
+		max = 100
+	}
+	if src.Feed != "" {
+		items, v, err := c.readFeed(ctx, src, src.Feed)
+		return items, v, src.Feed, err
+	}
+	if src.Sitemap != "" {
+		items, err := c.sitemapItems(ctx, src, src.Sitemap, max)
+		return items, nil, "", err
+	}
+	if len(src.Listings) > 0 {
+		items, err := c.listingItems(ctx, src, max)
+		return items, nil, "", err
+	}
+	var errs []error
+	if feedURL, err := c.discoverFeed(ctx, src); err == nil {
+		items, v, err := c.readFeed(ctx, src, feedURL)
+		if err == nil {
+			return items, v, feedURL, nil
+		}
+		errs = append(errs, err)
+	} else {
+		errs = append(errs, err)
+	}
+	for _, sm := range c.robotsSitemaps(ctx, src) {
+		items, err := c.sitemapItems(ctx, src, sm, max)
+		if err == nil && len(items) > 0 {
+			log.Debug("articles from sitemap", slog.String("sitemap", sm), slog.Int("items", len(items)))
+			return items, nil, "", nil
+		}
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	items, err := c.listingItems(ctx, src, max)
+	if err == nil && len(items) > 0 {
+		return items, nil, "", nil
+	}
+	if err != nil {
+		errs = append(errs, err)
+	} else {
+		errs = append(errs, fmt.Errorf("no article links on the listing pages of %s", src.Site))
+	}
+	return nil, nil, "", errors.Join(errs...)
 }
 
 // get fetches u if robots.txt allows it, waiting for the host's turn.
@@ -389,7 +432,14 @@ var feedLinkRe = regexp.MustCompile(`(?is)<link[^>]+type=["']application/(?:rss|
 func (c *Crawler) discoverFeed(ctx context.Context, src config.Source) (string, error) {
 	key := "discovered." + news.IDFor(src.Site)
 	if e, err := c.seen.Get(ctx, key); err == nil {
-		return string(e.Value()), nil
+		v := string(e.Value())
+		// "none" remembers a site without a feed for a day.
+		if v != "none" {
+			return v, nil
+		}
+		if time.Since(e.Created()) < 24*time.Hour {
+			return "", fmt.Errorf("no feed at %s (checked %s)", src.Site, e.Created().Format(time.DateTime))
+		}
 	}
 	resp, err := c.get(ctx, src, src.Site, "", "")
 	if err != nil {
@@ -418,6 +468,7 @@ func (c *Crawler) discoverFeed(ctx context.Context, src config.Source) (string, 
 			return cand, nil
 		}
 	}
+	_, _ = c.seen.Put(ctx, key, []byte("none"))
 	return "", fmt.Errorf("no feed found at %s (tried %d candidates)", src.Site, len(candidates))
 }
 

@@ -316,3 +316,24 @@ func TestSyndicatedCopyJoinsTheFirstStory(t *testing.T) {
 		t.Errorf("unrelated article joined story %q", got["/a/2"].StoryID)
 	}
 }
+
+// drain reads n articles from the articles stream with an ordered consumer.
+func drain(t *testing.T, b *bus.Bus, n int) []news.Article {
+	t.Helper()
+	ctx := context.Background()
+	cons, err := b.JS.OrderedConsumer(ctx, bus.StreamArticles, jetstream.OrderedConsumerConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	batch, err := cons.Fetch(n, jetstream.FetchMaxWait(2*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []news.Article
+	for m := range batch.Messages() {
+		var a news.Article
+		json.Unmarshal(m.Data(), &a)
+		out = append(out, a)
+	}
+	return out
+}

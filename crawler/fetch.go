@@ -191,3 +191,11 @@ func looksXML(b []byte) bool {
 	s := strings.TrimSpace(string(b[:min(len(b), 100)]))
 	return strings.HasPrefix(s, "<?xml") || strings.HasPrefix(s, "<rss") || strings.HasPrefix(s, "<feed")
 }
+
+// Client returns the HTTP client the fetcher uses for a source.
+func (f *Fetcher) Client(allowPrivate bool) *http.Client {
+	if allowPrivate {
+		return f.open
+	}
+	return f.strict
+}
