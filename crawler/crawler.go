@@ -142,6 +142,17 @@ func (c *Crawler) Run(ctx context.Context, interval time.Duration) error {
 			if src.PollInterval > 0 {
 				every = src.PollInterval
 			}
+			// A restart keeps each source's schedule: wait out the rest of
+			// the interval since its last pass.
+			if h, err := c.health(ctx, src.Name); err == nil && !h.LastAttempt.IsZero() {
+				if d := time.Until(h.LastAttempt.Add(every)); d > 0 {
+					select {
+					case <-ctx.Done():
+						return
+					case <-time.After(d):
+					}
+				}
+			}
 			for {
 				select {
 				case sem <- struct{}{}:
@@ -269,8 +280,12 @@ func (c *Crawler) get(ctx context.Context, src config.Source, u, etag, lastMod s
 	}
 	resp, err := c.Fetcher.Get(ctx, u, src.AllowPrivate, etag, lastMod)
 	var se *StatusError
-	if errors.As(err, &se) && se.RetryAfter > 0 {
-		c.backOff(u, se.RetryAfter)
+	if errors.As(err, &se) && (se.StatusCode == 429 || se.StatusCode == 503) {
+		d := se.RetryAfter
+		if d <= 0 {
+			d = time.Minute
+		}
+		c.backOff(ctx, u, d)
 	}
 	if err == nil {
 		c.Metrics.Fetched.WithLabelValues(src.Name).Inc()
@@ -351,7 +366,30 @@ func (c *Crawler) article(ctx context.Context, src config.Source, it *gofeed.Ite
 	}
 	resp, err := c.get(ctx, src, link, "", "")
 	if err == nil {
-		if ex, xerr := Extract(resp.Body, resp.URL); xerr == nil {
+		ex, xerr := Extract(resp.Body, resp.URL)
+		// The page's own address wins over the feed's link: redirects
+		// (feed proxies, http→https) and rel=canonical (AMP, mobile
+		// pages) lead to the one URL of the article.
+		final := resp.URL
+		if xerr == nil && ex.Canonical != "" {
+			if cu, err := url.Parse(resp.URL); err == nil {
+				if ref, err := cu.Parse(ex.Canonical); err == nil && sameSite(ref.Host, cu.Host) {
+					final = ref.String()
+				}
+			}
+		}
+		if fc, err := Canonical(final); err == nil && fc != canon {
+			// Remember the feed's link too, so it is not fetched again.
+			_, _ = c.seen.Put(ctx, "article."+id, []byte(fc))
+			canon, id = fc, news.IDFor(fc)
+			a.ID, a.URL = id, canon
+			if _, err := c.seen.Get(ctx, "article."+id); err == nil {
+				st.Duplicates++
+				c.Metrics.Duplicates.WithLabelValues(src.Name).Inc()
+				return
+			}
+		}
+		if xerr == nil {
 			c.merge(&a, ex)
 		} else {
 			log.Warn("extracting article", slog.String("url", link), slog.Any("error", xerr))
@@ -479,4 +517,17 @@ func firstNonEmpty(s ...string) string {
 		}
 	}
 	return ""
+}
+
+// sameSite reports whether two hosts belong to one site (www., amp., m.
+// prefixes aside).
+func sameSite(a, b string) bool {
+	trim := func(h string) string {
+		h = strings.ToLower(h)
+		for _, p := range []string{"www.", "amp.", "m."} {
+			h = strings.TrimPrefix(h, p)
+		}
+		return h
+	}
+	return trim(a) == trim(b)
 }

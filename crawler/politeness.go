@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"sync"
 	"time"
+
+	"github.com/diskominfo-kaltim/pantau/news"
 )
 
 // hostGate spaces requests to one host: at most one at a time, HostDelay
@@ -25,7 +27,16 @@ func (c *Crawler) gate(rawURL string) *hostGate {
 	if g, ok := c.hosts.Load(host); ok {
 		return g.(*hostGate)
 	}
-	g, _ := c.hosts.LoadOrStore(host, &hostGate{slot: make(chan struct{}, 1)})
+	ng := &hostGate{slot: make(chan struct{}, 1)}
+	// A back-off asked for before a restart still holds.
+	if c.seen != nil {
+		if e, err := c.seen.Get(context.Background(), backoffKey(rawURL)); err == nil {
+			if t, err := time.Parse(time.RFC3339, string(e.Value())); err == nil {
+				ng.until = t
+			}
+		}
+	}
+	g, _ := c.hosts.LoadOrStore(host, ng)
 	return g.(*hostGate)
 }
 
@@ -66,15 +77,28 @@ func (c *Crawler) wait(ctx context.Context, rawURL string) error {
 	return nil
 }
 
-// backOff makes the host of rawURL wait at least d (capped at 10 minutes).
-func (c *Crawler) backOff(rawURL string, d time.Duration) {
+// backOff makes the host of rawURL wait at least d (capped at 10 minutes),
+// also across restarts.
+func (c *Crawler) backOff(ctx context.Context, rawURL string, d time.Duration) {
 	d = min(d, 10*time.Minute)
 	g := c.gate(rawURL)
+	until := time.Now().Add(d)
 	g.mu.Lock()
-	if t := time.Now().Add(d); t.After(g.until) {
-		g.until = t
+	if until.After(g.until) {
+		g.until = until
 	}
 	g.mu.Unlock()
+	if c.seen != nil {
+		_, _ = c.seen.Put(ctx, backoffKey(rawURL), []byte(until.UTC().Format(time.RFC3339)))
+	}
+}
+
+func backoffKey(rawURL string) string {
+	host := rawURL
+	if u, err := url.Parse(rawURL); err == nil {
+		host = u.Host
+	}
+	return "backoff." + news.IDFor(host)
 }
 
 // setDelay records the Crawl-delay of the host of rawURL (capped at a minute).
