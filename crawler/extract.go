@@ -35,9 +35,13 @@ func Extract(page []byte, pageURL string) (*Extracted, error) {
 	if err != nil {
 		return nil, err
 	}
+	text := res.ContentText
+	if res.ContentNode != nil {
+		text = blockText(res.ContentNode)
+	}
 	e := &Extracted{
 		Title:     strings.TrimSpace(res.Metadata.Title),
-		Text:      strings.TrimSpace(res.ContentText),
+		Text:      cleanText(text),
 		Author:    strings.TrimSpace(res.Metadata.Author),
 		Language:  res.Metadata.Language,
 		Image:     res.Metadata.Image,
@@ -45,6 +49,68 @@ func Extract(page []byte, pageURL string) (*Extracted, error) {
 		Canonical: canonicalLink(page),
 	}
 	return e, nil
+}
+
+// blockText renders extracted content with one line per block (paragraph,
+// heading, list item), so paragraphs survive.
+func blockText(n *html.Node) string {
+	var b strings.Builder
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		switch n.Type {
+		case html.TextNode:
+			b.WriteString(n.Data)
+			return
+		case html.ElementNode:
+			switch n.Data {
+			case "script", "style", "noscript", "figure", "figcaption":
+				return
+			case "br":
+				b.WriteByte('\n')
+				return
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+		if n.Type == html.ElementNode {
+			switch n.Data {
+			case "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "tr", "section", "article", "pre":
+				b.WriteByte('\n')
+			}
+		}
+	}
+	walk(n)
+	return b.String()
+}
+
+// Lines that Indonesian news pages put inside the article body but that
+// are not the article: cross-links, ad markers, staff credits, sign-ups.
+var boilerLine = regexp.MustCompile(`(?i)^(baca juga|baca:|lihat juga|simak juga|simak video|tonton juga|artikel ini telah tayang|advertisement|scroll to continue|iklan$|pewarta\s*:|editor\s*:|penulis\s*:|reporter\s*:|copyright|hak cipta|dapatkan update berita|ikuti (kami|berita)|follow (us|kami)|halaman\s*:?\s*\d|share this|like this|bagikan|\([a-z]{2,5}/[a-z]{2,5}\)$)`)
+
+var labelOnly = regexp.MustCompile(`(?i)^(baca juga|lihat juga|simak juga|baca)\s*:?$`)
+
+// cleanText normalises whitespace per line and drops boilerplate lines.
+func cleanText(s string) string {
+	var out []string
+	skipNext := false
+	for _, line := range strings.Split(s, "\n") {
+		line = strings.Join(strings.Fields(line), " ")
+		if line == "" {
+			continue
+		}
+		if skipNext {
+			skipNext = false
+			continue
+		}
+		if boilerLine.MatchString(line) {
+			// A bare "Baca juga:" label names its link on the next line.
+			skipNext = labelOnly.MatchString(line)
+			continue
+		}
+		out = append(out, line)
+	}
+	return strings.Join(out, "\n")
 }
 
 var canonicalRe = regexp.MustCompile(`(?is)<link[^>]+rel=["']?canonical["']?[^>]*>`)
