@@ -1,6 +1,7 @@
 package crawler
 
 import (
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -16,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/andybalholm/brotli"
 	"github.com/nats-io/nats.go/jetstream"
 	"golang.org/x/text/encoding/charmap"
 
@@ -336,4 +338,47 @@ func drain(t *testing.T, b *bus.Bus, n int) []news.Article {
 		out = append(out, a)
 	}
 	return out
+}
+
+func TestFetcherDecodesCompressedBodies(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.Contains(r.Header.Get("Accept-Encoding"), "br") {
+			t.Errorf("Accept-Encoding %q", r.Header.Get("Accept-Encoding"))
+		}
+		switch r.URL.Path {
+		case "/gz":
+			w.Header().Set("Content-Encoding", "gzip")
+			zw := gzip.NewWriter(w)
+			io.WriteString(zw, "isi gzip")
+			zw.Close()
+		case "/br":
+			w.Header().Set("Content-Encoding", "br")
+			bw := brotli.NewWriter(w)
+			io.WriteString(bw, "isi brotli")
+			bw.Close()
+		case "/bomb":
+			w.Header().Set("Content-Encoding", "gzip")
+			zw := gzip.NewWriter(w)
+			zw.Write(make([]byte, 10<<20))
+			zw.Close()
+		}
+	}))
+	defer srv.Close()
+	f := NewFetcher("Pantau-test", 5*time.Second, 1<<20)
+	for path, want := range map[string]string{"/gz": "isi gzip", "/br": "isi brotli"} {
+		r, err := f.Get(context.Background(), srv.URL+path, true, "", "")
+		if err != nil || string(r.Body) != want {
+			t.Errorf("%s: %q %v", path, r.Body, err)
+		}
+	}
+	if _, err := f.Get(context.Background(), srv.URL+"/bomb", true, "", ""); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("gzip bomb: %v", err)
+	}
+}
+
+func TestPageDateFromIndonesianDateLine(t *testing.T) {
+	page := []byte(`<html><body><div class="detail__date">Selasa, 11 Jun 2024 14:05 WIB</div><article><p>Isi.</p></article></body></html>`)
+	if got := pageDate(page); got.Format(time.RFC3339) != "2024-06-11T07:05:00Z" {
+		t.Errorf("page date %s", got)
+	}
 }

@@ -48,6 +48,9 @@ func Extract(page []byte, pageURL string) (*Extracted, error) {
 		Published: res.Metadata.Date,
 		Canonical: canonicalLink(page),
 	}
+	if e.Published.IsZero() {
+		e.Published = pageDate(page)
+	}
 	return e, nil
 }
 
@@ -131,6 +134,19 @@ func canonicalLink(page []byte) string {
 		return ""
 	}
 	return html.UnescapeString(string(m[1]))
+}
+
+var dateElemRe = regexp.MustCompile(`(?is)<[a-z]+[^>]+class=["'][^"']*(date|time|tanggal|waktu|publish)[^"']*["'][^>]*>([^<]{6,100})<`)
+
+// pageDate finds a date line such as "Selasa, 11 Juni 2024 14:05 WITA" in
+// an element whose class names a date, for pages whose metadata has none.
+func pageDate(page []byte) time.Time {
+	for _, m := range dateElemRe.FindAllSubmatch(page[:min(len(page), 300<<10)], 5) {
+		if t, err := ParseDate(html.UnescapeString(string(m[2])), time.Now(), nil); err == nil {
+			return t
+		}
+	}
+	return time.Time{}
 }
 
 // StripHTML turns a feed's HTML description into plain text.

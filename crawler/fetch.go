@@ -4,6 +4,7 @@
 package crawler
 
 import (
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/andybalholm/brotli"
 	"golang.org/x/net/html/charset"
 )
 
@@ -118,6 +120,9 @@ func (f *Fetcher) Get(ctx context.Context, rawURL string, allowPrivate bool, eta
 	req.Header.Set("User-Agent", f.UserAgent)
 	req.Header.Set("Accept", "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,application/xml;q=0.9,*/*;q=0.5")
 	req.Header.Set("Accept-Language", "id,en;q=0.5")
+	// Asking for an encoding ourselves turns off the transport's own gzip
+	// handling, so both are decoded below.
+	req.Header.Set("Accept-Encoding", "gzip, br")
 	if etag != "" {
 		req.Header.Set("If-None-Match", etag)
 	}
@@ -147,7 +152,21 @@ func (f *Fetcher) Get(ctx context.Context, rawURL string, allowPrivate bool, eta
 		}
 		return nil, se
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, f.MaxBytes+1))
+	var rd io.Reader = resp.Body
+	switch strings.ToLower(resp.Header.Get("Content-Encoding")) {
+	case "gzip":
+		zr, err := gzip.NewReader(resp.Body)
+		if err != nil {
+			return nil, fmt.Errorf("reading %s: %w", rawURL, err)
+		}
+		defer zr.Close()
+		rd = zr
+	case "br":
+		rd = brotli.NewReader(resp.Body)
+	}
+	// The cap applies to the decoded size: a small compressed bomb stops
+	// at the cap too.
+	body, err := io.ReadAll(io.LimitReader(rd, f.MaxBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", rawURL, err)
 	}

@@ -15,8 +15,8 @@ import (
 	"github.com/diskominfo-kaltim/pantau/demo"
 )
 
-// BenchmarkPipeline is the pipeline load test: a local site of 4 outlets
-// with 750 articles each (the bundled articles, re-published under new
+// BenchmarkPipeline is the pipeline load test: a local site of 10 outlets
+// with 1,000 articles each (the bundled articles, re-published under new
 // slugs), crawled once by the binary with no politeness delay; it reports
 // end-to-end articles/s (fetch, extract, publish, classify, store).
 func BenchmarkPipeline(b *testing.B) {
@@ -24,7 +24,7 @@ func BenchmarkPipeline(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	const outlets, perOutlet = 4, 750
+	const outlets, perOutlet = 10, 1000
 	mux := http.NewServeMux()
 	for o := 0; o < outlets; o++ {
 		site := &demo.Site{Name: fmt.Sprintf("Outlet %d", o)}
