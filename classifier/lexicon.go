@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/diskominfo-kaltim/pantau/indonesian"
 	"github.com/diskominfo-kaltim/pantau/news"
 )
 
@@ -19,8 +20,6 @@ var insetPositive []byte
 //go:embed lexicon/negative.tsv
 var insetNegative []byte
 
-//go:embed lexicon/stopwords-id.txt
-var stopwordList string
 
 // Stopwords that carry polarity in news and stay in the lexicon.
 var polarStopwords = map[string]bool{"baik": true, "buruk": true, "benar": true, "salah": true, "penting": true,
@@ -71,11 +70,9 @@ var cues = map[string][]string{
 // NewLexicon builds the baseline from the embedded InSet lexicon.
 func NewLexicon() *Lexicon {
 	l := &Lexicon{weights: make(map[string]float64, 12000), maxLen: 1}
-	stop := map[string]bool{}
-	for _, w := range strings.Fields(stopwordList) {
-		if !polarStopwords[w] {
-			stop[w] = true
-		}
+	stop := indonesian.Stopwords()
+	for w := range polarStopwords {
+		delete(stop, w)
 	}
 	for _, data := range [][]byte{insetPositive, insetNegative} {
 		sc := bufio.NewScanner(bytes.NewReader(data))

@@ -1,0 +1,250 @@
+// Package tagger tags a news item with what issue mapping needs: the
+// Kaltim regions it is about (kabupaten/kota, with kecamatan, desa and
+// common aliases resolved to them), the government offices (OPD)
+// responsible for its topics, the people and institutions it names, and
+// its key phrases. It reads text only; it must not do I/O beyond loading
+// its embedded data.
+package tagger
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/csv"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode"
+
+	"gopkg.in/yaml.v3"
+)
+
+var (
+	//go:embed data/kaltim_kabkota.csv
+	kabkotaCSV []byte
+	//go:embed data/kaltim_kecamatan.csv
+	kecamatanCSV []byte
+	//go:embed data/kaltim_desa_kelurahan.csv
+	desaCSV []byte
+	//go:embed data/opd.yaml
+	opdYAML []byte
+)
+
+// Province is the region name for items about Kaltim as a whole.
+const Province = "Kalimantan Timur"
+
+// Tags are what the tagger finds in one item.
+type Tags struct {
+	Regions    []string // kabupaten/kota names (or Province)
+	OPDs       []string // responsible offices, most cues first
+	Entities   []string // people and institutions named
+	KeyPhrases []string // words and pairs that characterise the item
+}
+
+// Tagger holds the region gazetteer and the OPD mapping.
+type Tagger struct {
+	phrases map[string][]match // first word → phrases starting with it
+	maxLen  int
+	opds    []OPD
+}
+
+// OPD is one office with its topic keywords.
+type OPD struct {
+	Name     string   `yaml:"opd"`
+	Keywords []string `yaml:"keywords"`
+}
+
+type match struct {
+	words  []string
+	region string // kabupaten/kota the phrase resolves to ("" for OPD cues)
+	opd    int    // index into opds, or -1
+	needs  string // a preceding word the phrase requires ("kecamatan", "desa"), if any
+}
+
+// Aliases people use for Kaltim's regions.
+var aliases = map[string]string{
+	"samarinda": "Kota Samarinda", "balikpapan": "Kota Balikpapan", "bontang": "Kota Bontang",
+	"kukar": "Kabupaten Kutai Kartanegara", "kutai kartanegara": "Kabupaten Kutai Kartanegara", "tenggarong": "Kabupaten Kutai Kartanegara",
+	"kutim": "Kabupaten Kutai Timur", "kutai timur": "Kabupaten Kutai Timur", "sangatta": "Kabupaten Kutai Timur",
+	"kubar": "Kabupaten Kutai Barat", "kutai barat": "Kabupaten Kutai Barat", "sendawar": "Kabupaten Kutai Barat",
+	"berau": "Kabupaten Berau", "tanjung redeb": "Kabupaten Berau",
+	"paser": "Kabupaten Paser", "tanah grogot": "Kabupaten Paser",
+	"ppu": "Kabupaten Penajam Paser Utara", "penajam paser utara": "Kabupaten Penajam Paser Utara", "penajam": "Kabupaten Penajam Paser Utara",
+	"mahulu": "Kabupaten Mahakam Ulu", "mahakam ulu": "Kabupaten Mahakam Ulu", "ujoh bilang": "Kabupaten Mahakam Ulu",
+	"ikn": "IKN Nusantara", "ibu kota nusantara": "IKN Nusantara", "otorita ikn": "IKN Nusantara",
+	"kaltim": Province, "kalimantan timur": Province, "pemprov kaltim": Province,
+}
+
+// New loads the embedded gazetteer and OPD mapping.
+func New() (*Tagger, error) {
+	t := &Tagger{phrases: map[string][]match{}}
+	add := func(phrase string, m match) {
+		w := words(phrase)
+		if len(w) == 0 {
+			return
+		}
+		m.words = w
+		t.phrases[w[0]] = append(t.phrases[w[0]], m)
+		t.maxLen = max(t.maxLen, len(w))
+	}
+	kab := map[string]string{} // code → name
+	rows, err := csv.NewReader(bytes.NewReader(kabkotaCSV)).ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("kabkota: %w", err)
+	}
+	for _, r := range rows[1:] {
+		kab[r[0]] = r[1]
+		add(r[1], match{region: r[1], opd: -1})
+		// "Kota Samarinda" also as "Kabupaten"-less short names via aliases.
+	}
+	for a, region := range aliases {
+		add(a, match{region: region, opd: -1})
+	}
+	rows, err = csv.NewReader(bytes.NewReader(kecamatanCSV)).ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("kecamatan: %w", err)
+	}
+	for _, r := range rows[1:] {
+		if region, ok := kab[r[1]]; ok {
+			// Kecamatan names are often ordinary words: only after "kecamatan".
+			add(r[3], match{region: region, opd: -1, needs: "kecamatan"})
+		}
+	}
+	rows, err = csv.NewReader(bytes.NewReader(desaCSV)).ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("desa: %w", err)
+	}
+	for _, r := range rows[1:] {
+		if region, ok := kab[r[2]]; ok {
+			add(r[3], match{region: region, opd: -1, needs: r[4]}) // "desa" or "kelurahan"
+		}
+	}
+	if err := yaml.Unmarshal(opdYAML, &t.opds); err != nil {
+		return nil, fmt.Errorf("opd.yaml: %w", err)
+	}
+	for i, o := range t.opds {
+		for _, k := range o.Keywords {
+			add(k, match{opd: i})
+		}
+	}
+	return t, nil
+}
+
+// OPDs returns the offices the tagger knows.
+func (t *Tagger) OPDs() []OPD { return t.opds }
+
+func words(s string) []string {
+	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-'
+	})
+}
+
+// Tag finds the regions, offices, entities and key phrases of an item.
+func (t *Tagger) Tag(title, text string) Tags {
+	if len(text) > 6000 {
+		text = text[:6000] // the lead names the places and the matter
+	}
+	w := words(title + " . " + text)
+	regionScore := map[string]int{}
+	opdScore := map[int]int{}
+	for i := 0; i < len(w); i++ {
+		for _, m := range t.phrases[w[i]] {
+			if i+len(m.words) > len(w) {
+				continue
+			}
+			ok := true
+			for j := 1; j < len(m.words); j++ {
+				if w[i+j] != m.words[j] {
+					ok = false
+					break
+				}
+			}
+			if !ok {
+				continue
+			}
+			if m.needs != "" && (i == 0 || (w[i-1] != m.needs && !(m.needs == "kecamatan" && w[i-1] == "kec"))) {
+				continue
+			}
+			if m.opd >= 0 {
+				opdScore[m.opd]++
+			} else {
+				regionScore[m.region]++
+			}
+		}
+	}
+	var tags Tags
+	tags.Regions = topKeys(regionScore, 4)
+	// A specific kabupaten/kota makes the province tag redundant.
+	if len(tags.Regions) > 1 {
+		out := tags.Regions[:0]
+		for _, r := range tags.Regions {
+			if r != Province {
+				out = append(out, r)
+			}
+		}
+		tags.Regions = out
+	}
+	for _, i := range topKeys(opdScore, 3) {
+		tags.OPDs = append(tags.OPDs, t.opds[i].Name)
+	}
+	tags.Entities = entities(title + ". " + text)
+	tags.KeyPhrases = KeyPhrases(title, text, 8)
+	return tags
+}
+
+func topKeys[K comparable](m map[K]int, n int) []K {
+	keys := make([]K, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.SliceStable(keys, func(i, j int) bool {
+		if m[keys[i]] != m[keys[j]] {
+			return m[keys[i]] > m[keys[j]]
+		}
+		return fmt.Sprint(keys[i]) < fmt.Sprint(keys[j])
+	})
+	if len(keys) > n {
+		keys = keys[:n]
+	}
+	return keys
+}
+
+// Titles that introduce a named person or office.
+var titles = map[string]bool{"gubernur": true, "wagub": true, "bupati": true, "wali": true, "walikota": true,
+	"kapolda": true, "kapolres": true, "kapolresta": true, "kepala": true, "ketua": true, "menteri": true,
+	"presiden": true, "sekda": true, "kadis": true, "direktur": true, "camat": true, "lurah": true, "anggota": true}
+
+// entities finds capitalised names of two to four words inside sentences
+// (people, institutions), most frequent first.
+func entities(s string) []string {
+	count := map[string]int{}
+	fields := strings.Fields(s)
+	for i := 0; i < len(fields); i++ {
+		if !capitalised(fields[i]) || i == 0 || strings.HasSuffix(fields[i-1], ".") {
+			if !(i > 0 && titles[strings.ToLower(strings.Trim(fields[i-1], ",.\"'()"))] && capitalised(fields[i])) {
+				continue
+			}
+		}
+		j := i
+		for j < len(fields) && j-i < 4 && capitalised(fields[j]) {
+			j++
+			if strings.ContainsAny(fields[j-1], ",.;:\")") {
+				break
+			}
+		}
+		if j-i >= 2 {
+			name := strings.Trim(strings.Join(fields[i:j], " "), ",.;:\"'()")
+			count[name]++
+		}
+		i = j
+	}
+	return topKeys(count, 6)
+}
+
+func capitalised(w string) bool {
+	w = strings.TrimLeft(w, "\"'(")
+	if w == "" {
+		return false
+	}
+	r := []rune(w)[0]
+	return unicode.IsUpper(r)
+}
