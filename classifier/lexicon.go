@@ -20,7 +20,6 @@ var insetPositive []byte
 //go:embed lexicon/negative.tsv
 var insetNegative []byte
 
-
 // Stopwords that carry polarity in news and stay in the lexicon.
 var polarStopwords = map[string]bool{"baik": true, "buruk": true, "benar": true, "salah": true, "penting": true,
 	"masalah": true, "sulit": true, "mudah": true, "berhasil": true, "gagal": true}
