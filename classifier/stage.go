@@ -11,8 +11,10 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/diskominfo-kaltim/pantau/bus"
+	"github.com/diskominfo-kaltim/pantau/issuemap"
 	"github.com/diskominfo-kaltim/pantau/metrics"
 	"github.com/diskominfo-kaltim/pantau/news"
+	"github.com/diskominfo-kaltim/pantau/tagger"
 )
 
 // Stage consumes crawled articles, classifies them and publishes the
@@ -21,6 +23,8 @@ import (
 type Stage struct {
 	Bus     *bus.Bus
 	Model   Model
+	Tagger  *tagger.Tagger      // regions, offices, entities, key phrases; nil: none
+	Issues  *issuemap.Clusterer // issue assignment; nil: none
 	Metrics *metrics.Metrics
 	Log     *slog.Logger
 	Batch   int // messages fetched per pull
@@ -69,6 +73,17 @@ func (s *Stage) handle(ctx context.Context, msg jetstream.Msg) {
 		return
 	}
 	c := Apply(s.Model, a)
+	if s.Tagger != nil {
+		t := s.Tagger.Tag(a.Title, a.Text)
+		c.Regions, c.OPDs, c.Entities, c.KeyPhrases = t.Regions, t.OPDs, t.Entities, t.KeyPhrases
+		if len(c.Regions) == 0 && a.Region != "" {
+			c.Regions = []string{a.Region} // the outlet's own region
+		}
+	}
+	if s.Issues != nil {
+		is := s.Issues.Assign(ctx, a, c.KeyPhrases)
+		c.IssueID, c.IssueName, c.IssueTerms = is.ID, is.Name, is.TopTerms(8)
+	}
 	data, err := json.Marshal(c)
 	if err != nil {
 		s.deadLetter(ctx, msg, fmt.Errorf("encoding result: %w", err))

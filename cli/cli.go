@@ -45,6 +45,10 @@ var commands = []command{
 	{"eval", "eval --data FILE.jsonl [--model FILE]", "mengukur model pada data berlabel (empat kelas atau polaritas)", cmdEval},
 	{"train", "train [--shared DIR] [--out FILE]", "melatih model dari data bersama dan koreksi analis", cmdTrain},
 	{"label", "label ID LABEL [--by NAMA]", "mengoreksi label sebuah artikel (dipakai pelatihan berikutnya)", cmdLabel},
+	{"issues", "issues [--since 7d] [--region R] [--label L] [--json]", "daftar isu: sebaran sentimen, lonjakan, rekomendasi", cmdIssues},
+	{"issue", "issue ID [--json]", "rincian satu isu: angka, rekomendasi, bahan narasi, artikel", cmdIssue},
+	{"trend", "trend [--by label|region|outlet|opd] [--since 30d]", "jumlah berita per hari", cmdTrend},
+	{"search", `search "kata kunci" [--since 30d]`, "mencari berita", cmdSearch},
 	{"sources", "sources [--json]", "kesehatan setiap sumber: status, terakhir berhasil, galat", cmdSources},
 	{"extract", "extract FILE|URL", "menampilkan teks artikel hasil ekstraksi (judul, baris kosong, isi)", cmdExtract},
 	{"sql", `sql [--format tsv|json] "QUERY"`, "menjalankan query pada basis data", cmdSQL},
@@ -83,11 +87,21 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "Penggunaan: pantau %s\n\n%s\n\nOpsi:\n", cmd.usage, cmd.help)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
+	// Flags may come before or after positional arguments.
+	var positional []string
+	rest := args[1:]
+	for {
+		if err := fs.Parse(rest); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return 0
+			}
+			return 2
 		}
-		return 2
+		if fs.NArg() == 0 {
+			break
+		}
+		positional = append(positional, fs.Arg(0))
+		rest = fs.Args()[1:]
 	}
 	cfg, err := config.Load(set, nil)
 	if err != nil {
@@ -97,7 +111,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	env.Config = cfg
 	env.Log = newLogger(stderr, cfg)
 	_ = extra
-	if err := cmd.run(env, fs.Args()); err != nil {
+	if err := cmd.run(env, positional); err != nil {
 		var ue usageError
 		if errors.As(err, &ue) {
 			fmt.Fprintf(stderr, "pantau %s: %v\n", cmd.name, err)
@@ -136,6 +150,21 @@ func commandFlags(name string, fs *flag.FlagSet) bool {
 		fs.StringVar(&flagOut, "out", "classifier/model/pantau.model", "where to write the model (tokenizer.json and REPORT.md go beside it)")
 		fs.IntVar(&flagEpochs, "epochs", 8, "training epochs of the polarity head (the issue head runs three times as many)")
 	case "sources":
+		fs.BoolVar(&flagJSON, "json", false, "JSON lines instead of a table")
+	case "issues", "issue":
+		fs.StringVar(&flagSince, "since", "7d", "period: 24h, 7d, 2w, ...")
+		fs.StringVar(&flagRegion, "region", "", "only issues in this kabupaten/kota (e.g. \"Kota Samarinda\")")
+		fs.StringVar(&flagLabel, "label", "", "only issues whose dominant label is this")
+		fs.IntVar(&flagLimit, "limit", 20, "issues listed at most")
+		fs.StringVar(&flagRules, "rules", "", "recommendation rules file (YAML); default the shipped rules")
+		fs.BoolVar(&flagJSON, "json", false, "JSON instead of a table")
+	case "trend":
+		fs.StringVar(&flagSince, "since", "30d", "period: 24h, 7d, 30d, ...")
+		fs.StringVar(&flagDim, "by", "label", "label, region, outlet or opd")
+		fs.BoolVar(&flagJSON, "json", false, "JSON lines instead of a table")
+	case "search":
+		fs.StringVar(&flagSince, "since", "30d", "period: 24h, 7d, 30d, ...")
+		fs.IntVar(&flagLimit, "limit", 20, "results at most")
 		fs.BoolVar(&flagJSON, "json", false, "JSON lines instead of a table")
 	case "extract":
 		fs.BoolVar(&flagAllowPrivate, "allow-private", false, "allow loopback and private addresses")

@@ -64,6 +64,15 @@ type Classified struct {
 	Polarity     string     `json:"polarity"`
 	ModelVersion string     `json:"model_version"`
 	Evidence     []string   `json:"evidence,omitempty"`
+
+	// Issue mapping (tagger and issue clustering).
+	Regions    []string `json:"regions,omitempty"`
+	OPDs       []string `json:"opds,omitempty"`
+	Entities   []string `json:"entities,omitempty"`
+	KeyPhrases []string `json:"keyphrases,omitempty"`
+	IssueID    string   `json:"issue_id,omitempty"`
+	IssueName  string   `json:"issue_name,omitempty"`
+	IssueTerms []string `json:"issue_terms,omitempty"`
 }
 
 // IDFor returns the article id for a canonical URL: the first 16 bytes of

@@ -15,10 +15,12 @@ import (
 	"github.com/diskominfo-kaltim/pantau/classifier"
 	"github.com/diskominfo-kaltim/pantau/config"
 	"github.com/diskominfo-kaltim/pantau/crawler"
+	"github.com/diskominfo-kaltim/pantau/issuemap"
 	"github.com/diskominfo-kaltim/pantau/metrics"
 	"github.com/diskominfo-kaltim/pantau/store"
 	"github.com/diskominfo-kaltim/pantau/store/chdb"
 	"github.com/diskominfo-kaltim/pantau/store/clickhouse"
+	"github.com/diskominfo-kaltim/pantau/tagger"
 )
 
 // OpenStore opens the configured backend: a ClickHouse server when a DSN
@@ -43,6 +45,8 @@ type Pipeline struct {
 	Store   store.Backend
 	Crawler *crawler.Crawler
 	Model   classifier.Model
+	Tagger  *tagger.Tagger
+	Issues  *issuemap.Clusterer
 }
 
 // Open starts the bus and the store (migrating it) and prepares the stages.
@@ -90,6 +94,14 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Pipeline,
 		p.Close()
 		return nil, err
 	}
+	if p.Tagger, err = tagger.New(); err != nil {
+		p.Close()
+		return nil, err
+	}
+	if p.Issues, err = issuemap.NewClusterer(ctx, b.JS, b.Options().Replicas, log); err != nil {
+		p.Close()
+		return nil, err
+	}
 	return p, nil
 }
 
@@ -130,7 +142,8 @@ func (p *Pipeline) Run(ctx context.Context, once bool) (Summary, error) {
 			}
 		}()
 	}
-	cls := &classifier.Stage{Bus: p.Bus, Model: p.Model, Metrics: p.Metrics, Log: p.log.With(slog.String("stage", "classifier"))}
+	cls := &classifier.Stage{Bus: p.Bus, Model: p.Model, Tagger: p.Tagger, Issues: p.Issues, Metrics: p.Metrics,
+		Log: p.log.With(slog.String("stage", "classifier"))}
 	wr := &store.Writer{Bus: p.Bus, Backend: p.Store, Metrics: p.Metrics, Log: p.log.With(slog.String("stage", "writer")),
 		BatchSize: p.cfg.WriterBatch, FlushInterval: p.cfg.WriterFlush}
 	run("classifier", cls.Run)

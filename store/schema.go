@@ -67,6 +67,23 @@ ORDER BY (id, corrected_at)`},
 			`ALTER TABLE {db}.mentions ADD COLUMN simhash UInt64 DEFAULT 0`,
 		},
 	},
+	{
+		Version: 4,
+		Name:    "issue_mapping",
+		Statements: []string{
+			`ALTER TABLE {db}.mentions ADD COLUMN regions Array(String), ADD COLUMN opds Array(String),
+    ADD COLUMN entities Array(String), ADD COLUMN keyphrases Array(String), ADD COLUMN issue_id String DEFAULT ''`,
+			`CREATE TABLE IF NOT EXISTS {db}.issues (
+    id String,
+    name String,
+    keyphrases Array(String),
+    first_seen DateTime('UTC'),
+    last_seen DateTime('UTC'),
+    updated_at DateTime('UTC')
+) ENGINE = ReplacingMergeTree(updated_at)
+ORDER BY id`,
+		},
+	},
 }
 
 // Migrate creates the database and applies every migration not yet

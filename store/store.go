@@ -7,6 +7,7 @@ package store
 
 import (
 	"context"
+	"time"
 	"errors"
 	"fmt"
 	"regexp"
@@ -36,6 +37,8 @@ type Backend interface {
 	Query(ctx context.Context, query string, params map[string]string) (*Result, error)
 	// InsertMentions inserts rows into `mentions` as one batch.
 	InsertMentions(ctx context.Context, rows []news.Classified) error
+	// InsertIssues records the latest state of issues.
+	InsertIssues(ctx context.Context, rows []IssueRow) error
 	// Ping checks that the engine answers.
 	Ping(ctx context.Context) error
 	Close() error
@@ -65,6 +68,42 @@ var MentionColumns = []string{
 	"author", "language", "label", "score_positif", "score_netral",
 	"score_berpotensi_negatif", "score_negatif", "polarity", "model_version", "evidence",
 	"ingested_at", "story_id", "simhash",
+	"regions", "opds", "entities", "keyphrases", "issue_id",
+}
+
+// IssueRow is one issue's state as stored in `issues`.
+type IssueRow struct {
+	ID         string    `json:"id"`
+	Name       string    `json:"name"`
+	KeyPhrases []string  `json:"keyphrases"`
+	FirstSeen  time.Time `json:"-"`
+	LastSeen   time.Time `json:"-"`
+}
+
+// IssuesFrom collects the issue states carried by a batch of rows.
+func IssuesFrom(rows []news.Classified) []IssueRow {
+	byID := map[string]int{}
+	var out []IssueRow
+	for _, r := range rows {
+		if r.IssueID == "" {
+			continue
+		}
+		i, ok := byID[r.IssueID]
+		if !ok {
+			i = len(out)
+			byID[r.IssueID] = i
+			out = append(out, IssueRow{ID: r.IssueID, FirstSeen: r.PublishedAt, LastSeen: r.PublishedAt})
+		}
+		o := &out[i]
+		o.Name, o.KeyPhrases = r.IssueName, r.IssueTerms
+		if r.PublishedAt.Before(o.FirstSeen) {
+			o.FirstSeen = r.PublishedAt
+		}
+		if r.PublishedAt.After(o.LastSeen) {
+			o.LastSeen = r.PublishedAt
+		}
+	}
+	return out
 }
 
 // InsertMentionsSQL is the INSERT statement (without FORMAT) for mentions.

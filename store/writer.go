@@ -100,6 +100,11 @@ func (w *Writer) flush(ctx context.Context, msgs []jetstream.Msg, rows []news.Cl
 			err = w.Backend.InsertMentions(ctx, rows)
 		}
 		if err == nil {
+			// Issues after mentions: a crash between them is healed by
+			// the redelivered batch, which writes both again.
+			err = w.Backend.InsertIssues(ctx, IssuesFrom(rows))
+		}
+		if err == nil {
 			w.Metrics.InsertSeconds.Observe(time.Since(start).Seconds())
 			if w.crashed("inserted") {
 				return false

@@ -144,7 +144,14 @@ func encodeRowBinary(b []byte, m *news.Classified, now time.Time) []byte {
 	}
 	b = appendTime(b, now)
 	b = appendString(b, storyOf(m))
-	return binary.LittleEndian.AppendUint64(b, m.SimHash)
+	b = binary.LittleEndian.AppendUint64(b, m.SimHash)
+	for _, arr := range [][]string{m.Regions, m.OPDs, m.Entities, m.KeyPhrases} {
+		b = binary.AppendUvarint(b, uint64(len(arr)))
+		for _, e := range arr {
+			b = appendString(b, e)
+		}
+	}
+	return appendString(b, m.IssueID)
 }
 
 // storyOf is the story an article belongs to: its own when it is the first
@@ -178,6 +185,11 @@ type jsonRow struct {
 	Ingested  int64    `json:"ingested_at"`
 	Story     string   `json:"story_id"`
 	SimHash   uint64   `json:"simhash"`
+	Regions   []string `json:"regions"`
+	OPDs      []string `json:"opds"`
+	Entities  []string `json:"entities"`
+	Phrases   []string `json:"keyphrases"`
+	IssueID   string   `json:"issue_id"`
 }
 
 func encodeJSON(b []byte, m *news.Classified, now time.Time) []byte {
@@ -195,8 +207,46 @@ func encodeJSON(b []byte, m *news.Classified, now time.Time) []byte {
 	}
 	row := jsonRow{m.ID, m.URL, m.Outlet, m.Region, m.PublishedAt.Unix(), m.FetchedAt.Unix(), m.Title, m.Text,
 		m.Author, m.Language, label, m.Scores[0], m.Scores[1], m.Scores[2], m.Scores[3], pol, m.ModelVersion, ev, now.Unix(),
-		storyOf(m), m.SimHash}
+		storyOf(m), m.SimHash, orEmpty(m.Regions), orEmpty(m.OPDs), orEmpty(m.Entities), orEmpty(m.KeyPhrases), m.IssueID}
 	j, _ := json.Marshal(row)
 	b = append(b, j...)
 	return append(b, '\n')
+}
+
+func orEmpty(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// InsertIssues streams issue states as JSONEachRow.
+func (b *Backend) InsertIssues(_ context.Context, rows []store.IssueRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	now := time.Now().UTC().Unix()
+	var buf []byte
+	for _, r := range rows {
+		j, _ := json.Marshal(struct {
+			store.IssueRow
+			KP      []string `json:"keyphrases"`
+			First   int64    `json:"first_seen"`
+			Last    int64    `json:"last_seen"`
+			Updated int64    `json:"updated_at"`
+		}{r, orEmpty(r.KeyPhrases), r.FirstSeen.Unix(), r.LastSeen.Unix(), now})
+		buf = append(append(buf, j...), '\n')
+	}
+	done := false
+	_, err := b.conn.Insert(fmt.Sprintf("INSERT INTO %s.issues (id, name, keyphrases, first_seen, last_seen, updated_at)", b.db), FormatJSONEachRow, func() []byte {
+		if done {
+			return nil
+		}
+		done = true
+		return buf
+	})
+	if err != nil {
+		return fmt.Errorf("inserting %d issues: %w", len(rows), err)
+	}
+	return nil
 }

@@ -171,7 +171,8 @@ func (b *Backend) InsertMentions(ctx context.Context, rows []news.Classified) er
 		}
 		if err := batch.Append(m.ID, m.URL, m.Outlet, m.Region, m.PublishedAt.UTC(), m.FetchedAt.UTC(),
 			m.Title, m.Text, m.Author, m.Language, label, m.Scores[0], m.Scores[1], m.Scores[2], m.Scores[3],
-			pol, m.ModelVersion, ev, now, story(m), m.SimHash); err != nil {
+			pol, m.ModelVersion, ev, now, story(m), m.SimHash,
+			orEmpty(m.Regions), orEmpty(m.OPDs), orEmpty(m.Entities), orEmpty(m.KeyPhrases), m.IssueID); err != nil {
 			return fmt.Errorf("appending row %s: %w", m.ID, err)
 		}
 	}
@@ -186,4 +187,33 @@ func story(m *news.Classified) string {
 		return m.StoryID
 	}
 	return m.ID
+}
+
+func orEmpty(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// InsertIssues sends issue states as one batch.
+func (b *Backend) InsertIssues(ctx context.Context, rows []store.IssueRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	batch, err := b.conn.PrepareBatch(ctx, fmt.Sprintf("INSERT INTO %s.issues (id, name, keyphrases, first_seen, last_seen, updated_at)", b.db))
+	if err != nil {
+		return fmt.Errorf("preparing issues insert: %w", classify(err))
+	}
+	defer batch.Abort()
+	now := time.Now().UTC()
+	for _, r := range rows {
+		if err := batch.Append(r.ID, r.Name, orEmpty(r.KeyPhrases), r.FirstSeen.UTC(), r.LastSeen.UTC(), now); err != nil {
+			return err
+		}
+	}
+	if err := batch.Send(); err != nil {
+		return fmt.Errorf("inserting %d issues: %w", len(rows), classify(err))
+	}
+	return nil
 }

@@ -1,0 +1,296 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/diskominfo-kaltim/pantau/crawler"
+	"github.com/diskominfo-kaltim/pantau/issuemap"
+	"github.com/diskominfo-kaltim/pantau/pipeline"
+	"github.com/diskominfo-kaltim/pantau/store"
+)
+
+var (
+	flagSince  string
+	flagRegion string
+	flagLabel  string
+	flagDim    string
+	flagLimit  int
+	flagRules  string
+)
+
+// parseSince reads "7d", "24h", "2w" into a duration.
+func parseSince(s string) (time.Duration, error) {
+	if s == "" {
+		return 0, fmt.Errorf("empty period")
+	}
+	unit := s[len(s)-1]
+	n, err := strconv.Atoi(s[:len(s)-1])
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("periode %q tidak dikenal (contoh: 24h, 7d, 2w)", s)
+	}
+	switch unit {
+	case 'h':
+		return time.Duration(n) * time.Hour, nil
+	case 'd':
+		return time.Duration(n) * 24 * time.Hour, nil
+	case 'w':
+		return time.Duration(n) * 7 * 24 * time.Hour, nil
+	}
+	return 0, fmt.Errorf("periode %q tidak dikenal (contoh: 24h, 7d, 2w)", s)
+}
+
+type issueView struct {
+	store.IssueSummary
+	Recommendation issuemap.Recommendation `json:"recommendation"`
+}
+
+func rules() (issuemap.Rules, error) {
+	if flagRules != "" {
+		return issuemap.LoadRules(flagRules)
+	}
+	return issuemap.DefaultRules()
+}
+
+func openForQuery(env *Env) (context.Context, context.CancelFunc, store.Backend, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	b, err := pipeline.OpenStore(ctx, env.Config)
+	if err != nil {
+		cancel()
+		return nil, nil, nil, err
+	}
+	if _, err := store.Migrate(ctx, b, nil); err != nil {
+		b.Close()
+		cancel()
+		return nil, nil, nil, err
+	}
+	return ctx, cancel, b, nil
+}
+
+// cmdIssues lists the issues of a period with their sentiment mix,
+// spikes and recommendation.
+func cmdIssues(env *Env, _ []string) error {
+	d, err := parseSince(flagSince)
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	if flagLabel != "" && !validLabel(flagLabel) {
+		return usageError{fmt.Sprintf("label %q tidak dikenal", flagLabel)}
+	}
+	rs, err := rules()
+	if err != nil {
+		return err
+	}
+	ctx, cancel, b, err := openForQuery(env)
+	if err != nil {
+		return err
+	}
+	defer cancel()
+	defer b.Close()
+	now := time.Now().UTC()
+	list, err := store.Issues(ctx, b, store.IssueFilter{Since: now.Add(-d), Until: now, Region: flagRegion, Label: flagLabel, Limit: flagLimit})
+	if err != nil {
+		return err
+	}
+	views := make([]issueView, len(list))
+	for i, s := range list {
+		views[i] = issueView{s, rs.Recommend(s)}
+	}
+	if flagJSON {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		return enc.Encode(views)
+	}
+	if len(views) == 0 {
+		fmt.Fprintf(env.Stdout, "Tidak ada isu dalam %s terakhir.\n", flagSince)
+		return nil
+	}
+	tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tISU\tBERITA\t+ / = / ~ / −\tMEDIA\tWILAYAH\tOPD\tLONJAKAN\tREKOMENDASI")
+	for _, v := range views {
+		spike := "-"
+		if v.Spike {
+			spike = fmt.Sprintf("naik (%d vs %.1f/hari)", v.Today, v.Baseline)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d / %d / %d / %d\t%d\t%s\t%s\t%s\t%s (%s)\n", v.ID, cut(v.Name, 40), v.Mentions,
+			v.ByLabel[0], v.ByLabel[1], v.ByLabel[2], v.ByLabel[3], len(v.Outlets), cut(strings.Join(v.Regions, ", "), 30),
+			cut(strings.Join(v.OPDs, ", "), 28), spike, v.Recommendation.Strategy, v.Recommendation.Urgency)
+	}
+	tw.Flush()
+	fmt.Fprintln(env.Stdout, "\n+ positif, = netral, ~ berpotensi negatif, − negatif. Rincian: pantau issue ID")
+	return nil
+}
+
+func validLabel(l string) bool {
+	for _, x := range []string{"positif", "netral", "berpotensi negatif", "negatif"} {
+		if x == l {
+			return true
+		}
+	}
+	return false
+}
+
+func cut(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// cmdIssue shows one issue in full: figures, recommendation with its
+// reason and talking points, and its articles.
+func cmdIssue(env *Env, args []string) error {
+	if len(args) != 1 {
+		return usageError{"pakai: pantau issue ID"}
+	}
+	d, err := parseSince(flagSince)
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	rs, err := rules()
+	if err != nil {
+		return err
+	}
+	ctx, cancel, b, err := openForQuery(env)
+	if err != nil {
+		return err
+	}
+	defer cancel()
+	defer b.Close()
+	now := time.Now().UTC()
+	list, err := store.Issues(ctx, b, store.IssueFilter{ID: args[0], Since: now.Add(-d), Until: now, Limit: 1})
+	if err != nil {
+		return err
+	}
+	if len(list) == 0 {
+		return fmt.Errorf("isu %s tidak ditemukan dalam %s terakhir", args[0], flagSince)
+	}
+	s := list[0]
+	rec := rs.Recommend(s)
+	arts, err := store.IssueMentions(ctx, b, s.ID, 50)
+	if err != nil {
+		return err
+	}
+	var points []string
+	for _, a := range arts {
+		if (a.Label == "positif" || a.Label == "netral") && len(points) < 3 {
+			points = append(points, a.Title)
+		}
+	}
+	if flagJSON {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		return enc.Encode(struct {
+			issueView
+			TalkingPoints []string           `json:"talking_points"`
+			Articles      []store.MentionRow `json:"articles"`
+		}{issueView{s, rec}, points, arts})
+	}
+	w := env.Stdout
+	wita := crawler.WITA
+	fmt.Fprintf(w, "%s — %s\n", s.ID, s.Name)
+	fmt.Fprintf(w, "Periode: %s s.d. %s WITA\n", s.FirstSeen.In(wita).Format("02/01/2006 15:04"), s.LastSeen.In(wita).Format("02/01/2006 15:04"))
+	fmt.Fprintf(w, "Pemberitaan: %d (positif %d, netral %d, berpotensi negatif %d, negatif %d) di %d media\n",
+		s.Mentions, s.ByLabel[0], s.ByLabel[1], s.ByLabel[2], s.ByLabel[3], len(s.Outlets))
+	fmt.Fprintf(w, "Wilayah: %s\nOPD: %s\nKata kunci: %s\n", orDash(s.Regions), orDash(s.OPDs), orDash(s.KeyPhrases))
+	if s.Spike {
+		fmt.Fprintf(w, "LONJAKAN: %d berita dalam 24 jam terakhir, rata-rata %.1f/hari sebelumnya\n", s.Today, s.Baseline)
+	}
+	fmt.Fprintf(w, "\nRekomendasi: %s (urgensi %s, OPD: %s)\n  %s\n  (aturan: %s)\n", rec.Strategy, rec.Urgency, rec.OPD, rec.Reason, rec.Rule)
+	if len(points) > 0 {
+		fmt.Fprintln(w, "\nBahan narasi dari pemberitaan positif/netral:")
+		for _, p := range points {
+			fmt.Fprintf(w, "  - %s\n", p)
+		}
+	}
+	fmt.Fprintln(w, "\nArtikel:")
+	for _, a := range arts {
+		fmt.Fprintf(w, "  %s  %-18s  %-13s %s\n    %s\n", a.Published.In(wita).Format("02/01 15:04"), cut(a.Outlet, 18), a.Label, cut(a.Title, 80), a.URL)
+	}
+	return nil
+}
+
+func orDash(s []string) string {
+	if len(s) == 0 {
+		return "-"
+	}
+	return strings.Join(s, ", ")
+}
+
+// cmdTrend prints mentions per day by label, region, outlet or OPD.
+func cmdTrend(env *Env, _ []string) error {
+	d, err := parseSince(flagSince)
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	ctx, cancel, b, err := openForQuery(env)
+	if err != nil {
+		return err
+	}
+	defer cancel()
+	defer b.Close()
+	now := time.Now().UTC()
+	pts, err := store.Trend(ctx, b, flagDim, now.Add(-d), now)
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	if flagJSON {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetEscapeHTML(false)
+		for _, p := range pts {
+			enc.Encode(p)
+		}
+		return nil
+	}
+	tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "TANGGAL (WITA)\t%s\tBERITA\tNEGATIF/BERPOTENSI\n", strings.ToUpper(map[string]string{"label": "label", "region": "wilayah", "outlet": "media", "opd": "opd"}[flagDim]))
+	for _, p := range pts {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\n", p.Day, cut(p.Key, 40), p.Count, p.Negatif)
+	}
+	return tw.Flush()
+}
+
+// cmdSearch finds mentions containing a phrase.
+func cmdSearch(env *Env, args []string) error {
+	if len(args) != 1 || strings.TrimSpace(args[0]) == "" {
+		return usageError{`pakai: pantau search "kata kunci"`}
+	}
+	d, err := parseSince(flagSince)
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	ctx, cancel, b, err := openForQuery(env)
+	if err != nil {
+		return err
+	}
+	defer cancel()
+	defer b.Close()
+	rows, err := store.Search(ctx, b, args[0], time.Now().UTC().Add(-d), flagLimit)
+	if err != nil {
+		return err
+	}
+	if flagJSON {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetEscapeHTML(false)
+		for _, r := range rows {
+			enc.Encode(r)
+		}
+		return nil
+	}
+	if len(rows) == 0 {
+		fmt.Fprintf(env.Stdout, "Tidak ada berita yang memuat %q dalam %s terakhir.\n", args[0], flagSince)
+		return nil
+	}
+	for _, a := range rows {
+		fmt.Fprintf(env.Stdout, "%s  %-18s  %-18s %s\n    %s\n", a.Published.In(crawler.WITA).Format("02/01 15:04"), cut(a.Outlet, 18), a.Label, cut(a.Title, 80), a.URL)
+	}
+	return nil
+}

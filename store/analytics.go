@@ -1,0 +1,298 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The issue-mapping queries. They run on current ClickHouse engines (chDB
+// in process, or a server of 22.8 or later for the native backend: they
+// bind parameters on the server side) and always read mentions FINAL, so a
+// re-inserted article counts once.
+
+// IssueFilter selects issues.
+type IssueFilter struct {
+	Since, Until time.Time
+	Region       string // kabupaten/kota name, "" for all
+	Label        string // dominant label, "" for all
+	ID           string // one issue
+	Limit        int
+}
+
+// IssueSummary is an issue's figures over a period.
+type IssueSummary struct {
+	ID         string    `json:"id"`
+	Name       string    `json:"name"`
+	KeyPhrases []string  `json:"keyphrases"`
+	Mentions   int       `json:"mentions"`
+	ByLabel    [4]int    `json:"by_label"` // positif, netral, berpotensi negatif, negatif
+	Outlets    []string  `json:"outlets"`
+	Regions    []string  `json:"regions"`
+	OPDs       []string  `json:"opds"`
+	FirstSeen  time.Time `json:"first_seen"`
+	LastSeen   time.Time `json:"last_seen"`
+	// Spike detection: the last day of the period against the 14 before.
+	Today         int     `json:"today"`
+	Baseline      float64 `json:"baseline_per_day"`
+	NegShareToday float64 `json:"neg_share_today"`
+	NegShareBase  float64 `json:"neg_share_baseline"`
+	Spike         bool    `json:"spike"`
+}
+
+// Dominant is the label with most mentions.
+func (s IssueSummary) Dominant() string {
+	best := 0
+	for i, n := range s.ByLabel {
+		if n > s.ByLabel[best] {
+			best = i
+		}
+	}
+	return labelNames[best]
+}
+
+// NegShare is the share of negatif and berpotensi negatif mentions.
+func (s IssueSummary) NegShare() float64 {
+	if s.Mentions == 0 {
+		return 0
+	}
+	return float64(s.ByLabel[2]+s.ByLabel[3]) / float64(s.Mentions)
+}
+
+var labelNames = [4]string{"positif", "netral", "berpotensi negatif", "negatif"}
+
+func dt(t time.Time) string { return t.UTC().Format(time.DateTime) }
+
+// topOf ranks the distinct values of a flattened array column, most
+// frequent first, as ClickHouse SQL over the alias arr.
+const topOf = "arraySlice(arrayMap(x -> x.1, arraySort(x -> -x.2, arrayMap(k -> (k, countEqual(%[1]s, k)), arrayDistinct(%[1]s)))), 1, %[2]d)"
+
+// Issues returns the issues with mentions in the filter's period, most
+// mentioned first, with their spike figures.
+func Issues(ctx context.Context, b Backend, f IssueFilter) ([]IssueSummary, error) {
+	db := b.Database()
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	params := map[string]string{"since": dt(f.Since), "until": dt(f.Until), "region": f.Region, "id": f.ID}
+	q := fmt.Sprintf(`SELECT issue_id, count() AS n,
+    countIf(label = 'positif'), countIf(label = 'netral'), countIf(label = 'berpotensi negatif'), countIf(label = 'negatif'),
+    `+fmt.Sprintf(topOf, "groupArray(outlet)", 10)+`,
+    `+fmt.Sprintf(topOf, "groupArrayArray(5000)(regions)", 5)+`,
+    `+fmt.Sprintf(topOf, "groupArrayArray(5000)(opds)", 3)+`,
+    min(published_at), max(published_at)
+FROM %[1]s.mentions FINAL
+WHERE published_at >= {since:DateTime('UTC')} AND published_at < {until:DateTime('UTC')} AND issue_id != ''
+  AND ({region:String} = '' OR has(regions, {region:String}))
+  AND ({id:String} = '' OR issue_id = {id:String})
+GROUP BY issue_id
+ORDER BY n DESC, issue_id
+LIMIT %[2]d`, db, f.Limit*4)
+	res, err := b.Query(ctx, q, params)
+	if err != nil {
+		return nil, fmt.Errorf("issue summaries: %w", err)
+	}
+	var out []IssueSummary
+	for _, r := range res.Rows {
+		s := IssueSummary{ID: r[0]}
+		s.Mentions, _ = strconv.Atoi(r[1])
+		for i := 0; i < 4; i++ {
+			s.ByLabel[i], _ = strconv.Atoi(r[2+i])
+		}
+		s.Outlets, s.Regions, s.OPDs = parseArray(r[6]), parseArray(r[7]), parseArray(r[8])
+		s.FirstSeen, _ = time.ParseInLocation(time.DateTime, r[9], time.UTC)
+		s.LastSeen, _ = time.ParseInLocation(time.DateTime, r[10], time.UTC)
+		if f.Label != "" && s.Dominant() != f.Label {
+			continue
+		}
+		out = append(out, s)
+		if len(out) == f.Limit {
+			break
+		}
+	}
+	if len(out) == 0 {
+		return out, nil
+	}
+	if err := fillNames(ctx, b, out); err != nil {
+		return nil, err
+	}
+	return out, fillSpikes(ctx, b, f.Until, out)
+}
+
+func fillNames(ctx context.Context, b Backend, out []IssueSummary) error {
+	ids := make([]string, len(out))
+	for i, s := range out {
+		ids[i] = s.ID
+	}
+	res, err := b.Query(ctx, fmt.Sprintf(`SELECT id, argMax(name, updated_at), argMax(keyphrases, updated_at)
+FROM %s.issues WHERE has(splitByChar(',', {ids:String}), id) GROUP BY id`, b.Database()),
+		map[string]string{"ids": strings.Join(ids, ",")})
+	if err != nil {
+		return fmt.Errorf("issue names: %w", err)
+	}
+	names := map[string][2]string{}
+	for _, r := range res.Rows {
+		names[r[0]] = [2]string{r[1], r[2]}
+	}
+	for i := range out {
+		if n, ok := names[out[i].ID]; ok {
+			out[i].Name, out[i].KeyPhrases = n[0], parseArray(n[1])
+		}
+	}
+	return nil
+}
+
+// fillSpikes compares each issue's last day before until with its 14 days
+// before that. A spike: at least 3 mentions and three times the daily
+// baseline, or a negative share 30 points above the baseline's.
+func fillSpikes(ctx context.Context, b Backend, until time.Time, out []IssueSummary) error {
+	day := until.Add(-24 * time.Hour)
+	ids := make([]string, len(out))
+	for i, s := range out {
+		ids[i] = s.ID
+	}
+	res, err := b.Query(ctx, fmt.Sprintf(`SELECT issue_id,
+    countIf(published_at >= {day:DateTime('UTC')}) AS today,
+    countIf(published_at < {day:DateTime('UTC')}) AS before,
+    countIf(published_at >= {day:DateTime('UTC')} AND label IN ('negatif', 'berpotensi negatif')) AS neg_today,
+    countIf(published_at < {day:DateTime('UTC')} AND label IN ('negatif', 'berpotensi negatif')) AS neg_before
+FROM %s.mentions FINAL
+WHERE published_at >= {day:DateTime('UTC')} - INTERVAL 14 DAY AND published_at < {day:DateTime('UTC')} + INTERVAL 1 DAY
+  AND has(splitByChar(',', {ids:String}), issue_id)
+GROUP BY issue_id`, b.Database()), map[string]string{"day": dt(day), "ids": strings.Join(ids, ",")})
+	if err != nil {
+		return fmt.Errorf("spikes: %w", err)
+	}
+	idx := map[string]int{}
+	for i, s := range out {
+		idx[s.ID] = i
+	}
+	for _, r := range res.Rows {
+		s := &out[idx[r[0]]]
+		today, _ := strconv.Atoi(r[1])
+		before, _ := strconv.Atoi(r[2])
+		negToday, _ := strconv.Atoi(r[3])
+		negBefore, _ := strconv.Atoi(r[4])
+		s.Today = today
+		s.Baseline = float64(before) / 14
+		if today > 0 {
+			s.NegShareToday = float64(negToday) / float64(today)
+		}
+		if before > 0 {
+			s.NegShareBase = float64(negBefore) / float64(before)
+		}
+		s.Spike = today >= 3 && (float64(today) >= 3*max(s.Baseline, 0.5) ||
+			(before > 0 && s.NegShareToday-s.NegShareBase >= 0.3))
+	}
+	return nil
+}
+
+// parseArray reads a ClickHouse array of strings as printed in TSV.
+func parseArray(s string) []string {
+	s = strings.TrimSpace(s)
+	if len(s) < 2 || s[0] != '[' {
+		return nil
+	}
+	var out []string
+	var cur strings.Builder
+	in := false
+	for i := 1; i < len(s)-1; i++ {
+		c := s[i]
+		switch {
+		case !in && c == '\'':
+			in = true
+		case in && c == '\\' && i+1 < len(s)-1:
+			i++
+			cur.WriteByte(s[i])
+		case in && c == '\'':
+			in = false
+			out = append(out, cur.String())
+			cur.Reset()
+		case in:
+			cur.WriteByte(c)
+		}
+	}
+	return out
+}
+
+// MentionRow is one article as analysts see it.
+type MentionRow struct {
+	ID        string    `json:"id"`
+	Title     string    `json:"title"`
+	Outlet    string    `json:"outlet"`
+	Label     string    `json:"label"`
+	URL       string    `json:"url"`
+	Published time.Time `json:"published_at"`
+	Regions   []string  `json:"regions"`
+}
+
+// IssueMentions returns an issue's articles, newest first.
+func IssueMentions(ctx context.Context, b Backend, issueID string, limit int) ([]MentionRow, error) {
+	return mentions(ctx, b, "issue_id = {id:String}", map[string]string{"id": issueID}, limit)
+}
+
+// Search finds mentions whose title or text contains the phrase.
+func Search(ctx context.Context, b Backend, phrase string, since time.Time, limit int) ([]MentionRow, error) {
+	return mentions(ctx, b, "published_at >= {since:DateTime('UTC')} AND (positionCaseInsensitiveUTF8(title, {q:String}) > 0 OR positionCaseInsensitiveUTF8(text, {q:String}) > 0)",
+		map[string]string{"q": phrase, "since": dt(since)}, limit)
+}
+
+func mentions(ctx context.Context, b Backend, where string, params map[string]string, limit int) ([]MentionRow, error) {
+	if limit <= 0 {
+		limit = 20
+	}
+	res, err := b.Query(ctx, fmt.Sprintf(`SELECT id, title, outlet, toString(label), url, published_at, regions
+FROM %s.mentions FINAL WHERE %s ORDER BY published_at DESC LIMIT %d`, b.Database(), where, limit), params)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]MentionRow, 0, len(res.Rows))
+	for _, r := range res.Rows {
+		m := MentionRow{ID: r[0], Title: r[1], Outlet: r[2], Label: r[3], URL: r[4], Regions: parseArray(r[6])}
+		m.Published, _ = time.ParseInLocation(time.DateTime, r[5], time.UTC)
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// TrendPoint is one day's count for one key.
+type TrendPoint struct {
+	Day     string `json:"day"` // YYYY-MM-DD in WITA
+	Key     string `json:"key"`
+	Count   int    `json:"count"`
+	Negatif int    `json:"negatif_or_berpotensi"`
+}
+
+// Trend counts mentions per day (WITA) and key: label, region, outlet or
+// opd.
+func Trend(ctx context.Context, b Backend, by string, since, until time.Time) ([]TrendPoint, error) {
+	keyExpr := map[string]string{
+		"label":  "toString(label)",
+		"outlet": "outlet",
+		"region": "arrayJoin(if(empty(regions), ['(tanpa wilayah)'], regions))",
+		"opd":    "arrayJoin(if(empty(opds), ['(tanpa OPD)'], opds))",
+	}[by]
+	if keyExpr == "" {
+		return nil, fmt.Errorf("unknown trend dimension %q (label, region, outlet, opd)", by)
+	}
+	res, err := b.Query(ctx, fmt.Sprintf(`SELECT toString(toDate(published_at, 'Asia/Makassar')) AS day, %s AS key, count(),
+    countIf(label IN ('negatif', 'berpotensi negatif'))
+FROM %s.mentions FINAL
+WHERE published_at >= {since:DateTime('UTC')} AND published_at < {until:DateTime('UTC')}
+GROUP BY day, key ORDER BY day, key`, keyExpr, b.Database()), map[string]string{"since": dt(since), "until": dt(until)})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]TrendPoint, 0, len(res.Rows))
+	for _, r := range res.Rows {
+		p := TrendPoint{Day: r[0], Key: r[1]}
+		p.Count, _ = strconv.Atoi(r[2])
+		p.Negatif, _ = strconv.Atoi(r[3])
+		out = append(out, p)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Day < out[j].Day })
+	return out, nil
+}
