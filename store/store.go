@@ -7,11 +7,11 @@ package store
 
 import (
 	"context"
-	"time"
 	"errors"
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/diskominfo-kaltim/pantau/news"
 )
