@@ -81,7 +81,7 @@ func (s *Stage) handle(ctx context.Context, msg jetstream.Msg) {
 		}
 	}
 	if s.Issues != nil {
-		is := s.Issues.Assign(ctx, a, c.KeyPhrases)
+		is := s.Issues.Assign(ctx, a, tagger.Terms(a.Title, a.Text))
 		c.IssueID, c.IssueName, c.IssueTerms = is.ID, is.Name, is.TopTerms(8)
 	}
 	data, err := json.Marshal(c)

@@ -49,6 +49,7 @@ var commands = []command{
 	{"issue", "issue ID [--json]", "rincian satu isu: angka, rekomendasi, bahan narasi, artikel", cmdIssue},
 	{"trend", "trend [--by label|region|outlet|opd] [--since 30d]", "jumlah berita per hari", cmdTrend},
 	{"search", `search "kata kunci" [--since 30d]`, "mencari berita", cmdSearch},
+	{"serve", "serve --api-token T [--api-addr A]", "HTTP API (JSON di /api/...)", cmdServe},
 	{"sources", "sources [--json]", "kesehatan setiap sumber: status, terakhir berhasil, galat", cmdSources},
 	{"extract", "extract FILE|URL", "menampilkan teks artikel hasil ekstraksi (judul, baris kosong, isi)", cmdExtract},
 	{"sql", `sql [--format tsv|json] "QUERY"`, "menjalankan query pada basis data", cmdSQL},
@@ -156,11 +157,12 @@ func commandFlags(name string, fs *flag.FlagSet) bool {
 		fs.StringVar(&flagRegion, "region", "", "only issues in this kabupaten/kota (e.g. \"Kota Samarinda\")")
 		fs.StringVar(&flagLabel, "label", "", "only issues whose dominant label is this")
 		fs.IntVar(&flagLimit, "limit", 20, "issues listed at most")
-		fs.StringVar(&flagRules, "rules", "", "recommendation rules file (YAML); default the shipped rules")
+		fs.StringVar(&flagUntil, "until", "", "end of the period: YYYY-MM-DD (00:00 WITA) or RFC 3339; default now")
 		fs.BoolVar(&flagJSON, "json", false, "JSON instead of a table")
 	case "trend":
 		fs.StringVar(&flagSince, "since", "30d", "period: 24h, 7d, 30d, ...")
 		fs.StringVar(&flagDim, "by", "label", "label, region, outlet or opd")
+		fs.StringVar(&flagUntil, "until", "", "end of the period: YYYY-MM-DD (00:00 WITA) or RFC 3339; default now")
 		fs.BoolVar(&flagJSON, "json", false, "JSON lines instead of a table")
 	case "search":
 		fs.StringVar(&flagSince, "since", "30d", "period: 24h, 7d, 30d, ...")

@@ -20,6 +20,13 @@ func cmdRun(env *Env, _ []string) error {
 		return err
 	}
 	defer p.Close()
+	if env.Config.APIToken != "" {
+		go func() {
+			if err := serveAPI(ctx, env.Config, p.Store, env.Log); err != nil {
+				env.Log.Error("API stopped", "error", err)
+			}
+		}()
+	}
 	sum, err := p.Run(ctx, flagOnce)
 	if err != nil {
 		return err

@@ -4,11 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/diskominfo-kaltim/pantau/api"
+	"github.com/diskominfo-kaltim/pantau/config"
 	"github.com/diskominfo-kaltim/pantau/crawler"
 	"github.com/diskominfo-kaltim/pantau/issuemap"
 	"github.com/diskominfo-kaltim/pantau/pipeline"
@@ -21,38 +22,31 @@ var (
 	flagLabel  string
 	flagDim    string
 	flagLimit  int
-	flagRules  string
+	flagUntil  string
 )
 
-// parseSince reads "7d", "24h", "2w" into a duration.
-func parseSince(s string) (time.Duration, error) {
-	if s == "" {
-		return 0, fmt.Errorf("empty period")
+// until reads --until: a date (its 00:00 WITA) or an RFC 3339 time;
+// empty is now. It makes a report of a past period reproducible.
+func until() (time.Time, error) {
+	if flagUntil == "" {
+		return time.Now().UTC(), nil
 	}
-	unit := s[len(s)-1]
-	n, err := strconv.Atoi(s[:len(s)-1])
-	if err != nil || n <= 0 {
-		return 0, fmt.Errorf("periode %q tidak dikenal (contoh: 24h, 7d, 2w)", s)
+	if t, err := time.Parse(time.RFC3339, flagUntil); err == nil {
+		return t.UTC(), nil
 	}
-	switch unit {
-	case 'h':
-		return time.Duration(n) * time.Hour, nil
-	case 'd':
-		return time.Duration(n) * 24 * time.Hour, nil
-	case 'w':
-		return time.Duration(n) * 7 * 24 * time.Hour, nil
+	t, err := time.ParseInLocation("2006-01-02", flagUntil, crawler.WITA)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("--until %q: pakai YYYY-MM-DD atau waktu RFC 3339", flagUntil)
 	}
-	return 0, fmt.Errorf("periode %q tidak dikenal (contoh: 24h, 7d, 2w)", s)
+	return t.UTC(), nil
 }
 
-type issueView struct {
-	store.IssueSummary
-	Recommendation issuemap.Recommendation `json:"recommendation"`
-}
+type issueView = api.IssueView
 
-func rules() (issuemap.Rules, error) {
-	if flagRules != "" {
-		return issuemap.LoadRules(flagRules)
+// rules loads the configured rules file (--rules) or the shipped rules.
+func rules(cfg *config.Config) (issuemap.Rules, error) {
+	if cfg.RulesFile != "" {
+		return issuemap.LoadRules(cfg.RulesFile)
 	}
 	return issuemap.DefaultRules()
 }
@@ -75,14 +69,14 @@ func openForQuery(env *Env) (context.Context, context.CancelFunc, store.Backend,
 // cmdIssues lists the issues of a period with their sentiment mix,
 // spikes and recommendation.
 func cmdIssues(env *Env, _ []string) error {
-	d, err := parseSince(flagSince)
+	d, err := api.ParsePeriod(flagSince)
 	if err != nil {
 		return usageError{err.Error()}
 	}
 	if flagLabel != "" && !validLabel(flagLabel) {
 		return usageError{fmt.Sprintf("label %q tidak dikenal", flagLabel)}
 	}
-	rs, err := rules()
+	rs, err := rules(env.Config)
 	if err != nil {
 		return err
 	}
@@ -92,14 +86,17 @@ func cmdIssues(env *Env, _ []string) error {
 	}
 	defer cancel()
 	defer b.Close()
-	now := time.Now().UTC()
+	now, err := until()
+	if err != nil {
+		return usageError{err.Error()}
+	}
 	list, err := store.Issues(ctx, b, store.IssueFilter{Since: now.Add(-d), Until: now, Region: flagRegion, Label: flagLabel, Limit: flagLimit})
 	if err != nil {
 		return err
 	}
 	views := make([]issueView, len(list))
 	for i, s := range list {
-		views[i] = issueView{s, rs.Recommend(s)}
+		views[i] = issueView{IssueSummary: s, Recommendation: rs.Recommend(s)}
 	}
 	if flagJSON {
 		enc := json.NewEncoder(env.Stdout)
@@ -150,11 +147,11 @@ func cmdIssue(env *Env, args []string) error {
 	if len(args) != 1 {
 		return usageError{"pakai: pantau issue ID"}
 	}
-	d, err := parseSince(flagSince)
+	d, err := api.ParsePeriod(flagSince)
 	if err != nil {
 		return usageError{err.Error()}
 	}
-	rs, err := rules()
+	rs, err := rules(env.Config)
 	if err != nil {
 		return err
 	}
@@ -164,7 +161,10 @@ func cmdIssue(env *Env, args []string) error {
 	}
 	defer cancel()
 	defer b.Close()
-	now := time.Now().UTC()
+	now, err := until()
+	if err != nil {
+		return usageError{err.Error()}
+	}
 	list, err := store.Issues(ctx, b, store.IssueFilter{ID: args[0], Since: now.Add(-d), Until: now, Limit: 1})
 	if err != nil {
 		return err
@@ -192,7 +192,7 @@ func cmdIssue(env *Env, args []string) error {
 			issueView
 			TalkingPoints []string           `json:"talking_points"`
 			Articles      []store.MentionRow `json:"articles"`
-		}{issueView{s, rec}, points, arts})
+		}{issueView{IssueSummary: s, Recommendation: rec}, points, arts})
 	}
 	w := env.Stdout
 	wita := crawler.WITA
@@ -227,7 +227,7 @@ func orDash(s []string) string {
 
 // cmdTrend prints mentions per day by label, region, outlet or OPD.
 func cmdTrend(env *Env, _ []string) error {
-	d, err := parseSince(flagSince)
+	d, err := api.ParsePeriod(flagSince)
 	if err != nil {
 		return usageError{err.Error()}
 	}
@@ -237,7 +237,10 @@ func cmdTrend(env *Env, _ []string) error {
 	}
 	defer cancel()
 	defer b.Close()
-	now := time.Now().UTC()
+	now, err := until()
+	if err != nil {
+		return usageError{err.Error()}
+	}
 	pts, err := store.Trend(ctx, b, flagDim, now.Add(-d), now)
 	if err != nil {
 		return usageError{err.Error()}
@@ -263,7 +266,7 @@ func cmdSearch(env *Env, args []string) error {
 	if len(args) != 1 || strings.TrimSpace(args[0]) == "" {
 		return usageError{`pakai: pantau search "kata kunci"`}
 	}
-	d, err := parseSince(flagSince)
+	d, err := api.ParsePeriod(flagSince)
 	if err != nil {
 		return usageError{err.Error()}
 	}

@@ -40,6 +40,9 @@ type Config struct {
 	DrainTimeout  time.Duration
 	HostDelay     time.Duration
 	AckWait       time.Duration
+	APIAddr       string
+	APIToken      string
+	RulesFile     string
 	SourcesFile   string
 
 	Sources []Source
@@ -115,6 +118,9 @@ var Options = []Option{
 	dur("drain-timeout", "2m", "how long --once waits for the pipeline to drain", func(c *Config) *time.Duration { return &c.DrainTimeout }),
 	dur("ack-wait", "30s", "how long a stage may hold a message before it is redelivered", func(c *Config) *time.Duration { return &c.AckWait }),
 	dur("host-delay", "1s", "pause between two requests to the same host", func(c *Config) *time.Duration { return &c.HostDelay }),
+	str("api-addr", "127.0.0.1:8080", "address of the HTTP API (pantau serve, and pantau run when api-token is set)", func(c *Config) *string { return &c.APIAddr }),
+	secret(str("api-token", "", "bearer token the HTTP API requires; empty: no API in pantau run", func(c *Config) *string { return &c.APIToken })),
+	str("rules", "", "communication-strategy rules file (YAML); empty uses the shipped rules", func(c *Config) *string { return &c.RulesFile }),
 	str("sources", "", "sources file (YAML list); empty uses the shipped Kaltim sources", func(c *Config) *string { return &c.SourcesFile }),
 }
 

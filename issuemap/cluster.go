@@ -95,21 +95,6 @@ func NewClusterer(ctx context.Context, js jetstream.JetStream, replicas int, log
 	return c, nil
 }
 
-// vector weighs key phrases by rank.
-func vector(phrases []string) map[string]float64 {
-	v := map[string]float64{}
-	for i, p := range phrases {
-		v[p] += 1 / (1 + 0.3*float64(i))
-		// Words of a pair count too, so "banjir" meets "banjir rob".
-		if strings.Contains(p, " ") {
-			for _, w := range strings.Fields(p) {
-				v[w] += 0.5 / (1 + 0.3*float64(i))
-			}
-		}
-	}
-	return v
-}
-
 func cosine(a, b map[string]float64) float64 {
 	var dot, na, nb float64
 	for k, x := range a {
@@ -127,16 +112,15 @@ func cosine(a, b map[string]float64) float64 {
 	return dot / math.Sqrt(na*nb)
 }
 
-// Assign puts an article with its key phrases into an issue and returns
-// it. Copies of one story always share an issue.
-func (c *Clusterer) Assign(ctx context.Context, a news.Article, phrases []string) Issue {
+// Assign puts an article with its term vector (tagger.Terms) into an
+// issue and returns it. Copies of one story always share an issue.
+func (c *Clusterer) Assign(ctx context.Context, a news.Article, v map[string]float64) Issue {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	at := a.PublishedAt
 	if at.IsZero() {
 		at = time.Now()
 	}
-	v := vector(phrases)
 	var best *Issue
 	if id, ok := c.stories[a.StoryID]; ok && a.StoryID != "" {
 		best = c.issues[id]
@@ -156,13 +140,13 @@ func (c *Clusterer) Assign(ctx context.Context, a news.Article, phrases []string
 		best = &Issue{ID: "isu-" + a.ID[:12], Terms: map[string]float64{}, FirstSeen: at, LastSeen: at}
 		c.issues[best.ID] = best
 	}
-	// Centroid: running sum, trimmed to the 40 heaviest terms.
+	// Centroid: running sum, trimmed to the 60 heaviest terms.
 	for k, x := range v {
 		best.Terms[k] += x
 	}
-	if len(best.Terms) > 40 {
+	if len(best.Terms) > 60 {
 		keep := map[string]float64{}
-		for _, k := range best.TopTerms(40) {
+		for _, k := range best.TopTerms(60) {
 			keep[k] = best.Terms[k]
 		}
 		best.Terms = keep

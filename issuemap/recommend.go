@@ -22,6 +22,7 @@ type Rule struct {
 		NegShareMin     float64  `yaml:"neg_share_min"`
 		PosShareMin     float64  `yaml:"pos_share_min"`
 		NeutralShareMin float64  `yaml:"neutral_share_min"`
+		NegTodayMin     float64  `yaml:"neg_share_today_min"`
 		Spike           bool     `yaml:"spike"`
 		MinMentions     int      `yaml:"min_mentions"`
 	} `yaml:"when"`
@@ -100,12 +101,13 @@ func (rs Rules) Recommend(s store.IssueSummary) Recommendation {
 				continue
 			}
 		}
-		if s.NegShare() < w.NegShareMin || share(0) < w.PosShareMin || share(1) < w.NeutralShareMin ||
+		if s.NegShare() < w.NegShareMin || share(0) < w.PosShareMin || share(1) < w.NeutralShareMin || s.NegShareToday < w.NegTodayMin ||
 			(w.Spike && !s.Spike) || s.Mentions < w.MinMentions {
 			continue
 		}
 		reason := strings.NewReplacer(
 			"{neg_pct}", fmt.Sprintf("%.0f", 100*s.NegShare()),
+			"{neg_today_pct}", fmt.Sprintf("%.0f", 100*s.NegShareToday),
 			"{pos_pct}", fmt.Sprintf("%.0f", 100*share(0)),
 			"{mentions}", fmt.Sprint(s.Mentions),
 			"{today}", fmt.Sprint(s.Today),

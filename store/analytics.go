@@ -78,11 +78,10 @@ func Issues(ctx context.Context, b Backend, f IssueFilter) ([]IssueSummary, erro
 		f.Limit = 50
 	}
 	params := map[string]string{"since": dt(f.Since), "until": dt(f.Until), "region": f.Region, "id": f.ID}
+	// Counts first, over every issue of the period; the costlier lists of
+	// outlets, regions and offices only for the issues shown.
 	q := fmt.Sprintf(`SELECT issue_id, count() AS n,
     countIf(label = 'positif'), countIf(label = 'netral'), countIf(label = 'berpotensi negatif'), countIf(label = 'negatif'),
-    `+fmt.Sprintf(topOf, "groupArray(outlet)", 10)+`,
-    `+fmt.Sprintf(topOf, "groupArrayArray(5000)(regions)", 5)+`,
-    `+fmt.Sprintf(topOf, "groupArrayArray(5000)(opds)", 3)+`,
     min(published_at), max(published_at)
 FROM %[1]s.mentions FINAL
 WHERE published_at >= {since:DateTime('UTC')} AND published_at < {until:DateTime('UTC')} AND issue_id != ''
@@ -102,9 +101,8 @@ LIMIT %[2]d`, db, f.Limit*4)
 		for i := 0; i < 4; i++ {
 			s.ByLabel[i], _ = strconv.Atoi(r[2+i])
 		}
-		s.Outlets, s.Regions, s.OPDs = parseArray(r[6]), parseArray(r[7]), parseArray(r[8])
-		s.FirstSeen, _ = time.ParseInLocation(time.DateTime, r[9], time.UTC)
-		s.LastSeen, _ = time.ParseInLocation(time.DateTime, r[10], time.UTC)
+		s.FirstSeen, _ = time.ParseInLocation(time.DateTime, r[6], time.UTC)
+		s.LastSeen, _ = time.ParseInLocation(time.DateTime, r[7], time.UTC)
 		if f.Label != "" && s.Dominant() != f.Label {
 			continue
 		}
@@ -115,6 +113,38 @@ LIMIT %[2]d`, db, f.Limit*4)
 	}
 	if len(out) == 0 {
 		return out, nil
+	}
+	ids := make([]string, len(out))
+	for i, s := range out {
+		ids[i] = s.ID
+	}
+	params["ids"] = arrayParam(ids)
+	// One row per article (LIMIT 1 BY id) instead of FINAL: the shown
+	// issues' rows are few, and PREWHERE reads only theirs.
+	res, err = b.Query(ctx, fmt.Sprintf(`SELECT issue_id,
+    `+fmt.Sprintf(topOf, "groupArray(outlet)", 10)+`,
+    `+fmt.Sprintf(topOf, "groupArrayArray(regions)", 5)+`,
+    `+fmt.Sprintf(topOf, "groupArrayArray(opds)", 3)+`
+FROM (
+    SELECT id, issue_id, outlet, regions, opds FROM %s.mentions
+    PREWHERE issue_id IN {ids:Array(String)}
+    WHERE published_at >= {since:DateTime('UTC')} AND published_at < {until:DateTime('UTC')}
+      AND ({region:String} = '' OR has(regions, {region:String}))
+    ORDER BY ingested_at DESC
+    LIMIT 1 BY id
+)
+GROUP BY issue_id`, db), params)
+	if err != nil {
+		return nil, fmt.Errorf("issue details: %w", err)
+	}
+	idx := map[string]int{}
+	for i, s := range out {
+		idx[s.ID] = i
+	}
+	for _, r := range res.Rows {
+		if i, ok := idx[r[0]]; ok {
+			out[i].Outlets, out[i].Regions, out[i].OPDs = parseArray(r[1]), parseArray(r[2]), parseArray(r[3])
+		}
 	}
 	if err := fillNames(ctx, b, out); err != nil {
 		return nil, err
@@ -128,8 +158,8 @@ func fillNames(ctx context.Context, b Backend, out []IssueSummary) error {
 		ids[i] = s.ID
 	}
 	res, err := b.Query(ctx, fmt.Sprintf(`SELECT id, argMax(name, updated_at), argMax(keyphrases, updated_at)
-FROM %s.issues WHERE has(splitByChar(',', {ids:String}), id) GROUP BY id`, b.Database()),
-		map[string]string{"ids": strings.Join(ids, ",")})
+FROM %s.issues WHERE id IN {ids:Array(String)} GROUP BY id`, b.Database()),
+		map[string]string{"ids": arrayParam(ids)})
 	if err != nil {
 		return fmt.Errorf("issue names: %w", err)
 	}
@@ -161,8 +191,8 @@ func fillSpikes(ctx context.Context, b Backend, until time.Time, out []IssueSumm
     countIf(published_at < {day:DateTime('UTC')} AND label IN ('negatif', 'berpotensi negatif')) AS neg_before
 FROM %s.mentions FINAL
 WHERE published_at >= {day:DateTime('UTC')} - INTERVAL 14 DAY AND published_at < {day:DateTime('UTC')} + INTERVAL 1 DAY
-  AND has(splitByChar(',', {ids:String}), issue_id)
-GROUP BY issue_id`, b.Database()), map[string]string{"day": dt(day), "ids": strings.Join(ids, ",")})
+  AND issue_id IN {ids:Array(String)}
+GROUP BY issue_id`, b.Database()), map[string]string{"day": dt(day), "ids": arrayParam(ids)})
 	if err != nil {
 		return fmt.Errorf("spikes: %w", err)
 	}
@@ -188,6 +218,15 @@ GROUP BY issue_id`, b.Database()), map[string]string{"day": dt(day), "ids": stri
 			(before > 0 && s.NegShareToday-s.NegShareBase >= 0.3))
 	}
 	return nil
+}
+
+// arrayParam formats strings as an Array(String) query parameter.
+func arrayParam(v []string) string {
+	q := make([]string, len(v))
+	for i, s := range v {
+		q[i] = Quote(s)
+	}
+	return "[" + strings.Join(q, ",") + "]"
 }
 
 // parseArray reads a ClickHouse array of strings as printed in TSV.

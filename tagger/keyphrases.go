@@ -1,6 +1,7 @@
 package tagger
 
 import (
+	"math"
 	"sort"
 	"strings"
 
@@ -73,7 +74,7 @@ func KeyPhrases(title, text string, n int) []string {
 }
 
 func content(w string) bool {
-	if len(w) < 4 || stop[w] {
+	if len(w) < 3 || stop[w] {
 		return false
 	}
 	for _, r := range w {
@@ -82,4 +83,38 @@ func content(w string) bool {
 		}
 	}
 	return false
+}
+
+// Terms is the bag of content words and title word pairs that issue
+// clustering compares: title words count triple, the lead (first 150
+// words) once, repeated words with diminishing weight.
+func Terms(title, text string) map[string]float64 {
+	tf := map[string]float64{}
+	tw := words(title)
+	for i, w := range tw {
+		if !content(w) {
+			continue
+		}
+		tf[w] += 3
+		if i+1 < len(tw) && content(tw[i+1]) {
+			tf[w+" "+tw[i+1]] += 2
+		}
+	}
+	body := words(text)
+	if len(body) > 150 {
+		body = body[:150]
+	}
+	for i, w := range body {
+		if !content(w) {
+			continue
+		}
+		tf[w]++
+		if i+1 < len(body) && content(body[i+1]) {
+			tf[w+" "+body[i+1]] += 0.5
+		}
+	}
+	for k, v := range tf {
+		tf[k] = 1 + math.Log(v)
+	}
+	return tf
 }

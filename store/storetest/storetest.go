@@ -92,3 +92,47 @@ func Run(t *testing.T, b store.Backend) {
 		t.Errorf("columns %v types %v", res.Columns, res.Types)
 	}
 }
+
+// IssueFixture inserts mentions of three issues over 15 days ending at
+// until: "steady" (2 a day, neutral), "spike" (1 a day, then 7 in the last
+// day, mostly negative) and "turn" (2 a day, turning negative on the last
+// day).
+func IssueFixture(t testing.TB, b store.Backend, until time.Time) {
+	t.Helper()
+	var rows []news.Classified
+	add := func(issue string, day int, k int, label, region string) {
+		at := until.Add(-time.Duration(day)*24*time.Hour - time.Duration(k+1)*time.Hour)
+		id := news.IDFor(fmt.Sprintf("%s/%d/%d", issue, day, k))
+		rows = append(rows, news.Classified{Article: news.Article{ID: id, URL: "https://x.id/" + id, Outlet: fmt.Sprintf("Media %d", k%3),
+			Title: issue + " hari " + fmt.Sprint(day), Text: "teks", PublishedAt: at, FetchedAt: at},
+			Label: label, Polarity: "netral", Regions: []string{region}, OPDs: []string{"BPBD"}, IssueID: "isu-" + issue,
+			IssueName: "Isu " + issue, IssueTerms: []string{issue}})
+	}
+	for day := 0; day < 15; day++ {
+		add("steady", day, 0, "netral", "Kota Samarinda")
+		add("steady", day, 1, "positif", "Kota Samarinda")
+		add("spike", day, 0, "netral", "Kota Balikpapan")
+		if day == 0 {
+			for k := 1; k < 7; k++ {
+				add("spike", 0, k, "negatif", "Kota Balikpapan")
+			}
+		}
+		lbl := "netral"
+		if day == 0 {
+			lbl = "berpotensi negatif"
+		}
+		add("turn", day, 0, lbl, "Kabupaten Berau")
+		add("turn", day, 1, lbl, "Kabupaten Berau")
+		add("turn", day, 2, lbl, "Kabupaten Berau")
+	}
+	if err := b.InsertMentions(context.Background(), rows); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.InsertIssues(context.Background(), store.IssuesFrom(rows)); err != nil {
+		t.Fatal(err)
+	}
+	// A re-crawl inserts the same articles again: nothing counts twice.
+	if err := b.InsertMentions(context.Background(), rows[:10]); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,266 @@
+// Package api serves Pantau's analyst interface over HTTP: issues, one
+// issue, trends and search as JSON under /api/, read-only except label
+// corrections, behind a bearer token. Every parameter is validated and
+// bound server-side; none is spliced into SQL.
+package api
+
+import (
+	"context"
+	"crypto/subtle"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/diskominfo-kaltim/pantau/issuemap"
+	"github.com/diskominfo-kaltim/pantau/news"
+	"github.com/diskominfo-kaltim/pantau/store"
+)
+
+// OpenAPI is the API's description.
+//
+//go:embed openapi.yaml
+var OpenAPI []byte
+
+// Server answers API requests.
+type Server struct {
+	Store store.Backend
+	Rules issuemap.Rules
+	Token string
+	Log   *slog.Logger
+	Now   func() time.Time
+}
+
+// Handler returns the API's routes.
+func (s *Server) Handler() http.Handler {
+	if s.Now == nil {
+		s.Now = time.Now
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /api/health", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	mux.HandleFunc("GET /api/openapi.yaml", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/yaml")
+		w.Write(OpenAPI)
+	})
+	mux.Handle("GET /api/issues", s.auth(s.issues))
+	mux.Handle("GET /api/issues/{id}", s.auth(s.issue))
+	mux.Handle("GET /api/trend", s.auth(s.trend))
+	mux.Handle("GET /api/search", s.auth(s.search))
+	mux.Handle("POST /api/mentions/{id}/label", s.auth(s.label))
+	return mux
+}
+
+type apiError struct {
+	status int
+	msg    string
+}
+
+func (e apiError) Error() string { return e.msg }
+
+func bad(format string, a ...any) error {
+	return apiError{http.StatusBadRequest, fmt.Sprintf(format, a...)}
+}
+
+func (s *Server) auth(h func(*http.Request) (any, error)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tok := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if s.Token == "" || subtle.ConstantTimeCompare([]byte(tok), []byte(s.Token)) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="pantau"`)
+			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "token tidak valid atau tidak ada (Authorization: Bearer ...)"})
+			return
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
+		defer cancel()
+		out, err := h(r.WithContext(ctx))
+		if err != nil {
+			var ae apiError
+			if errors.As(err, &ae) {
+				writeJSON(w, ae.status, map[string]string{"error": ae.msg})
+				return
+			}
+			s.Log.Error("api request failed", slog.String("path", r.URL.Path), slog.Any("error", err))
+			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "galat di server; lihat log"})
+			return
+		}
+		writeJSON(w, http.StatusOK, out)
+	})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}
+
+// ParsePeriod reads "24h", "7d", "2w".
+func ParsePeriod(s string) (time.Duration, error) {
+	if len(s) < 2 {
+		return 0, fmt.Errorf("periode %q tidak dikenal (contoh: 24h, 7d, 2w)", s)
+	}
+	n, err := strconv.Atoi(s[:len(s)-1])
+	if err != nil || n <= 0 || n > 3660 {
+		return 0, fmt.Errorf("periode %q tidak dikenal (contoh: 24h, 7d, 2w)", s)
+	}
+	switch s[len(s)-1] {
+	case 'h':
+		return time.Duration(n) * time.Hour, nil
+	case 'd':
+		return time.Duration(n) * 24 * time.Hour, nil
+	case 'w':
+		return time.Duration(n) * 7 * 24 * time.Hour, nil
+	}
+	return 0, fmt.Errorf("periode %q tidak dikenal (contoh: 24h, 7d, 2w)", s)
+}
+
+func (s *Server) period(r *http.Request, def string) (time.Time, time.Time, error) {
+	p := r.URL.Query().Get("since")
+	if p == "" {
+		p = def
+	}
+	d, err := ParsePeriod(p)
+	if err != nil {
+		return time.Time{}, time.Time{}, bad("since: %v", err)
+	}
+	now := s.Now().UTC()
+	return now.Add(-d), now, nil
+}
+
+func limit(r *http.Request, def, max int) (int, error) {
+	v := r.URL.Query().Get("limit")
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > max {
+		return 0, bad("limit: %q bukan bilangan 1..%d", v, max)
+	}
+	return n, nil
+}
+
+// IssueView is an issue with its drafted recommendation.
+type IssueView struct {
+	store.IssueSummary
+	Recommendation issuemap.Recommendation `json:"recommendation"`
+}
+
+func (s *Server) issues(r *http.Request) (any, error) {
+	since, until, err := s.period(r, "7d")
+	if err != nil {
+		return nil, err
+	}
+	n, err := limit(r, 20, 500)
+	if err != nil {
+		return nil, err
+	}
+	label := r.URL.Query().Get("label")
+	if label != "" && !news.ValidLabel(label) {
+		return nil, bad("label: %q bukan positif, netral, berpotensi negatif atau negatif", label)
+	}
+	list, err := store.Issues(r.Context(), s.Store, store.IssueFilter{Since: since, Until: until,
+		Region: r.URL.Query().Get("region"), Label: label, Limit: n})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]IssueView, len(list))
+	for i, x := range list {
+		out[i] = IssueView{x, s.Rules.Recommend(x)}
+	}
+	return out, nil
+}
+
+func (s *Server) issue(r *http.Request) (any, error) {
+	since, until, err := s.period(r, "30d")
+	if err != nil {
+		return nil, err
+	}
+	id := r.PathValue("id")
+	list, err := store.Issues(r.Context(), s.Store, store.IssueFilter{ID: id, Since: since, Until: until, Limit: 1})
+	if err != nil {
+		return nil, err
+	}
+	if len(list) == 0 {
+		return nil, apiError{http.StatusNotFound, "isu tidak ditemukan dalam periode ini"}
+	}
+	arts, err := store.IssueMentions(r.Context(), s.Store, id, 100)
+	if err != nil {
+		return nil, err
+	}
+	var points []string
+	for _, a := range arts {
+		if (a.Label == "positif" || a.Label == "netral") && len(points) < 3 {
+			points = append(points, a.Title)
+		}
+	}
+	return struct {
+		IssueView
+		TalkingPoints []string           `json:"talking_points"`
+		Articles      []store.MentionRow `json:"articles"`
+	}{IssueView{list[0], s.Rules.Recommend(list[0])}, points, arts}, nil
+}
+
+func (s *Server) trend(r *http.Request) (any, error) {
+	since, until, err := s.period(r, "30d")
+	if err != nil {
+		return nil, err
+	}
+	by := r.URL.Query().Get("by")
+	if by == "" {
+		by = "label"
+	}
+	switch by {
+	case "label", "region", "outlet", "opd":
+	default:
+		return nil, bad("by: %q bukan label, region, outlet atau opd", by)
+	}
+	return store.Trend(r.Context(), s.Store, by, since, until)
+}
+
+func (s *Server) search(r *http.Request) (any, error) {
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	if q == "" || len(q) > 200 {
+		return nil, bad("q: kata kunci wajib diisi (paling panjang 200 karakter)")
+	}
+	since, _, err := s.period(r, "30d")
+	if err != nil {
+		return nil, err
+	}
+	n, err := limit(r, 20, 200)
+	if err != nil {
+		return nil, err
+	}
+	return store.Search(r.Context(), s.Store, q, since, n)
+}
+
+func (s *Server) label(r *http.Request) (any, error) {
+	var body struct {
+		Label   string `json:"label"`
+		Analyst string `json:"analyst"`
+		Note    string `json:"note"`
+	}
+	if err := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 64<<10)).Decode(&body); err != nil {
+		return nil, bad("body: JSON tidak valid: %v", err)
+	}
+	if !news.ValidLabel(body.Label) {
+		return nil, bad("label: %q bukan positif, netral, berpotensi negatif atau negatif", body.Label)
+	}
+	if strings.TrimSpace(body.Analyst) == "" {
+		return nil, bad("analyst: nama analis wajib diisi")
+	}
+	c := store.Correction{ID: r.PathValue("id"), Label: body.Label, Analyst: body.Analyst, Note: body.Note}
+	if err := store.RecordCorrection(r.Context(), s.Store, c); err != nil {
+		if errors.Is(err, store.ErrNoSuchMention) {
+			return nil, apiError{http.StatusNotFound, "artikel tidak ditemukan"}
+		}
+		return nil, err
+	}
+	return map[string]string{"status": "tersimpan", "id": c.ID, "label": c.Label}, nil
+}

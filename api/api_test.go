@@ -1,0 +1,186 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/diskominfo-kaltim/pantau/issuemap"
+	"github.com/diskominfo-kaltim/pantau/news"
+	"github.com/diskominfo-kaltim/pantau/store"
+	"github.com/diskominfo-kaltim/pantau/store/chdb"
+)
+
+var backend *chdb.Backend
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "pantau-api-test-")
+	if err != nil {
+		panic(err)
+	}
+	backend, err = chdb.Open(dir, "api_test")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	backend.Close()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+var now = time.Date(2024, 6, 12, 0, 0, 0, 0, time.UTC)
+
+func server(t *testing.T) *httptest.Server {
+	t.Helper()
+	ctx := context.Background()
+	backend.Exec(ctx, "DROP DATABASE IF EXISTS api_test")
+	if _, err := store.Migrate(ctx, backend, nil); err != nil {
+		t.Fatal(err)
+	}
+	var rows []news.Classified
+	for i := 0; i < 6; i++ {
+		at := now.Add(-time.Duration(i*5+1) * time.Hour)
+		label := "negatif"
+		if i%2 == 0 {
+			label = "netral"
+		}
+		rows = append(rows, news.Classified{Article: news.Article{ID: fmt.Sprintf("m%d", i), URL: fmt.Sprintf("https://x.id/%d", i),
+			Outlet: "Kaltim Post", Title: fmt.Sprintf("Banjir Samarinda %d", i), Text: "Banjir merendam permukiman.", PublishedAt: at, FetchedAt: at},
+			Label: label, Polarity: "negatif", Regions: []string{"Kota Samarinda"}, OPDs: []string{"BPBD"},
+			IssueID: "isu-banjir", IssueName: "Banjir samarinda", IssueTerms: []string{"banjir samarinda"}})
+	}
+	if err := backend.InsertMentions(ctx, rows); err != nil {
+		t.Fatal(err)
+	}
+	if err := backend.InsertIssues(ctx, store.IssuesFrom(rows)); err != nil {
+		t.Fatal(err)
+	}
+	rs, _ := issuemap.DefaultRules()
+	s := &Server{Store: backend, Rules: rs, Token: "rahasia", Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return now }}
+	srv := httptest.NewServer(s.Handler())
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func call(t *testing.T, srv *httptest.Server, method, path, token, body string) (int, map[string]any, []any) {
+	t.Helper()
+	req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var obj map[string]any
+	var arr []any
+	if json.Unmarshal(raw, &obj) != nil {
+		json.Unmarshal(raw, &arr)
+	}
+	return resp.StatusCode, obj, arr
+}
+
+func TestAuthRequired(t *testing.T) {
+	srv := server(t)
+	for _, p := range []string{"/api/issues", "/api/issues/isu-banjir", "/api/trend", "/api/search?q=banjir"} {
+		if code, obj, _ := call(t, srv, "GET", p, "", ""); code != 401 || obj["error"] == nil {
+			t.Errorf("%s without token: %d %v", p, code, obj)
+		}
+		if code, _, _ := call(t, srv, "GET", p, "salah", ""); code != 401 {
+			t.Errorf("%s with a wrong token: %d", p, code)
+		}
+	}
+	if code, _, _ := call(t, srv, "GET", "/api/health", "", ""); code != 200 {
+		t.Errorf("health: %d", code)
+	}
+}
+
+func TestIssuesTrendSearchAndLabel(t *testing.T) {
+	srv := server(t)
+	code, _, arr := call(t, srv, "GET", "/api/issues?since=7d", "rahasia", "")
+	if code != 200 || len(arr) != 1 {
+		t.Fatalf("issues: %d %v", code, arr)
+	}
+	is := arr[0].(map[string]any)
+	if is["id"] != "isu-banjir" || is["mentions"].(float64) != 6 || is["recommendation"].(map[string]any)["strategy"] != "respons cepat" {
+		t.Errorf("issue %v", is)
+	}
+	code, obj, _ := call(t, srv, "GET", "/api/issues/isu-banjir", "rahasia", "")
+	if code != 200 || len(obj["articles"].([]any)) != 6 || len(obj["talking_points"].([]any)) != 3 {
+		t.Errorf("one issue: %d %v", code, obj)
+	}
+	if code, _, _ := call(t, srv, "GET", "/api/issues/isu-tidak-ada", "rahasia", ""); code != 404 {
+		t.Errorf("unknown issue: %d", code)
+	}
+	if code, _, arr := call(t, srv, "GET", "/api/trend?by=label&since=2d", "rahasia", ""); code != 200 || len(arr) == 0 {
+		t.Errorf("trend: %d %v", code, arr)
+	}
+	if code, _, arr := call(t, srv, "GET", "/api/search?q=samarinda", "rahasia", ""); code != 200 || len(arr) != 6 {
+		t.Errorf("search: %d %d", code, len(arr))
+	}
+	code, obj, _ = call(t, srv, "POST", "/api/mentions/m1/label", "rahasia", `{"label":"berpotensi negatif","analyst":"prahum1","note":"masih ditangani"}`)
+	if code != 200 || obj["status"] != "tersimpan" {
+		t.Errorf("label: %d %v", code, obj)
+	}
+	res, err := backend.Query(context.Background(), "SELECT label, analyst FROM api_test.label_corrections", nil)
+	if err != nil || len(res.Rows) != 1 || res.Rows[0][0] != "berpotensi negatif" || res.Rows[0][1] != "prahum1" {
+		t.Errorf("stored correction: %v %v", err, res)
+	}
+	if code, _, _ := call(t, srv, "POST", "/api/mentions/tidak-ada/label", "rahasia", `{"label":"negatif","analyst":"a"}`); code != 404 {
+		t.Errorf("label of unknown mention: %d", code)
+	}
+}
+
+func TestBadParametersGet400(t *testing.T) {
+	srv := server(t)
+	for _, p := range []string{
+		"/api/issues?since=kemarin", "/api/issues?since=7x", "/api/issues?limit=0", "/api/issues?limit=abc",
+		"/api/issues?label=buruk", "/api/trend?by=kota", "/api/search", "/api/search?q=" + strings.Repeat("x", 201),
+	} {
+		code, obj, _ := call(t, srv, "GET", p, "rahasia", "")
+		if code != 400 || obj["error"] == "" {
+			t.Errorf("%s: %d %v", p, code, obj)
+		}
+	}
+	for _, body := range []string{`{bukan json`, `{"label":"jelek","analyst":"a"}`, `{"label":"negatif"}`} {
+		if code, obj, _ := call(t, srv, "POST", "/api/mentions/m1/label", "rahasia", body); code != 400 || obj["error"] == "" {
+			t.Errorf("label body %s: %d %v", body, code, obj)
+		}
+	}
+}
+
+// TestInjectionIsInert sends SQL in every parameter: each is a value, the
+// answers are empty or 400, and the data is intact afterwards.
+func TestInjectionIsInert(t *testing.T) {
+	srv := server(t)
+	evil := []string{"' OR 1=1 --", "'); DROP DATABASE api_test; --", `\'; SELECT 1; --`, "x' UNION SELECT name FROM system.tables --"}
+	for _, e := range evil {
+		q := url.QueryEscape(e)
+		for _, p := range []string{"/api/issues?region=" + q, "/api/issues/" + url.PathEscape(e), "/api/search?q=" + q, "/api/trend?by=" + q, "/api/issues?since=" + q} {
+			code, _, arr := call(t, srv, "GET", p, "rahasia", "")
+			if code == 500 || (code == 200 && len(arr) != 0) {
+				t.Errorf("%s: %d %v", p, code, arr)
+			}
+		}
+		code, _, _ := call(t, srv, "POST", "/api/mentions/"+url.PathEscape(e)+"/label", "rahasia", `{"label":"negatif","analyst":"`+strings.ReplaceAll(e, `\`, `\\`)+`"}`)
+		if code != 404 {
+			t.Errorf("label injection %q: %d", e, code)
+		}
+	}
+	res, err := backend.Query(context.Background(), "SELECT count() FROM api_test.mentions FINAL", nil)
+	if err != nil || res.Rows[0][0] != "6" {
+		t.Fatalf("data after injection attempts: %v %v", err, res)
+	}
+}

@@ -1,0 +1,65 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/diskominfo-kaltim/pantau/store"
+	"github.com/diskominfo-kaltim/pantau/store/chdb"
+)
+
+// BenchmarkIssueQueries10M measures the analyst queries over 10 million
+// mentions (a year of 20,000 issues, generated inside the engine): the
+// 30-day issue list with spikes, and the 30-day trend by region.
+func BenchmarkIssueQueries10M(b *testing.B) {
+	ctx := context.Background()
+	be, err := chdb.Open(engineDir, "bench10m")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer be.Close()
+	if _, err := store.Migrate(ctx, be, nil); err != nil {
+		b.Fatal(err)
+	}
+	res, err := be.Query(ctx, "SELECT count() FROM bench10m.mentions", nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	until := time.Date(2024, 6, 12, 0, 0, 0, 0, time.UTC)
+	if res.Rows[0][0] != "10000000" {
+		start := time.Now()
+		if err := be.Exec(ctx, `INSERT INTO bench10m.mentions (id, url, outlet, region, published_at, fetched_at, title, text, language,
+    label, model_version, ingested_at, story_id, regions, opds, issue_id)
+SELECT hex(cityHash64(number)), concat('https://x.id/', toString(number)), concat('Media ', toString(number % 40)), 'Kalimantan Timur',
+    toDateTime('2024-06-12 00:00:00', 'UTC') - toIntervalSecond(number * 3),
+    toDateTime('2024-06-12 00:00:00', 'UTC') - toIntervalSecond(number * 3),
+    concat('Judul berita ', toString(number)), 'teks', 'id',
+    CAST(1 + (cityHash64(number, 1) % 4) AS Enum8('positif' = 1, 'netral' = 2, 'berpotensi negatif' = 3, 'negatif' = 4)),
+    'bench', now(), hex(cityHash64(number)),
+    [arrayElement(['Kota Samarinda', 'Kota Balikpapan', 'Kota Bontang', 'Kabupaten Berau', 'Kabupaten Paser'], 1 + number % 5)],
+    [arrayElement(['Dinas PUPR', 'BPBD', 'Dinas Kesehatan'], 1 + number % 3)],
+    concat('isu-', toString(cityHash64(number, 2) % 20000))
+FROM numbers(10000000)`); err != nil {
+			b.Fatal(err)
+		}
+		be.Exec(ctx, "OPTIMIZE TABLE bench10m.mentions FINAL")
+		b.Logf("generated 10M mentions in %s", time.Since(start))
+	}
+	b.Run("issues-30d", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := store.Issues(ctx, be, store.IssueFilter{Since: until.Add(-30 * 24 * time.Hour), Until: until, Limit: 20}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/query")
+	})
+	b.Run("trend-region-30d", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := store.Trend(ctx, be, "region", until.Add(-30*24*time.Hour), until); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/query")
+	})
+}
