@@ -119,20 +119,14 @@ LIMIT %[2]d`, db, f.Limit*4)
 		ids[i] = s.ID
 	}
 	params["ids"] = arrayParam(ids)
-	// One row per article (LIMIT 1 BY id) instead of FINAL: the shown
-	// issues' rows are few, and PREWHERE reads only theirs.
 	res, err = b.Query(ctx, fmt.Sprintf(`SELECT issue_id,
     `+fmt.Sprintf(topOf, "groupArray(outlet)", 10)+`,
     `+fmt.Sprintf(topOf, "groupArrayArray(regions)", 5)+`,
     `+fmt.Sprintf(topOf, "groupArrayArray(opds)", 3)+`
-FROM (
-    SELECT id, issue_id, outlet, regions, opds FROM %s.mentions
-    PREWHERE issue_id IN {ids:Array(String)}
-    WHERE published_at >= {since:DateTime('UTC')} AND published_at < {until:DateTime('UTC')}
-      AND ({region:String} = '' OR has(regions, {region:String}))
-    ORDER BY ingested_at DESC
-    LIMIT 1 BY id
-)
+FROM %s.mentions FINAL
+WHERE published_at >= {since:DateTime('UTC')} AND published_at < {until:DateTime('UTC')}
+  AND issue_id IN {ids:Array(String)}
+  AND ({region:String} = '' OR has(regions, {region:String}))
 GROUP BY issue_id`, db), params)
 	if err != nil {
 		return nil, fmt.Errorf("issue details: %w", err)
