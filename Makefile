@@ -1,7 +1,7 @@
 # Pantau — everything a fresh machine needs goes through these targets.
 # `make run` runs the pipeline on the embedded default; `make test` runs the
 # whole suite, installing what it uses first (chDB library, Debian's
-# clickhouse-server, Go modules).
+# clickhouse-server and poppler-utils, Go modules).
 
 GO          ?= go
 CHDB_PKG    := @chdb/lib-linux-x64-gnu
@@ -15,7 +15,7 @@ BENCHTIME   ?= 2s
 
 export PANTAU_CHDB_LIB := $(CHDB_LIB)
 
-.PHONY: all build run demo test bench lint deps chdb clickhouse-server tidy-check clean
+.PHONY: all build run demo test bench lint deps chdb debian-deps tidy-check clean
 
 all: build
 
@@ -33,14 +33,15 @@ $(CHDB_LIB):
 	mv $(CHDB_DIR)/tmp/package/libchdb.so $(CHDB_LIB)
 	rm -rf $(CHDB_DIR)/tmp
 
-## clickhouse-server: Debian's ClickHouse (18.16), for the native backend's tests
-clickhouse-server:
-	@command -v clickhouse-server >/dev/null 2>&1 || [ -x /usr/bin/clickhouse-server ] || { \
-		echo ">> installing clickhouse-server from Debian"; \
+## debian-deps: Debian's ClickHouse (18.16) for the native backend's tests,
+## and poppler-utils (pdftoppm) to check the report's PDF
+debian-deps:
+	@{ command -v clickhouse-server >/dev/null 2>&1 || [ -x /usr/bin/clickhouse-server ]; } && command -v pdftoppm >/dev/null 2>&1 || { \
+		echo ">> installing clickhouse-server and poppler-utils from Debian"; \
 		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends clickhouse-server >/dev/null; }
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends clickhouse-server poppler-utils >/dev/null; }
 
-deps: chdb clickhouse-server
+deps: chdb debian-deps
 	$(GO) mod download
 
 run: chdb build

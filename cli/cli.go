@@ -49,6 +49,7 @@ var commands = []command{
 	{"issue", "issue ID [--json]", "rincian satu isu: angka, rekomendasi, bahan narasi, artikel", cmdIssue},
 	{"trend", "trend [--by label|region|outlet|opd] [--since 30d]", "jumlah berita per hari", cmdTrend},
 	{"search", `search "kata kunci" [--since 30d]`, "mencari berita", cmdSearch},
+	{"report", "report [--date YYYY-MM-DD] [--out F.html|F.pdf] [--send] [--force]", "laporan sentimen harian untuk Kadis (teks, HTML, PDF, atau kirim e-mail)", cmdReport},
 	{"serve", "serve --api-token T [--api-addr A]", "HTTP API (JSON di /api/...)", cmdServe},
 	{"sources", "sources [--json]", "kesehatan setiap sumber: status, terakhir berhasil, galat", cmdSources},
 	{"extract", "extract FILE|URL", "menampilkan teks artikel hasil ekstraksi (judul, baris kosong, isi)", cmdExtract},
@@ -150,6 +151,11 @@ func commandFlags(name string, fs *flag.FlagSet) bool {
 		fs.StringVar(&flagShared, "shared", "../shared", "the shared folder with datasets/ and labels/")
 		fs.StringVar(&flagOut, "out", "classifier/model/pantau.model", "where to write the model (tokenizer.json and REPORT.md go beside it)")
 		fs.IntVar(&flagEpochs, "epochs", 8, "training epochs of the polarity head (the issue head runs three times as many)")
+	case "report":
+		fs.StringVar(&flagDate, "date", "", "day of the report (YYYY-MM-DD, WITA); default yesterday")
+		fs.StringVar(&flagFile, "out", "", "write report.html or report.pdf instead of printing the text")
+		fs.BoolVar(&flagSend, "send", false, "send it by e-mail to report-to")
+		fs.BoolVar(&flagForce, "force", false, "with --send: send even if that day's report went out")
 	case "sources":
 		fs.BoolVar(&flagJSON, "json", false, "JSON lines instead of a table")
 	case "issues", "issue":

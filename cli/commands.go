@@ -4,11 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/diskominfo-kaltim/pantau/pipeline"
+	"github.com/diskominfo-kaltim/pantau/report"
 	"github.com/diskominfo-kaltim/pantau/store"
 )
 
@@ -26,6 +28,21 @@ func cmdRun(env *Env, _ []string) error {
 				env.Log.Error("API stopped", "error", err)
 			}
 		}()
+	}
+	if !flagOnce && env.Config.SMTPHost != "" && env.Config.ReportTo != "" {
+		claims, err := report.OpenClaims(ctx, p.Bus.JS, p.Bus.Options().Replicas)
+		if err != nil {
+			return err
+		}
+		rs, err := rules(env.Config)
+		if err != nil {
+			return err
+		}
+		host, _ := os.Hostname()
+		s := &report.Sender{Store: p.Store, Claims: claims, Mailer: mailer(env.Config), Rules: rs, Log: env.Log,
+			Metrics: p.Metrics, Instance: fmt.Sprintf("%s/%d", host, os.Getpid())}
+		go scheduleReports(ctx, env.Config, s, env.Log)
+		env.Log.Info("laporan harian dijadwalkan", "time", env.Config.ReportTime+" WITA", "to", env.Config.ReportTo)
 	}
 	sum, err := p.Run(ctx, flagOnce)
 	if err != nil {

@@ -43,6 +43,14 @@ type Config struct {
 	APIAddr       string
 	APIToken      string
 	RulesFile     string
+	SMTPHost      string
+	SMTPPort      int
+	SMTPUser      string
+	SMTPPassword  string
+	SMTPTLS       string
+	ReportFrom    string
+	ReportTo      string
+	ReportTime    string
 	SourcesFile   string
 
 	Sources []Source
@@ -121,6 +129,14 @@ var Options = []Option{
 	str("api-addr", "127.0.0.1:8080", "address of the HTTP API (pantau serve, and pantau run when api-token is set)", func(c *Config) *string { return &c.APIAddr }),
 	secret(str("api-token", "", "bearer token the HTTP API requires; empty: no API in pantau run", func(c *Config) *string { return &c.APIToken })),
 	str("rules", "", "communication-strategy rules file (YAML); empty uses the shipped rules", func(c *Config) *string { return &c.RulesFile }),
+	str("smtp-host", "", "SMTP server for the daily report; empty: no e-mail", func(c *Config) *string { return &c.SMTPHost }),
+	integer("smtp-port", "587", "SMTP port", func(c *Config) *int { return &c.SMTPPort }),
+	str("smtp-user", "", "SMTP user (empty: no authentication)", func(c *Config) *string { return &c.SMTPUser }),
+	secret(str("smtp-password", "", "SMTP password", func(c *Config) *string { return &c.SMTPPassword })),
+	str("smtp-tls", "starttls", "starttls, tls (implicit, port 465) or none", func(c *Config) *string { return &c.SMTPTLS }),
+	str("report-from", "pantau@localhost", "sender of the daily report", func(c *Config) *string { return &c.ReportFrom }),
+	str("report-to", "", "recipients of the daily report, comma separated", func(c *Config) *string { return &c.ReportTo }),
+	str("report-time", "07:00", "when pantau run sends yesterday's report (HH:MM WITA)", func(c *Config) *string { return &c.ReportTime }),
 	str("sources", "", "sources file (YAML list); empty uses the shipped Kaltim sources", func(c *Config) *string { return &c.SourcesFile }),
 }
 
@@ -297,6 +313,12 @@ func (c *Config) Validate() error {
 	}
 	if c.Workers < 1 || c.Workers > 64 {
 		errs = append(errs, fmt.Errorf("workers: %d is outside 1..64", c.Workers))
+	}
+	if c.SMTPTLS != "starttls" && c.SMTPTLS != "tls" && c.SMTPTLS != "none" {
+		errs = append(errs, fmt.Errorf("smtp-tls: %q is not starttls, tls or none", c.SMTPTLS))
+	}
+	if _, err := time.Parse("15:04", c.ReportTime); err != nil {
+		errs = append(errs, fmt.Errorf("report-time: %q is not HH:MM", c.ReportTime))
 	}
 	if c.MaxPageBytes < 1024 {
 		errs = append(errs, fmt.Errorf("max-page-bytes: %d is too small", c.MaxPageBytes))

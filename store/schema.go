@@ -84,6 +84,20 @@ ORDER BY (id, corrected_at)`},
 ORDER BY id`,
 		},
 	},
+	{
+		Version: 5,
+		Name:    "reports_sent",
+		Statements: []string{`CREATE TABLE IF NOT EXISTS {db}.reports_sent (
+    report_date Date,
+    recipients String,
+    message_id String,
+    status Enum8('terkirim' = 1, 'gagal' = 2),
+    instance String,
+    sent_at DateTime('UTC'),
+    error String
+) ENGINE = MergeTree
+ORDER BY (report_date, sent_at)`},
+	},
 }
 
 // Migrate creates the database and applies every migration not yet

@@ -1,0 +1,426 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"image/png"
+	"io"
+	"log/slog"
+	"mime"
+	"mime/multipart"
+	"net"
+	"net/mail"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+
+	"github.com/diskominfo-kaltim/pantau/bus"
+	"github.com/diskominfo-kaltim/pantau/issuemap"
+	"github.com/diskominfo-kaltim/pantau/metrics"
+	"github.com/diskominfo-kaltim/pantau/news"
+	"github.com/diskominfo-kaltim/pantau/store"
+	"github.com/diskominfo-kaltim/pantau/store/chdb"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+var engineDir string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "pantau-report-test-")
+	if err != nil {
+		panic(err)
+	}
+	engineDir = dir
+	keep, err := chdb.Connect(dir)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	keep.Close()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+var reportDay = time.Date(2024, 6, 11, 0, 0, 0, 0, WITA)
+
+func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// fixture stores a fortnight of mentions: on the reported day 3 positif,
+// 4 netral, 5 berpotensi negatif (a rising flood issue) and 2 negatif.
+func fixture(t *testing.T, db string) store.Backend {
+	t.Helper()
+	ctx := context.Background()
+	b, err := chdb.Open(engineDir, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	b.Exec(ctx, "DROP DATABASE IF EXISTS "+db)
+	if _, err := store.Migrate(ctx, b, nil); err != nil {
+		t.Fatal(err)
+	}
+	var rows []news.Classified
+	n := 0
+	add := func(day int, label, issue, title, region, outlet string) {
+		n++
+		at := reportDay.AddDate(0, 0, -day).Add(time.Duration(8+n%10) * time.Hour)
+		id := fmt.Sprintf("r%03d", n)
+		rows = append(rows, news.Classified{Article: news.Article{ID: id, URL: "https://berita.example/" + id, Outlet: outlet,
+			Title: title, Text: title, PublishedAt: at, FetchedAt: at, StoryID: id},
+			Label: label, Scores: [4]float32{0.9, 0.05, 0.03, 0.02}, Polarity: "netral", Regions: []string{region}, OPDs: []string{"BPBD"},
+			IssueID: issue, IssueName: strings.Title(strings.TrimPrefix(issue, "isu-")), IssueTerms: []string{issue}})
+	}
+	for day := 1; day <= 13; day++ {
+		add(day, "netral", "isu-rutin", "Rapat koordinasi rutin", "Kota Samarinda", "Kaltim Post")
+		add(day, "positif", "isu-investasi", "Investasi smelter berjalan", "Kota Bontang", "Tribun Kaltim")
+	}
+	add(1, "berpotensi negatif", "isu-banjir", "Hujan deras, warga waspada banjir", "Kota Samarinda", "ANTARA Kaltim")
+	for i := 0; i < 5; i++ {
+		add(0, "berpotensi negatif", "isu-banjir", fmt.Sprintf("Banjir rendam Sempaja, warga mengungsi %d", i), "Kota Samarinda", []string{"ANTARA Kaltim", "Kaltim Post"}[i%2])
+	}
+	for i := 0; i < 2; i++ {
+		add(0, "negatif", "isu-pungli", fmt.Sprintf("Dugaan pungli pelayanan KTP %d", i), "Kota Balikpapan", "Tribun Kaltim")
+	}
+	for i := 0; i < 3; i++ {
+		add(0, "positif", "isu-jembatan", fmt.Sprintf("Jembatan Mahakam diresmikan %d", i), "Kabupaten Kutai Kartanegara", "Kaltim Post")
+	}
+	for i := 0; i < 4; i++ {
+		add(0, "netral", "isu-rapat", fmt.Sprintf("DPRD gelar rapat paripurna %d", i), "Kalimantan Timur", "Kaltimtoday.co")
+	}
+	if err := b.InsertMentions(ctx, rows); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.InsertIssues(ctx, store.IssuesFrom(rows)); err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func rules(t *testing.T) issuemap.Rules {
+	r, err := issuemap.DefaultRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+var fixedNow = time.Date(2024, 6, 12, 7, 0, 0, 0, WITA)
+
+func TestGatherFiguresAndGoldenHTML(t *testing.T) {
+	b := fixture(t, "rep_golden")
+	d, err := Gather(context.Background(), b, rules(t), reportDay, fixedNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Counts != [4]int{3, 4, 5, 2} || d.Prev != [4]int{1, 1, 1, 0} || d.Total() != 14 || len(d.Series) != 14 {
+		t.Errorf("counts %v prev %v series %d", d.Counts, d.Prev, len(d.Series))
+	}
+	if len(d.Urgent) != 2 || d.Urgent[0].ID != "isu-banjir" || !d.Urgent[0].Spike || d.Urgent[0].Rec.Strategy != "respons cepat" {
+		t.Errorf("urgent issues %+v", d.Urgent)
+	}
+	if len(d.Positive) != 3 || d.Regions[0].Name != "Kota Samarinda" || d.Outlets[0].Count < 3 {
+		t.Errorf("positive %v regions %v outlets %v", d.Positive, d.Regions, d.Outlets)
+	}
+	html, err := HTML(d, func(n string) string { return "cid:" + n + ".png" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden := filepath.Join("testdata", "report-2024-06-11.html")
+	if *update {
+		os.MkdirAll("testdata", 0o755)
+		os.WriteFile(golden, []byte(html), 0o644)
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if html != string(want) {
+		t.Errorf("report HTML changed (run with -update if intended)")
+	}
+}
+
+func TestNoDataIsAnErrorNotAQuietDay(t *testing.T) {
+	b := fixture(t, "rep_empty")
+	_, err := Gather(context.Background(), b, rules(t), reportDay.AddDate(0, 0, 30), fixedNow)
+	if !errors.Is(err, ErrNoData) {
+		t.Fatalf("want ErrNoData, got %v", err)
+	}
+}
+
+// TestPDFPagesAreNotBlank renders the PDF with poppler's pdftoppm.
+func TestPDFPagesAreNotBlank(t *testing.T) {
+	b := fixture(t, "rep_pdf")
+	d, c, err := Build(context.Background(), b, rules(t), reportDay, fixedNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdf, err := PDF(d, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "r.pdf"), pdf, 0o644)
+	if _, err := exec.LookPath("pdftoppm"); err != nil {
+		t.Fatal("pdftoppm not installed: run `make deps` (poppler-utils)")
+	}
+	out, err := exec.Command("pdftoppm", "-png", "-r", "40", filepath.Join(dir, "r.pdf"), filepath.Join(dir, "page")).CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdftoppm: %v %s", err, out)
+	}
+	pages, _ := filepath.Glob(filepath.Join(dir, "page*.png"))
+	if len(pages) != 2 {
+		t.Fatalf("%d pages", len(pages))
+	}
+	for _, p := range pages {
+		f, _ := os.Open(p)
+		img, err := png.Decode(f)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		dark := 0
+		bnd := img.Bounds()
+		for y := bnd.Min.Y; y < bnd.Max.Y; y++ {
+			for x := bnd.Min.X; x < bnd.Max.X; x++ {
+				r, g, bl, _ := img.At(x, y).RGBA()
+				if r+g+bl < 3*0xc000 {
+					dark++
+				}
+			}
+		}
+		if dark < bnd.Dx()*bnd.Dy()/200 {
+			t.Errorf("%s looks blank (%d dark pixels)", p, dark)
+		}
+	}
+}
+
+// smtpServer is a real SMTP server in the test process.
+type smtpServer struct {
+	mu       sync.Mutex
+	messages [][]byte
+	failures []error // returned by Data, in order, before accepting
+	addr     string
+}
+
+func (s *smtpServer) NewSession(_ *smtp.Conn) (smtp.Session, error) { return &session{s: s}, nil }
+
+type session struct{ s *smtpServer }
+
+func (x *session) Reset()                                       {}
+func (x *session) Logout() error                                { return nil }
+func (x *session) Mail(string, *smtp.MailOptions) error         { return nil }
+func (x *session) Rcpt(string, *smtp.RcptOptions) error         { return nil }
+func (x *session) Data(r io.Reader) error {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	x.s.mu.Lock()
+	defer x.s.mu.Unlock()
+	if len(x.s.failures) > 0 {
+		err := x.s.failures[0]
+		x.s.failures = x.s.failures[1:]
+		return err
+	}
+	x.s.messages = append(x.s.messages, b)
+	return nil
+}
+
+func startSMTP(t *testing.T, failures ...error) *smtpServer {
+	t.Helper()
+	s := &smtpServer{failures: failures}
+	srv := smtp.NewServer(s)
+	srv.Domain = "localhost"
+	srv.AllowInsecureAuth = true
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.addr = ln.Addr().String()
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return s
+}
+
+func sender(t *testing.T, b store.Backend, s *smtpServer, instance string) *Sender {
+	host, port, _ := net.SplitHostPort(s.addr)
+	var p int
+	fmt.Sscan(port, &p)
+	return &Sender{Store: b, Mailer: Mailer{Host: host, Port: p, TLS: "none", From: "pantau@diskominfo.kaltimprov.go.id"},
+		Rules: rules(t), Log: quiet(), Metrics: metrics.New(), Instance: instance, Backoff: 10 * time.Millisecond,
+		Now: func() time.Time { return fixedNow }}
+}
+
+type part struct {
+	ctype, cid, disposition string
+	body                    []byte
+}
+
+// walk flattens a MIME tree into its leaf parts.
+func walk(t *testing.T, ctype string, body io.Reader, out *[]part, h map[string]string) {
+	mt, params, err := mime.ParseMediaType(ctype)
+	if err != nil {
+		t.Fatalf("content type %q: %v", ctype, err)
+	}
+	if strings.HasPrefix(mt, "multipart/") {
+		*out = append(*out, part{ctype: mt})
+		mr := multipart.NewReader(body, params["boundary"])
+		for {
+			p, err := mr.NextPart()
+			if err == io.EOF {
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			walk(t, p.Header.Get("Content-Type"), p, out, map[string]string{"cid": p.Header.Get("Content-ID"), "disp": p.Header.Get("Content-Disposition"), "enc": p.Header.Get("Content-Transfer-Encoding")})
+		}
+	}
+	raw, _ := io.ReadAll(body)
+	*out = append(*out, part{ctype: mt, cid: h["cid"], disposition: h["disp"], body: raw})
+}
+
+func TestSendMIMEStructureAndOnceADay(t *testing.T) {
+	b := fixture(t, "rep_send")
+	s := startSMTP(t)
+	snd := sender(t, b, s, "a")
+	id, err := snd.Send(context.Background(), reportDay, []string{"kadis@diskominfo.kaltimprov.go.id"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.messages) != 1 || id == "" {
+		t.Fatalf("%d messages, id %q", len(s.messages), id)
+	}
+	msg, err := mail.ReadMessage(bytes.NewReader(s.messages[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	subj, _ := (&mime.WordDecoder{}).DecodeHeader(msg.Header.Get("Subject"))
+	if subj != "Laporan Sentimen Media Harian — Selasa, 11 Juni 2024" || !strings.Contains(msg.Header.Get("Message-Id"), id) {
+		t.Errorf("subject %q, message id %q", subj, msg.Header.Get("Message-Id"))
+	}
+	var parts []part
+	walk(t, msg.Header.Get("Content-Type"), msg.Body, &parts, nil)
+	var types []string
+	var html, text string
+	cids := map[string]bool{}
+	pdfAttached := false
+	for _, p := range parts {
+		types = append(types, p.ctype)
+		switch {
+		case p.ctype == "text/html":
+			html = string(p.body)
+		case p.ctype == "text/plain":
+			text = string(p.body)
+		case p.ctype == "image/png":
+			cids[strings.Trim(p.cid, "<>")] = true
+		case p.ctype == "application/pdf" && strings.Contains(p.disposition, "attachment"):
+			pdfAttached = true
+		}
+	}
+	if parts[0].ctype != "multipart/mixed" || !cids["classes.png"] || !cids["regions.png"] || !pdfAttached || html == "" || text == "" {
+		t.Fatalf("MIME structure %v (cids %v, pdf %v)", types, cids, pdfAttached)
+	}
+	for _, want := range []string{"cid:classes.png", "cid:regions.png", "https://berita.example/", "respons cepat"} {
+		if !strings.Contains(decodeQP(html), want) {
+			t.Errorf("HTML lacks %q", want)
+		}
+	}
+	if !strings.Contains(decodeQP(text), "RINGKASAN: 14 pemberitaan") {
+		t.Errorf("text part figures:\n%s", decodeQP(text))
+	}
+	// The same day again: refused; with force: sent.
+	if _, err := snd.Send(context.Background(), reportDay, []string{"kadis@x.id"}, false); !errors.Is(err, ErrAlreadySent) {
+		t.Errorf("second send: %v", err)
+	}
+	if _, err := snd.Send(context.Background(), reportDay, []string{"kadis@x.id"}, true); err != nil || len(s.messages) != 2 {
+		t.Errorf("forced send: %v, %d messages", err, len(s.messages))
+	}
+	res, _ := b.Query(context.Background(), "SELECT count() FROM rep_send.reports_sent WHERE status = 'terkirim'", nil)
+	if res.Rows[0][0] != "2" {
+		t.Errorf("recorded sends %v", res.Rows)
+	}
+}
+
+func decodeQP(s string) string {
+	r := strings.NewReplacer("=\r\n", "", "=\n", "", "=3D", "=", "=E2=80=94", "—")
+	return r.Replace(s)
+}
+
+func TestTemporaryFailureIsRetriedPermanentIsRecorded(t *testing.T) {
+	b := fixture(t, "rep_retry")
+	tmp := &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "coba lagi"}
+	s := startSMTP(t, tmp)
+	snd := sender(t, b, s, "a")
+	if _, err := snd.Send(context.Background(), reportDay, []string{"kadis@x.id"}, false); err != nil || len(s.messages) != 1 {
+		t.Fatalf("after a temporary failure: %v, %d messages", err, len(s.messages))
+	}
+	perm := &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "tidak ada"}
+	s2 := startSMTP(t, perm, perm, perm)
+	b2 := fixture(t, "rep_perm")
+	snd2 := sender(t, b2, s2, "a")
+	if _, err := snd2.Send(context.Background(), reportDay, []string{"kadis@x.id"}, false); err == nil {
+		t.Fatal("permanent failure reported as success")
+	}
+	if metrics.Value(snd2.Metrics.Failed.WithLabelValues("report")) != 1 {
+		t.Error("failure not counted in metrics")
+	}
+	res, _ := b2.Query(context.Background(), "SELECT status, error != '' FROM rep_perm.reports_sent", nil)
+	if len(res.Rows) != 1 || res.Rows[0][0] != "gagal" || res.Rows[0][1] != "1" {
+		t.Errorf("failure record %v", res.Rows)
+	}
+}
+
+// TestTwoInstancesSendOnce starts two senders together on one store and
+// one NATS: exactly one message goes out.
+func TestTwoInstancesSendOnce(t *testing.T) {
+	b := fixture(t, "rep_twice")
+	s := startSMTP(t)
+	ctx := context.Background()
+	bs, err := bus.Open(ctx, bus.Options{StoreDir: t.TempDir()}, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bs.Close()
+	claims, err := OpenClaims(ctx, bs.JS, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	for i := range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			snd := sender(t, b, s, fmt.Sprintf("instans-%d", i))
+			snd.Claims = claims
+			_, errs[i] = snd.Send(ctx, reportDay, []string{"kadis@x.id"}, false)
+		}()
+	}
+	wg.Wait()
+	if len(s.messages) != 1 {
+		t.Fatalf("%d messages sent by two instances (errors %v)", len(s.messages), errs)
+	}
+	ok := 0
+	for _, err := range errs {
+		if err == nil {
+			ok++
+		} else if !errors.Is(err, ErrClaimed) && !errors.Is(err, ErrAlreadySent) {
+			t.Errorf("unexpected error %v", err)
+		}
+	}
+	if ok != 1 {
+		t.Errorf("%d instances reported success", ok)
+	}
+}
