@@ -53,8 +53,8 @@ func classChart(d *Data) ([]byte, error) {
 		})
 	}
 	g := chart.Chart{
-		Width:  900,
-		Height: 380,
+		Width:      900,
+		Height:     380,
 		Background: chart.Style{Padding: chart.Box{Top: 50, Left: 20, Right: 20, Bottom: 20}},
 		XAxis: chart.XAxis{ValueFormatter: func(v any) string {
 			if f, ok := v.(float64); ok {

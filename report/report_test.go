@@ -217,10 +217,10 @@ func (s *smtpServer) NewSession(_ *smtp.Conn) (smtp.Session, error) { return &se
 
 type session struct{ s *smtpServer }
 
-func (x *session) Reset()                                       {}
-func (x *session) Logout() error                                { return nil }
-func (x *session) Mail(string, *smtp.MailOptions) error         { return nil }
-func (x *session) Rcpt(string, *smtp.RcptOptions) error         { return nil }
+func (x *session) Reset()                               {}
+func (x *session) Logout() error                        { return nil }
+func (x *session) Mail(string, *smtp.MailOptions) error { return nil }
+func (x *session) Rcpt(string, *smtp.RcptOptions) error { return nil }
 func (x *session) Data(r io.Reader) error {
 	b, err := io.ReadAll(r)
 	if err != nil {
