@@ -50,6 +50,7 @@ var commands = []command{
 	{"trend", "trend [--by label|region|outlet|opd] [--since 30d]", "jumlah berita per hari", cmdTrend},
 	{"search", `search "kata kunci" [--since 30d]`, "mencari berita", cmdSearch},
 	{"report", "report [--date YYYY-MM-DD] [--out F.html|F.pdf] [--send] [--force]", "laporan sentimen harian untuk Kadis (teks, HTML, PDF, atau kirim e-mail)", cmdReport},
+	{"dashboards", "dashboards [--out DIR]", "menulis dasbor Grafana (JSON) dari definisinya", cmdDashboards},
 	{"serve", "serve --api-token T [--api-addr A]", "HTTP API (JSON di /api/...)", cmdServe},
 	{"sources", "sources [--json]", "kesehatan setiap sumber: status, terakhir berhasil, galat", cmdSources},
 	{"extract", "extract FILE|URL", "menampilkan teks artikel hasil ekstraksi (judul, baris kosong, isi)", cmdExtract},
@@ -156,6 +157,8 @@ func commandFlags(name string, fs *flag.FlagSet) bool {
 		fs.StringVar(&flagFile, "out", "", "write report.html or report.pdf instead of printing the text")
 		fs.BoolVar(&flagSend, "send", false, "send it by e-mail to report-to")
 		fs.BoolVar(&flagForce, "force", false, "with --send: send even if that day's report went out")
+	case "dashboards":
+		fs.StringVar(&flagFile, "out", "dashboards/grafana", "directory for the dashboard JSON files")
 	case "sources":
 		fs.BoolVar(&flagJSON, "json", false, "JSON lines instead of a table")
 	case "issues", "issue":

@@ -98,6 +98,37 @@ ORDER BY id`,
 ) ENGINE = MergeTree
 ORDER BY (report_date, sent_at)`},
 	},
+	{
+		// Centroids of Kaltim's regions (shared/datasets/wilayah_indonesia),
+		// for the dashboards' map.
+		Version: 6,
+		Name:    "regions_ref",
+		Statements: []string{
+			`CREATE TABLE IF NOT EXISTS {db}.regions_ref (
+    name String,
+    kind String,
+    lat Float64,
+    lng Float64
+) ENGINE = MergeTree
+ORDER BY name`,
+			`INSERT INTO {db}.regions_ref (name, kind, lat, lng)
+SELECT tupleElement(r, 1), tupleElement(r, 2), tupleElement(r, 3), tupleElement(r, 4)
+FROM (SELECT arrayJoin([
+        ('Kabupaten Paser', 'kabupaten', -1.736732, 116.092738),
+        ('Kabupaten Kutai Kartanegara', 'kabupaten', 0.107963, 116.480117),
+        ('Kabupaten Berau', 'kabupaten', 1.912495, 117.340173),
+        ('Kabupaten Kutai Barat', 'kabupaten', -0.502670, 115.824216),
+        ('Kabupaten Kutai Timur', 'kabupaten', 0.989871, 117.129153),
+        ('Kabupaten Penajam Paser Utara', 'kabupaten', -1.157130, 116.590358),
+        ('Kabupaten Mahakam Ulu', 'kabupaten', 0.731807, 114.836126),
+        ('Kota Balikpapan', 'kota', -1.156666, 116.872291),
+        ('Kota Samarinda', 'kota', -0.500280, 117.177063),
+        ('Kota Bontang', 'kota', 0.093265, 117.458068),
+        ('Kalimantan Timur', 'provinsi', 0.538700, 116.419400),
+        ('IKN Nusantara', 'otorita', -0.973700, 116.708300)
+    ]) AS r)`,
+		},
+	},
 }
 
 // Migrate creates the database and applies every migration not yet

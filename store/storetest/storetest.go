@@ -115,6 +115,8 @@ func IssueFixture(t testing.TB, b store.Backend, until time.Time) {
 		if day == 0 {
 			for k := 1; k < 7; k++ {
 				add("spike", 0, k, "negatif", "Kota Balikpapan")
+				// One story syndicated across the outlets.
+				rows[len(rows)-1].StoryID = "story-spike"
 			}
 		}
 		lbl := "netral"
