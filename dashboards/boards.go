@@ -32,7 +32,7 @@ WHERE $__timeFilter(published_at) AND ` + regionCond + `
 GROUP BY label ORDER BY label`},
 			{Title: "Total pemberitaan", Type: "stat", Format: 1, W: 8,
 				Columns: []string{"jumlah"},
-				SQL: `SELECT count() AS jumlah FROM pantau.mentions FINAL WHERE $__timeFilter(published_at) AND ` + regionCond},
+				SQL:     `SELECT count() AS jumlah FROM pantau.mentions FINAL WHERE $__timeFilter(published_at) AND ` + regionCond},
 			{Title: "Perubahan dibanding periode sebelumnya", Type: "table", Format: 1, W: 8,
 				Columns: []string{"label", "periode ini", "periode sebelumnya", "perubahan"},
 				SQL: `SELECT toString(label) AS label,
