@@ -55,7 +55,7 @@ var commands = []command{
 	{"sources", "sources [--json]", "kesehatan setiap sumber: status, terakhir berhasil, galat", cmdSources},
 	{"extract", "extract FILE|URL", "menampilkan teks artikel hasil ekstraksi (judul, baris kosong, isi)", cmdExtract},
 	{"sql", `sql [--format tsv|json] "QUERY"`, "menjalankan query pada basis data", cmdSQL},
-	{"migrate", "migrate", "membuat/memperbarui skema basis data", cmdMigrate},
+	{"migrate", "migrate [--cluster NAME [--print]]", "membuat/memperbarui skema basis data", cmdMigrate},
 	{"config", "config", "menampilkan konfigurasi efektif (rahasia disamarkan)", cmdConfig},
 	{"version", "version", "menampilkan versi", cmdVersion},
 }
@@ -157,6 +157,9 @@ func commandFlags(name string, fs *flag.FlagSet) bool {
 		fs.StringVar(&flagFile, "out", "", "write report.html or report.pdf instead of printing the text")
 		fs.BoolVar(&flagSend, "send", false, "send it by e-mail to report-to")
 		fs.BoolVar(&flagForce, "force", false, "with --send: send even if that day's report went out")
+	case "migrate":
+		fs.StringVar(&flagCluster, "cluster", "", "create the ON CLUSTER schema (ReplicatedMergeTree + Distributed) on this ClickHouse cluster")
+		fs.BoolVar(&flagPrint, "print", false, "with --cluster: print the DDL instead of running it")
 	case "dashboards":
 		fs.StringVar(&flagFile, "out", "dashboards/grafana", "directory for the dashboard JSON files")
 	case "sources":

@@ -55,8 +55,37 @@ func cmdRun(env *Env, _ []string) error {
 }
 
 func cmdMigrate(env *Env, _ []string) error {
+	if flagPrint {
+		if flagCluster == "" {
+			return usageError{"--print needs --cluster NAME"}
+		}
+		ddl, err := store.ClusterDDL(env.Config.Database, flagCluster)
+		if err != nil {
+			return err
+		}
+		for _, s := range ddl {
+			fmt.Fprintf(env.Stdout, "%s;\n\n", s)
+		}
+		return nil
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
+	if flagCluster != "" {
+		if env.Config.ClickHouseDSN == "" {
+			return usageError{"--cluster needs a ClickHouse server (--clickhouse-dsn)"}
+		}
+		b, err := pipeline.OpenStore(ctx, env.Config)
+		if err != nil {
+			return err
+		}
+		defer b.Close()
+		n, err := store.MigrateCluster(ctx, b, flagCluster, env.Log)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "skema klaster %s mutakhir: %d migrasi diterapkan\n", flagCluster, n)
+		return nil
+	}
 	b, err := pipeline.OpenStore(ctx, env.Config)
 	if err != nil {
 		return err

@@ -24,6 +24,9 @@ var (
 	flagFile  string
 	flagSend  bool
 	flagForce bool
+
+	flagCluster string
+	flagPrint   bool
 )
 
 func recipients(cfg *config.Config) []string {

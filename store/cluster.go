@@ -1,0 +1,168 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Cluster DDL: on a ClickHouse cluster (2 shards × 2 replicas with
+// ClickHouse Keeper in deploy/cluster) `mentions` is sharded by article id
+// over ReplicatedReplacingMergeTree tables with a Distributed table of the
+// same name on top, so the SQL Pantau runs is unchanged and the copies of
+// one article meet on one shard, where FINAL merges them. The small tables
+// are replicated to every node. Cluster DDL needs a current server.
+
+// ShardedTables are split across shards; every other table is whole on
+// every node.
+var ShardedTables = map[string]string{"mentions": "cityHash64(id)"}
+
+var (
+	createRe = regexp.MustCompile(`(?s)^CREATE TABLE IF NOT EXISTS \{db\}\.(\w+) \((.*)\) ENGINE = (\w+)(?:\(([^)]*)\))?(.*)$`)
+	alterRe  = regexp.MustCompile(`(?s)^ALTER TABLE \{db\}\.(\w+) (.*)$`)
+	insertRe = regexp.MustCompile(`(?s)^INSERT INTO \{db\}\.(\w+)(.*)$`)
+	renameRe = regexp.MustCompile(`^RENAME TABLE`)
+)
+
+// ClusterStatements turns one migration statement into its cluster form.
+func ClusterStatements(stmt, db, cluster string) ([]string, error) {
+	on := " ON CLUSTER " + cluster
+	x := func(s string) string { return strings.ReplaceAll(s, "{db}", db) }
+	switch {
+	case strings.HasPrefix(stmt, "CREATE DATABASE"):
+		return []string{x(stmt) + on}, nil
+	case createRe.MatchString(stmt):
+		m := createRe.FindStringSubmatch(stmt)
+		table, cols, engine, args, rest := m[1], m[2], m[3], m[4], m[5]
+		if !strings.HasSuffix(engine, "MergeTree") {
+			return nil, fmt.Errorf("table %s: engine %s has no replicated form", table, engine)
+		}
+		local := table
+		shardPath := "{shard}"
+		key, sharded := ShardedTables[table]
+		if sharded {
+			local = table + "_local"
+		} else {
+			shardPath = "all" // the same replicas on every node
+		}
+		rargs := fmt.Sprintf("'/clickhouse/tables/%s/%s/%s', '{replica}'", shardPath, db, local)
+		if strings.TrimSpace(args) != "" {
+			rargs += ", " + args
+		}
+		out := []string{fmt.Sprintf("CREATE TABLE IF NOT EXISTS %s.%s%s (%s) ENGINE = Replicated%s(%s)%s",
+			db, local, on, x(cols), engine, rargs, x(rest))}
+		if sharded {
+			out = append(out, fmt.Sprintf("CREATE TABLE IF NOT EXISTS %s.%s%s AS %s.%s ENGINE = Distributed(%s, %s, %s, %s)",
+				db, table, on, db, local, cluster, db, local, key))
+		}
+		return out, nil
+	case alterRe.MatchString(stmt):
+		m := alterRe.FindStringSubmatch(stmt)
+		table, change := m[1], x(m[2])
+		if _, sharded := ShardedTables[table]; sharded {
+			return []string{
+				fmt.Sprintf("ALTER TABLE %s.%s_local%s %s", db, table, on, change),
+				fmt.Sprintf("ALTER TABLE %s.%s%s %s", db, table, on, change),
+			}, nil
+		}
+		return []string{fmt.Sprintf("ALTER TABLE %s.%s%s %s", db, table, on, change)}, nil
+	case insertRe.MatchString(stmt):
+		// Replicated tables take an insert on one node.
+		return []string{x(stmt)}, nil
+	case renameRe.MatchString(stmt):
+		return nil, fmt.Errorf("RENAME has no cluster form here: %q", stmt)
+	}
+	return nil, fmt.Errorf("no cluster form for %q", firstLine(stmt))
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
+}
+
+const clusterMigrationsTable = `CREATE TABLE IF NOT EXISTS {db}.schema_migrations (
+    version UInt32,
+    name String,
+    applied_at DateTime('UTC')
+) ENGINE = ReplacingMergeTree(applied_at)
+ORDER BY version`
+
+// ClusterDDL returns every statement that builds the schema on a cluster,
+// in order, for review (`pantau migrate --cluster NAME --print`).
+func ClusterDDL(db, cluster string) ([]string, error) {
+	out, err := ClusterStatements("CREATE DATABASE IF NOT EXISTS "+db, db, cluster)
+	if err != nil {
+		return nil, err
+	}
+	s, err := ClusterStatements(clusterMigrationsTable, db, cluster)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, s...)
+	for _, m := range Migrations {
+		for _, stmt := range m.Statements {
+			s, err := ClusterStatements(stmt, db, cluster)
+			if err != nil {
+				return nil, fmt.Errorf("migration %d (%s): %w", m.Version, m.Name, err)
+			}
+			out = append(out, s...)
+		}
+	}
+	return out, nil
+}
+
+// MigrateCluster applies the migrations not yet recorded, in cluster form.
+func MigrateCluster(ctx context.Context, b Backend, cluster string, log *slog.Logger) (int, error) {
+	db := b.Database()
+	for _, stmt := range []string{"CREATE DATABASE IF NOT EXISTS " + db, clusterMigrationsTable} {
+		ss, err := ClusterStatements(stmt, db, cluster)
+		if err != nil {
+			return 0, err
+		}
+		for _, s := range ss {
+			if err := b.Exec(ctx, s); err != nil {
+				return 0, fmt.Errorf("%s: %w", firstLine(s), err)
+			}
+		}
+	}
+	res, err := b.Query(ctx, "SELECT DISTINCT version FROM "+db+".schema_migrations", nil)
+	if err != nil {
+		return 0, err
+	}
+	done := map[int]bool{}
+	for _, r := range res.Rows {
+		v, _ := strconv.Atoi(r[0])
+		done[v] = true
+	}
+	applied := 0
+	for _, m := range Migrations {
+		if done[m.Version] {
+			continue
+		}
+		for _, stmt := range m.Statements {
+			ss, err := ClusterStatements(stmt, db, cluster)
+			if err != nil {
+				return applied, err
+			}
+			for _, s := range ss {
+				if err := b.Exec(ctx, s); err != nil {
+					return applied, fmt.Errorf("migration %d (%s): %w", m.Version, m.Name, err)
+				}
+			}
+		}
+		rec := fmt.Sprintf("INSERT INTO %s.schema_migrations (version, name, applied_at) SELECT %d, '%s', toDateTime('%s', 'UTC')",
+			db, m.Version, m.Name, time.Now().UTC().Format(time.DateTime))
+		if err := b.Exec(ctx, rec); err != nil {
+			return applied, err
+		}
+		applied++
+		if log != nil {
+			log.Info("cluster migration applied", slog.Int("version", m.Version), slog.String("cluster", cluster))
+		}
+	}
+	return applied, nil
+}

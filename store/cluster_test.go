@@ -1,0 +1,78 @@
+package store_test
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/diskominfo-kaltim/pantau/store"
+	"github.com/diskominfo-kaltim/pantau/store/chdb"
+)
+
+var replicatedRe = regexp.MustCompile(`Replicated(\w*MergeTree)\('[^']*', '\{replica\}'(?:, )?`)
+
+// TestClusterDDL generates the cluster schema, checks that ClickHouse's
+// parser takes every statement, then runs its local-table part (ON CLUSTER
+// dropped, replication off) on the single-node engine and compares the
+// result with the single-node schema.
+func TestClusterDDL(t *testing.T) {
+	ctx := context.Background()
+	ddl, err := store.ClusterDDL("clus", "pantau_cluster")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := chdb.Open(engineDir, "clus")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	var sawDistributed, sawReplicated bool
+	for _, s := range ddl {
+		if !strings.Contains(s, "ON CLUSTER pantau_cluster") && !strings.HasPrefix(s, "INSERT") {
+			t.Errorf("statement without ON CLUSTER: %s", s)
+		}
+		sawDistributed = sawDistributed || strings.Contains(s, "ENGINE = Distributed(pantau_cluster, clus, mentions_local, cityHash64(id))")
+		sawReplicated = sawReplicated || strings.Contains(s, "ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/clus/mentions_local', '{replica}', ingested_at)")
+		if _, err := b.Query(ctx, "EXPLAIN AST "+s, nil); err != nil {
+			t.Errorf("does not parse: %v\n%s", err, s)
+		}
+	}
+	if !sawDistributed || !sawReplicated {
+		t.Fatalf("sharded mentions missing from the DDL:\n%s", strings.Join(ddl, ";\n"))
+	}
+	b.Exec(ctx, "DROP DATABASE IF EXISTS clus")
+	for _, s := range ddl {
+		if strings.Contains(s, "ENGINE = Distributed") || (strings.HasPrefix(s, "ALTER TABLE clus.mentions ") && !strings.Contains(s, "_local")) {
+			continue
+		}
+		local := strings.ReplaceAll(s, " ON CLUSTER pantau_cluster", "")
+		local = replicatedRe.ReplaceAllString(local, "$1(")
+		local = strings.ReplaceAll(local, "MergeTree()", "MergeTree")
+		if strings.HasPrefix(local, "INSERT INTO clus.mentions ") {
+			continue
+		}
+		if err := b.Exec(ctx, local); err != nil {
+			t.Fatalf("local form fails: %v\n%s", err, local)
+		}
+	}
+	single, err := chdb.Open(engineDir, "clus_single")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer single.Close()
+	single.Exec(ctx, "DROP DATABASE IF EXISTS clus_single")
+	if _, err := store.Migrate(ctx, single, nil); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := b.Query(ctx, "SELECT name, type FROM system.columns WHERE database = 'clus' AND table = 'mentions_local' ORDER BY position", nil)
+	c, _ := single.Query(ctx, "SELECT name, type FROM system.columns WHERE database = 'clus_single' AND table = 'mentions' ORDER BY position", nil)
+	if len(a.Rows) == 0 || len(a.Rows) != len(c.Rows) {
+		t.Fatalf("cluster mentions_local has %d columns, single-node mentions %d", len(a.Rows), len(c.Rows))
+	}
+	for i := range a.Rows {
+		if a.Rows[i][0] != c.Rows[i][0] || a.Rows[i][1] != c.Rows[i][1] {
+			t.Errorf("column %d: cluster %v, single-node %v", i, a.Rows[i], c.Rows[i])
+		}
+	}
+}
