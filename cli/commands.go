@@ -29,7 +29,7 @@ func cmdRun(env *Env, _ []string) error {
 			}
 		}()
 	}
-	if !flagOnce && env.Config.SMTPHost != "" && env.Config.ReportTo != "" {
+	if !flagOnce && env.Config.HasStage("reporter") && env.Config.SMTPHost != "" && env.Config.ReportTo != "" {
 		claims, err := report.OpenClaims(ctx, p.Bus.JS, p.Bus.Options().Replicas)
 		if err != nil {
 			return err

@@ -120,7 +120,7 @@ func sendReport(ctx context.Context, env *Env, b store.Backend, day time.Time, f
 	if err != nil {
 		return err
 	}
-	bs, err := bus.Open(ctx, bus.Options{URL: cfg.NATSURL, StoreDir: filepath.Join(cfg.DataDir, "nats")}, env.Log)
+	bs, err := bus.Open(ctx, bus.Options{URL: cfg.NATSURL, StoreDir: filepath.Join(cfg.DataDir, "nats"), Replicas: cfg.NATSReplicas}, env.Log)
 	if err != nil {
 		return err
 	}

@@ -51,6 +51,8 @@ type Config struct {
 	ReportFrom    string
 	ReportTo      string
 	ReportTime    string
+	Stages        string
+	NATSReplicas  int
 	SourcesFile   string
 
 	Sources []Source
@@ -110,6 +112,7 @@ var Options = []Option{
 	str("data", "./data", "data directory: embedded NATS and ClickHouse stores", func(c *Config) *string { return &c.DataDir }),
 	str("config", "", "config file (YAML): options and sources, or just a list of sources", func(c *Config) *string { return &c.ConfigFile }),
 	str("nats-url", "", "NATS server or cluster URL; empty runs NATS in process", func(c *Config) *string { return &c.NATSURL }),
+	integer("nats-replicas", "1", "replicas of Pantau's streams and buckets (3 on a 3-node NATS cluster)", func(c *Config) *int { return &c.NATSReplicas }),
 	secret(str("clickhouse-dsn", "", "ClickHouse DSN (clickhouse://user:pass@host:9000/pantau); empty runs chDB in process", func(c *Config) *string { return &c.ClickHouseDSN })),
 	str("database", "pantau", "database of the embedded store", func(c *Config) *string { return &c.Database }),
 	str("metrics-addr", "127.0.0.1:9464", "address of the Prometheus /metrics endpoint; empty disables it", func(c *Config) *string { return &c.MetricsAddr }),
@@ -137,6 +140,7 @@ var Options = []Option{
 	str("report-from", "pantau@localhost", "sender of the daily report", func(c *Config) *string { return &c.ReportFrom }),
 	str("report-to", "", "recipients of the daily report, comma separated", func(c *Config) *string { return &c.ReportTo }),
 	str("report-time", "07:00", "when pantau run sends yesterday's report (HH:MM WITA)", func(c *Config) *string { return &c.ReportTime }),
+	str("stages", "crawler,classifier,writer,reporter", "stages pantau run starts (crawler, classifier, writer, reporter), to run them as separate services", func(c *Config) *string { return &c.Stages }),
 	str("sources", "", "sources file (YAML list); empty uses the shipped Kaltim sources", func(c *Config) *string { return &c.SourcesFile }),
 }
 
@@ -320,10 +324,33 @@ func (c *Config) Validate() error {
 	if _, err := time.Parse("15:04", c.ReportTime); err != nil {
 		errs = append(errs, fmt.Errorf("report-time: %q is not HH:MM", c.ReportTime))
 	}
+	if c.NATSReplicas < 1 || c.NATSReplicas > 5 {
+		errs = append(errs, fmt.Errorf("nats-replicas: %d is outside 1..5", c.NATSReplicas))
+	}
+	if c.NATSReplicas > 1 && c.NATSURL == "" {
+		errs = append(errs, errors.New("nats-replicas above 1 needs a NATS cluster (nats-url)"))
+	}
+	for _, st := range strings.Split(c.Stages, ",") {
+		switch strings.TrimSpace(st) {
+		case "crawler", "classifier", "writer", "reporter":
+		default:
+			errs = append(errs, fmt.Errorf("stages: unknown stage %q (crawler, classifier, writer, reporter)", st))
+		}
+	}
 	if c.MaxPageBytes < 1024 {
 		errs = append(errs, fmt.Errorf("max-page-bytes: %d is too small", c.MaxPageBytes))
 	}
 	return errors.Join(errs...)
+}
+
+// HasStage reports whether pantau run starts the named stage.
+func (c *Config) HasStage(name string) bool {
+	for _, st := range strings.Split(c.Stages, ",") {
+		if strings.TrimSpace(st) == name {
+			return true
+		}
+	}
+	return false
 }
 
 // Print writes the effective config as YAML-like lines, secrets masked.

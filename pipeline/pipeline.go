@@ -73,7 +73,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Pipeline,
 	log.Info("store opened", slog.String("backend", st.Name()), slog.Duration("took", time.Since(start)))
 
 	start = time.Now()
-	b, err := bus.Open(ctx, bus.Options{URL: cfg.NATSURL, StoreDir: filepath.Join(cfg.DataDir, "nats"), AckWait: cfg.AckWait}, log)
+	b, err := bus.Open(ctx, bus.Options{URL: cfg.NATSURL, StoreDir: filepath.Join(cfg.DataDir, "nats"), AckWait: cfg.AckWait, Replicas: cfg.NATSReplicas}, log)
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -146,11 +146,18 @@ func (p *Pipeline) Run(ctx context.Context, once bool) (Summary, error) {
 		Log: p.log.With(slog.String("stage", "classifier"))}
 	wr := &store.Writer{Bus: p.Bus, Backend: p.Store, Metrics: p.Metrics, Log: p.log.With(slog.String("stage", "writer")),
 		BatchSize: p.cfg.WriterBatch, FlushInterval: p.cfg.WriterFlush}
-	run("classifier", cls.Run)
-	run("writer", wr.Run)
+	if p.cfg.HasStage("classifier") {
+		run("classifier", cls.Run)
+	}
+	if p.cfg.HasStage("writer") {
+		run("writer", wr.Run)
+	}
 	run("lag", p.watchLag)
 
 	var sum Summary
+	if once && !(p.cfg.HasStage("crawler") && p.cfg.HasStage("classifier") && p.cfg.HasStage("writer")) {
+		return sum, fmt.Errorf("--once needs the crawler, classifier and writer stages")
+	}
 	if once {
 		st := p.Crawler.CrawlOnce(ctx)
 		sum.Stats = *st
@@ -160,7 +167,11 @@ func (p *Pipeline) Run(ctx context.Context, once bool) (Summary, error) {
 		}
 		p.log.Info("pipeline drained", slog.Duration("took", time.Since(t)))
 	} else {
-		_ = p.Crawler.Run(ctx, p.cfg.PollInterval)
+		if p.cfg.HasStage("crawler") {
+			_ = p.Crawler.Run(ctx, p.cfg.PollInterval)
+		} else {
+			<-ctx.Done()
+		}
 		t := time.Now()
 		p.log.Info("crawler stopped; draining")
 		dctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
