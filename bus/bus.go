@@ -67,6 +67,9 @@ func (o *Options) setDefaults() {
 	}
 }
 
+// PublishTimeout bounds one publish and its acknowledgement.
+var PublishTimeout = 10 * time.Second
+
 // Bus is a connection to JetStream, with the embedded server if one was
 // started.
 type Bus struct {
@@ -198,6 +201,10 @@ func (b *Bus) Consumer(ctx context.Context, stream, name string) (jetstream.Cons
 // whose id it saw within the duplicate window. It reports whether the
 // message was such a duplicate.
 func (b *Bus) Publish(ctx context.Context, subject, msgID string, data []byte) (duplicate bool, err error) {
+	// A publish whose ack is lost (a cluster node stopping, a leader
+	// election) must fail and be retried, not wait forever.
+	ctx, cancel := context.WithTimeout(ctx, PublishTimeout)
+	defer cancel()
 	ack, err := b.JS.Publish(ctx, subject, data, jetstream.WithMsgID(msgID))
 	if err != nil {
 		return false, fmt.Errorf("publishing to %s: %w", subject, err)

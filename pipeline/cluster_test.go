@@ -136,7 +136,10 @@ func TestR3StreamSurvivesANodeStop(t *testing.T) {
 			Title: fmt.Sprintf("Berita %d", i), Text: "Warga Samarinda menyambut baik program baru.", PublishedAt: time.Now().UTC(), FetchedAt: time.Now().UTC()}
 		data, _ := json.Marshal(a)
 		for {
-			if _, err := b.Publish(ctx, bus.SubjectArticles, a.ID, data); err == nil {
+			pctx, pcancel := context.WithTimeout(ctx, 2*time.Second)
+			_, err := b.Publish(pctx, bus.SubjectArticles, a.ID, data)
+			pcancel()
+			if err == nil {
 				return
 			}
 			if ctx.Err() != nil {

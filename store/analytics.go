@@ -68,7 +68,7 @@ func dt(t time.Time) string { return t.UTC().Format(time.DateTime) }
 
 // topOf ranks the distinct values of a flattened array column, most
 // frequent first, as ClickHouse SQL over the alias arr.
-const topOf = "arraySlice(arrayMap(x -> x.1, arraySort(x -> -x.2, arrayMap(k -> (k, countEqual(%[1]s, k)), arrayDistinct(%[1]s)))), 1, %[2]d)"
+const topOf = "arraySlice(arrayMap(x -> x.1, arraySort(x -> (-x.2, x.1), arrayMap(k -> (k, countEqual(%[1]s, k)), arrayDistinct(%[1]s)))), 1, %[2]d)"
 
 // Issues returns the issues with mentions in the filter's period, most
 // mentioned first, with their spike figures.
