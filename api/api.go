@@ -194,6 +194,10 @@ func (s *Server) issue(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	series, err := store.IssueSeries(r.Context(), s.Store, id, since, until)
+	if err != nil {
+		return nil, err
+	}
 	var points []string
 	for _, a := range arts {
 		if (a.Label == "positif" || a.Label == "netral") && len(points) < 3 {
@@ -202,9 +206,10 @@ func (s *Server) issue(r *http.Request) (any, error) {
 	}
 	return struct {
 		IssueView
+		Series        []store.DayMix     `json:"series"`
 		TalkingPoints []string           `json:"talking_points"`
 		Articles      []store.MentionRow `json:"articles"`
-	}{IssueView{list[0], s.Rules.Recommend(list[0])}, points, arts}, nil
+	}{IssueView{list[0], s.Rules.Recommend(list[0])}, series, points, arts}, nil
 }
 
 func (s *Server) trend(r *http.Request) (any, error) {

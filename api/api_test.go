@@ -118,7 +118,7 @@ func TestIssuesTrendSearchAndLabel(t *testing.T) {
 		t.Errorf("issue %v", is)
 	}
 	code, obj, _ := call(t, srv, "GET", "/api/issues/isu-banjir", "rahasia", "")
-	if code != 200 || len(obj["articles"].([]any)) != 6 || len(obj["talking_points"].([]any)) != 3 {
+	if code != 200 || len(obj["articles"].([]any)) != 6 || len(obj["talking_points"].([]any)) != 3 || len(obj["series"].([]any)) != 2 {
 		t.Errorf("one issue: %d %v", code, obj)
 	}
 	if code, _, _ := call(t, srv, "GET", "/api/issues/isu-tidak-ada", "rahasia", ""); code != 404 {

@@ -184,15 +184,20 @@ func cmdIssue(env *Env, args []string) error {
 			points = append(points, a.Title)
 		}
 	}
+	series, err := store.IssueSeries(ctx, b, s.ID, now.Add(-d), now)
+	if err != nil {
+		return err
+	}
 	if flagJSON {
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetEscapeHTML(false)
 		enc.SetIndent("", "  ")
 		return enc.Encode(struct {
 			issueView
+			Series        []store.DayMix     `json:"series"`
 			TalkingPoints []string           `json:"talking_points"`
 			Articles      []store.MentionRow `json:"articles"`
-		}{issueView{IssueSummary: s, Recommendation: rec}, points, arts})
+		}{issueView{IssueSummary: s, Recommendation: rec}, series, points, arts})
 	}
 	w := env.Stdout
 	wita := crawler.WITA
@@ -203,6 +208,12 @@ func cmdIssue(env *Env, args []string) error {
 	fmt.Fprintf(w, "Wilayah: %s\nOPD: %s\nKata kunci: %s\n", orDash(s.Regions), orDash(s.OPDs), orDash(s.KeyPhrases))
 	if s.Spike {
 		fmt.Fprintf(w, "LONJAKAN: %d berita dalam 24 jam terakhir, rata-rata %.1f/hari sebelumnya\n", s.Today, s.Baseline)
+	}
+	if len(series) > 0 {
+		fmt.Fprintln(w, "\nSentimen per hari (positif / netral / berpotensi negatif / negatif):")
+		for _, m := range series {
+			fmt.Fprintf(w, "  %s  %3d / %3d / %3d / %3d\n", m.Day, m.ByLabel[0], m.ByLabel[1], m.ByLabel[2], m.ByLabel[3])
+		}
 	}
 	fmt.Fprintf(w, "\nRekomendasi: %s (urgensi %s, OPD: %s)\n  %s\n  (aturan: %s)\n", rec.Strategy, rec.Urgency, rec.OPD, rec.Reason, rec.Rule)
 	if len(points) > 0 {

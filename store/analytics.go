@@ -329,3 +329,30 @@ GROUP BY day, key ORDER BY day, key`, keyExpr, b.Database()), map[string]string{
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Day < out[j].Day })
 	return out, nil
 }
+
+// DayMix is one day's mentions of an issue per class.
+type DayMix struct {
+	Day     string `json:"day"` // YYYY-MM-DD in WITA
+	ByLabel [4]int `json:"by_label"`
+}
+
+// IssueSeries returns an issue's sentiment mix per day (WITA).
+func IssueSeries(ctx context.Context, b Backend, issueID string, since, until time.Time) ([]DayMix, error) {
+	res, err := b.Query(ctx, fmt.Sprintf(`SELECT toString(toDate(published_at, 'Asia/Makassar')) AS day,
+    countIf(label = 'positif'), countIf(label = 'netral'), countIf(label = 'berpotensi negatif'), countIf(label = 'negatif')
+FROM %s.mentions FINAL
+WHERE issue_id = {id:String} AND published_at >= {since:DateTime('UTC')} AND published_at < {until:DateTime('UTC')}
+GROUP BY day ORDER BY day`, b.Database()), map[string]string{"id": issueID, "since": dt(since), "until": dt(until)})
+	if err != nil {
+		return nil, fmt.Errorf("issue series: %w", err)
+	}
+	out := make([]DayMix, 0, len(res.Rows))
+	for _, r := range res.Rows {
+		d := DayMix{Day: r[0]}
+		for i := range d.ByLabel {
+			d.ByLabel[i], _ = strconv.Atoi(r[1+i])
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
