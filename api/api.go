@@ -107,7 +107,7 @@ func ParsePeriod(s string) (time.Duration, error) {
 		return 0, fmt.Errorf("periode %q tidak dikenal (contoh: 24h, 7d, 2w)", s)
 	}
 	n, err := strconv.Atoi(s[:len(s)-1])
-	if err != nil || n <= 0 || n > 3660 {
+	if err != nil || n <= 0 || n > 10000 {
 		return 0, fmt.Errorf("periode %q tidak dikenal (contoh: 24h, 7d, 2w)", s)
 	}
 	switch s[len(s)-1] {
