@@ -7,7 +7,6 @@ import (
 	"math"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"unicode"
 )
 
@@ -71,9 +70,9 @@ type featurizer struct {
 	dim     uint32 // number of hashed buckets, a power of two
 	info    map[string]wordInfo
 	sub     *Subword // nil: no subword features
-	cache   sync.Map // surface word -> *wordEntry
-	cached  atomic.Int64
-	maxSize int64
+	mu      sync.RWMutex
+	cache   map[string]*wordEntry // surface word -> entry
+	maxSize int
 }
 
 // wordInfo is everything known about a word, found with one lookup.
@@ -84,7 +83,7 @@ type wordInfo struct {
 }
 
 func newFeaturizer(dim uint32, sub *Subword) *featurizer {
-	f := &featurizer{dim: dim, info: map[string]wordInfo{}, sub: sub, maxSize: 1_000_000}
+	f := &featurizer{dim: dim, info: map[string]wordInfo{}, sub: sub, cache: make(map[string]*wordEntry, 1<<16), maxSize: 1_000_000}
 	lex := NewLexicon()
 	for w, v := range lex.weights {
 		if !strings.Contains(w, " ") {
@@ -141,18 +140,18 @@ func (f *featurizer) appendWord(d *doc, w string) {
 
 // entry returns the cached entry of a surface word.
 func (f *featurizer) entry(surface string) *wordEntry {
-	if v, ok := f.cache.Load(surface); ok {
-		return v.(*wordEntry)
+	f.mu.RLock()
+	e, ok := f.cache[surface]
+	f.mu.RUnlock()
+	if ok {
+		return e
 	}
 	w := strings.ToLower(surface)
-	if v, ok := f.cache.Load(w); ok {
-		return v.(*wordEntry)
-	}
 	in := f.info[w]
 	if in.formal != "" {
 		w = in.formal
 	}
-	e := &wordEntry{word: w, weight: in.weight, negator: in.negator,
+	e = &wordEntry{word: w, weight: in.weight, negator: in.negator,
 		hWord: hashStr(hashKind(kindWord), w), hTitle: hashStr(hashKind(kindTitle), w),
 		hNeg: hashStr(hashKind(kindNegated), w), cues: cueIndex[w]}
 	if f.sub != nil {
@@ -160,13 +159,11 @@ func (f *featurizer) entry(surface string) *wordEntry {
 			e.subs = append(e.subs, hashStr(hashKind(kindSubword), p))
 		}
 	}
-	if f.cached.Load() < f.maxSize {
-		// Keyed by the surface form (cheap to look up again) and, when it
-		// differs, by the lower-cased form.
-		if _, loaded := f.cache.LoadOrStore(strings.Clone(surface), e); !loaded {
-			f.cached.Add(1)
-		}
+	f.mu.Lock()
+	if len(f.cache) < f.maxSize {
+		f.cache[strings.Clone(surface)] = e // keyed by the surface form: cheap to look up again
 	}
+	f.mu.Unlock()
 	return e
 }
 

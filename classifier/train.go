@@ -251,6 +251,27 @@ type TrainOptions struct {
 	Progress    io.Writer // progress bars; nil for none
 	Corrections []Item    // analysts' corrections, four-class labels
 	Version     string
+	Balance     float64 // 0: none; 1: weigh classes inversely to their frequency (macro-F1)
+}
+
+// balance scales example weights toward equal total weight per class,
+// by the power p (0 leaves them, 1 equalises).
+func balance(data []example, k int, p float64) {
+	if p == 0 {
+		return
+	}
+	tot := make([]float64, k)
+	var all float64
+	for _, ex := range data {
+		tot[ex.label] += float64(ex.weight)
+		all += float64(ex.weight)
+	}
+	for i := range data {
+		c := tot[data[i].label]
+		if c > 0 {
+			data[i].weight *= float32(math.Pow(all/(float64(k)*c), p))
+		}
+	}
 }
 
 // Train trains both heads and returns the model with its validation scores.
@@ -292,11 +313,13 @@ func Train(d *Data, opt TrainOptions, tokOut string) (*Trained, error) {
 	rng := rand.New(rand.NewPCG(opt.Seed, 7))
 
 	polTrain := featurize(fz, d.PolTrain, polarityIndex, opt.Progress, "fitur polaritas")
+	balance(polTrain, nPol, opt.Balance)
 	bar := newBar(opt.Progress, opt.Epochs, "latih polaritas")
 	trainHead(p.WP, nil, nPol, polTrain, opt.Epochs, 0.2, 1e-6, rng, bar)
 
 	issueItems := append(append([]Item(nil), d.IssueTrain...), weighted(opt.Corrections, 3)...)
 	issueTrain := featurize(fz, issueItems, issueIndex, opt.Progress, "fitur isu")
+	balance(issueTrain, nIssue, opt.Balance)
 	for i := range issueTrain {
 		issueTrain[i].extra = polarityInputs(p, issueTrain[i].feats)
 	}

@@ -27,6 +27,7 @@ var (
 	flagBy       string
 	flagNote     string
 	flagEpochs   int
+	flagBalance  float64
 
 	flagAllowPrivate bool
 )
@@ -178,7 +179,7 @@ func cmdTrain(env *Env, _ []string) error {
 		return err
 	}
 	tok := filepath.Join(filepath.Dir(flagOut), "tokenizer.json")
-	m, err := classifier.Train(data, classifier.TrainOptions{Epochs: flagEpochs, Progress: env.Stderr, Corrections: corr, Seed: 1}, tok)
+	m, err := classifier.Train(data, classifier.TrainOptions{Epochs: flagEpochs, Progress: env.Stderr, Corrections: corr, Seed: 1, Balance: flagBalance}, tok)
 	if err != nil {
 		return err
 	}

@@ -152,6 +152,7 @@ func commandFlags(name string, fs *flag.FlagSet) bool {
 		fs.StringVar(&flagShared, "shared", "../shared", "the shared folder with datasets/ and labels/")
 		fs.StringVar(&flagOut, "out", "classifier/model/pantau.model", "where to write the model (tokenizer.json and REPORT.md go beside it)")
 		fs.IntVar(&flagEpochs, "epochs", 8, "training epochs of the polarity head (the issue head runs three times as many)")
+		fs.Float64Var(&flagBalance, "balance", 0.5, "class balancing, 0 (none) to 1 (equal weight per class)")
 	case "report":
 		fs.StringVar(&flagDate, "date", "", "day of the report (YYYY-MM-DD, WITA); default yesterday")
 		fs.StringVar(&flagFile, "out", "", "write report.html or report.pdf instead of printing the text")
