@@ -230,6 +230,23 @@ func (b *Bus) DeadLetter(ctx context.Context, stage string, msg jetstream.Msg, r
 	return msg.Term()
 }
 
+// Reject dead-letters msg on behalf of stage and logs it; a failure to
+// dead-letter is logged too (the message is then redelivered).
+func (b *Bus) Reject(ctx context.Context, stage string, msg jetstream.Msg, reason error) {
+	b.log.Error("dead-lettering message", slog.String("stage", stage), slog.Any("reason", reason))
+	if err := b.DeadLetter(ctx, stage, msg, reason); err != nil {
+		b.log.Error("dead-letter failed", slog.String("stage", stage), slog.Any("error", err))
+	}
+}
+
+// Sleep waits d or until ctx ends.
+func Sleep(ctx context.Context, d time.Duration) {
+	select {
+	case <-ctx.Done():
+	case <-time.After(d):
+	}
+}
+
 // Pending returns how many messages a consumer has not yet finished:
 // waiting to be delivered plus delivered and not acknowledged.
 func (b *Bus) Pending(ctx context.Context, stream, consumer string) (uint64, error) {

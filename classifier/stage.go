@@ -49,7 +49,7 @@ func (s *Stage) Run(ctx context.Context) error {
 				break
 			}
 			s.Log.Warn("fetching articles", slog.Any("error", err))
-			sleep(ctx, time.Second)
+			bus.Sleep(ctx, time.Second)
 			continue
 		}
 		for msg := range msgs.Messages() {
@@ -113,15 +113,5 @@ func (s *Stage) retryOrDeadLetter(ctx context.Context, msg jetstream.Msg, cause 
 
 func (s *Stage) deadLetter(ctx context.Context, msg jetstream.Msg, reason error) {
 	s.Metrics.DeadLettered.WithLabelValues(stageName).Inc()
-	s.Log.Error("dead-lettering message", slog.String("stage", stageName), slog.Any("reason", reason))
-	if err := s.Bus.DeadLetter(ctx, stageName, msg, reason); err != nil {
-		s.Log.Error("dead-letter failed", slog.Any("error", err))
-	}
-}
-
-func sleep(ctx context.Context, d time.Duration) {
-	select {
-	case <-ctx.Done():
-	case <-time.After(d):
-	}
+	s.Bus.Reject(ctx, stageName, msg, reason)
 }

@@ -51,6 +51,42 @@ func rules(cfg *config.Config) (issuemap.Rules, error) {
 	return issuemap.DefaultRules()
 }
 
+// issueQuery prepares an issues command: the period (--since, --until),
+// the rules and the store.
+type issueQuery struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	b      store.Backend
+	rules  issuemap.Rules
+	since  time.Time
+	until  time.Time
+}
+
+func openIssueQuery(env *Env) (*issueQuery, error) {
+	d, err := api.ParsePeriod(flagSince)
+	if err != nil {
+		return nil, usageError{err.Error()}
+	}
+	now, err := until()
+	if err != nil {
+		return nil, usageError{err.Error()}
+	}
+	rs, err := rules(env.Config)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel, b, err := openForQuery(env)
+	if err != nil {
+		return nil, err
+	}
+	return &issueQuery{ctx: ctx, cancel: cancel, b: b, rules: rs, since: now.Add(-d), until: now}, nil
+}
+
+func (q *issueQuery) close() {
+	q.b.Close()
+	q.cancel()
+}
+
 func openForQuery(env *Env) (context.Context, context.CancelFunc, store.Backend, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	b, err := pipeline.OpenStore(ctx, env.Config)
@@ -69,28 +105,16 @@ func openForQuery(env *Env) (context.Context, context.CancelFunc, store.Backend,
 // cmdIssues lists the issues of a period with their sentiment mix,
 // spikes and recommendation.
 func cmdIssues(env *Env, _ []string) error {
-	d, err := api.ParsePeriod(flagSince)
-	if err != nil {
-		return usageError{err.Error()}
-	}
 	if flagLabel != "" && !validLabel(flagLabel) {
 		return usageError{fmt.Sprintf("label %q tidak dikenal", flagLabel)}
 	}
-	rs, err := rules(env.Config)
+	q, err := openIssueQuery(env)
 	if err != nil {
 		return err
 	}
-	ctx, cancel, b, err := openForQuery(env)
-	if err != nil {
-		return err
-	}
-	defer cancel()
-	defer b.Close()
-	now, err := until()
-	if err != nil {
-		return usageError{err.Error()}
-	}
-	list, err := store.Issues(ctx, b, store.IssueFilter{Since: now.Add(-d), Until: now, Region: flagRegion, Label: flagLabel, Limit: flagLimit})
+	defer q.close()
+	rs := q.rules
+	list, err := store.Issues(q.ctx, q.b, store.IssueFilter{Since: q.since, Until: q.until, Region: flagRegion, Label: flagLabel, Limit: flagLimit})
 	if err != nil {
 		return err
 	}
@@ -147,25 +171,13 @@ func cmdIssue(env *Env, args []string) error {
 	if len(args) != 1 {
 		return usageError{"pakai: pantau issue ID"}
 	}
-	d, err := api.ParsePeriod(flagSince)
-	if err != nil {
-		return usageError{err.Error()}
-	}
-	rs, err := rules(env.Config)
+	q, err := openIssueQuery(env)
 	if err != nil {
 		return err
 	}
-	ctx, cancel, b, err := openForQuery(env)
-	if err != nil {
-		return err
-	}
-	defer cancel()
-	defer b.Close()
-	now, err := until()
-	if err != nil {
-		return usageError{err.Error()}
-	}
-	list, err := store.Issues(ctx, b, store.IssueFilter{ID: args[0], Since: now.Add(-d), Until: now, Limit: 1})
+	defer q.close()
+	ctx, b, rs := q.ctx, q.b, q.rules
+	list, err := store.Issues(ctx, b, store.IssueFilter{ID: args[0], Since: q.since, Until: q.until, Limit: 1})
 	if err != nil {
 		return err
 	}
@@ -184,7 +196,7 @@ func cmdIssue(env *Env, args []string) error {
 			points = append(points, a.Title)
 		}
 	}
-	series, err := store.IssueSeries(ctx, b, s.ID, now.Add(-d), now)
+	series, err := store.IssueSeries(ctx, b, s.ID, q.since, q.until)
 	if err != nil {
 		return err
 	}

@@ -55,7 +55,7 @@ func (w *Writer) Run(ctx context.Context) error {
 				break
 			}
 			w.Log.Warn("fetching classified articles", slog.Any("error", err))
-			sleep(ctx, time.Second)
+			bus.Sleep(ctx, time.Second)
 			continue
 		}
 		var msgs []jetstream.Msg
@@ -175,15 +175,5 @@ func (w *Writer) insertOneByOne(ctx context.Context, msgs []jetstream.Msg, rows 
 
 func (w *Writer) deadLetter(ctx context.Context, msg jetstream.Msg, reason error) {
 	w.Metrics.DeadLettered.WithLabelValues(writerStage).Inc()
-	w.Log.Error("dead-lettering message", slog.String("stage", writerStage), slog.Any("reason", reason))
-	if err := w.Bus.DeadLetter(ctx, writerStage, msg, reason); err != nil {
-		w.Log.Error("dead-letter failed", slog.Any("error", err))
-	}
-}
-
-func sleep(ctx context.Context, d time.Duration) {
-	select {
-	case <-ctx.Done():
-	case <-time.After(d):
-	}
+	w.Bus.Reject(ctx, writerStage, msg, reason)
 }
