@@ -14,7 +14,6 @@ import (
 
 	"github.com/diskominfo-kaltim/pantau/classifier"
 	"github.com/diskominfo-kaltim/pantau/news"
-	"github.com/diskominfo-kaltim/pantau/pipeline"
 	"github.com/diskominfo-kaltim/pantau/store"
 )
 
@@ -207,14 +206,11 @@ func cmdTrain(env *Env, _ []string) error {
 func readCorrections(env *Env) ([]classifier.Item, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	b, err := pipeline.OpenStore(ctx, env.Config)
+	b, err := openStore(ctx, env, nil)
 	if err != nil {
 		return nil, err
 	}
 	defer b.Close()
-	if _, err := store.Migrate(ctx, b, nil); err != nil {
-		return nil, err
-	}
 	db := b.Database()
 	labels, err := b.Query(ctx, "SELECT id, argMax(label, corrected_at) FROM "+db+".label_corrections GROUP BY id", nil)
 	if err != nil {
@@ -252,14 +248,11 @@ func cmdLabel(env *Env, args []string) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	b, err := pipeline.OpenStore(ctx, env.Config)
+	b, err := openStore(ctx, env, env.Log)
 	if err != nil {
 		return err
 	}
 	defer b.Close()
-	if _, err := store.Migrate(ctx, b, env.Log); err != nil {
-		return err
-	}
 	by := flagBy
 	if by == "" {
 		by = os.Getenv("USER")

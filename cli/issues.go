@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -87,15 +88,23 @@ func (q *issueQuery) close() {
 	q.cancel()
 }
 
-func openForQuery(env *Env) (context.Context, context.CancelFunc, store.Backend, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+// openStore opens the configured store and brings its schema up to date.
+func openStore(ctx context.Context, env *Env, log *slog.Logger) (store.Backend, error) {
 	b, err := pipeline.OpenStore(ctx, env.Config)
 	if err != nil {
-		cancel()
-		return nil, nil, nil, err
+		return nil, err
 	}
-	if _, err := store.Migrate(ctx, b, nil); err != nil {
+	if _, err := store.Migrate(ctx, b, log); err != nil {
 		b.Close()
+		return nil, err
+	}
+	return b, nil
+}
+
+func openForQuery(env *Env) (context.Context, context.CancelFunc, store.Backend, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	b, err := openStore(ctx, env, nil)
+	if err != nil {
 		cancel()
 		return nil, nil, nil, err
 	}
@@ -250,21 +259,12 @@ func orDash(s []string) string {
 
 // cmdTrend prints mentions per day by label, region, outlet or OPD.
 func cmdTrend(env *Env, _ []string) error {
-	d, err := api.ParsePeriod(flagSince)
-	if err != nil {
-		return usageError{err.Error()}
-	}
-	ctx, cancel, b, err := openForQuery(env)
+	q, err := openIssueQuery(env)
 	if err != nil {
 		return err
 	}
-	defer cancel()
-	defer b.Close()
-	now, err := until()
-	if err != nil {
-		return usageError{err.Error()}
-	}
-	pts, err := store.Trend(ctx, b, flagDim, now.Add(-d), now)
+	defer q.close()
+	pts, err := store.Trend(q.ctx, q.b, flagDim, q.since, q.until)
 	if err != nil {
 		return usageError{err.Error()}
 	}
@@ -289,17 +289,12 @@ func cmdSearch(env *Env, args []string) error {
 	if len(args) != 1 || strings.TrimSpace(args[0]) == "" {
 		return usageError{`pakai: pantau search "kata kunci"`}
 	}
-	d, err := api.ParsePeriod(flagSince)
-	if err != nil {
-		return usageError{err.Error()}
-	}
-	ctx, cancel, b, err := openForQuery(env)
+	q, err := openIssueQuery(env)
 	if err != nil {
 		return err
 	}
-	defer cancel()
-	defer b.Close()
-	rows, err := store.Search(ctx, b, args[0], time.Now().UTC().Add(-d), flagLimit)
+	defer q.close()
+	rows, err := store.Search(q.ctx, q.b, args[0], q.since, flagLimit)
 	if err != nil {
 		return err
 	}

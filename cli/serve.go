@@ -9,7 +9,6 @@ import (
 
 	"github.com/diskominfo-kaltim/pantau/api"
 	"github.com/diskominfo-kaltim/pantau/config"
-	"github.com/diskominfo-kaltim/pantau/pipeline"
 	"github.com/diskominfo-kaltim/pantau/store"
 )
 
@@ -43,13 +42,10 @@ func cmdServe(env *Env, _ []string) error {
 	}
 	ctx, cancel := signalContext()
 	defer cancel()
-	b, err := pipeline.OpenStore(ctx, env.Config)
+	b, err := openStore(ctx, env, env.Log)
 	if err != nil {
 		return err
 	}
 	defer b.Close()
-	if _, err := store.Migrate(ctx, b, env.Log); err != nil {
-		return err
-	}
 	return serveAPI(ctx, env.Config, b, env.Log)
 }

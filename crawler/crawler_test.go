@@ -117,15 +117,7 @@ func TestCrawlSource(t *testing.T) {
 	}))
 	defer srv.Close()
 	ctx := context.Background()
-	b, err := bus.Open(ctx, bus.Options{StoreDir: t.TempDir()}, quiet())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	c := &Crawler{Fetcher: NewFetcher("Pantau-test", 5*time.Second, 1<<20), Bus: b, Metrics: metrics.New(), Log: quiet()}
-	if err := c.Init(ctx); err != nil {
-		t.Fatal(err)
-	}
+	c, b := testCrawler(t, 5*time.Second)
 	src := config.Source{Name: "Uji", Feed: srv.URL + "/rss", Region: "Kota Samarinda", AllowPrivate: true}
 	st := c.CrawlSource(ctx, src)
 	if st.Items != 3 || st.New != 2 || st.Duplicates != 1 || st.Failed != 0 {
@@ -179,15 +171,7 @@ func TestCrawlSourceBadFeeds(t *testing.T) {
 	}))
 	defer srv.Close()
 	ctx := context.Background()
-	b, err := bus.Open(ctx, bus.Options{StoreDir: t.TempDir()}, quiet())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	c := &Crawler{Fetcher: NewFetcher("Pantau-test", 5*time.Second, 1<<20), Bus: b, Metrics: metrics.New(), Log: quiet()}
-	if err := c.Init(ctx); err != nil {
-		t.Fatal(err)
-	}
+	c, _ := testCrawler(t, 5*time.Second)
 	for _, src := range []config.Source{
 		{Name: "404", Feed: srv.URL + "/none", AllowPrivate: true},
 		{Name: "html", Feed: srv.URL + "/html", AllowPrivate: true},
@@ -225,15 +209,7 @@ func TestRobotsTxt(t *testing.T) {
 	}))
 	defer srv.Close()
 	ctx := context.Background()
-	b, err := bus.Open(ctx, bus.Options{StoreDir: t.TempDir()}, quiet())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	c := &Crawler{Fetcher: NewFetcher("Pantau-test", 5*time.Second, 1<<20), Bus: b, Metrics: metrics.New(), Log: quiet()}
-	if err := c.Init(ctx); err != nil {
-		t.Fatal(err)
-	}
+	c, _ := testCrawler(t, 5*time.Second)
 	st := c.CrawlSource(ctx, config.Source{Name: "Uji", Feed: srv.URL + "/rss", AllowPrivate: true})
 	if st.New != 2 {
 		t.Fatalf("stats %+v", st)
@@ -381,4 +357,19 @@ func TestPageDateFromIndonesianDateLine(t *testing.T) {
 	if got := pageDate(page); got.Format(time.RFC3339) != "2024-06-11T07:05:00Z" {
 		t.Errorf("page date %s", got)
 	}
+}
+
+// testCrawler is a crawler on a fresh embedded bus, closed with the test.
+func testCrawler(t *testing.T, timeout time.Duration) (*Crawler, *bus.Bus) {
+	t.Helper()
+	b, err := bus.Open(context.Background(), bus.Options{StoreDir: t.TempDir()}, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(b.Close)
+	c := &Crawler{Fetcher: NewFetcher("Pantau-test", timeout, 1<<20), Bus: b, Metrics: metrics.New(), Log: quiet()}
+	if err := c.Init(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return c, b
 }

@@ -13,9 +13,7 @@ import (
 
 	"golang.org/x/text/encoding/charmap"
 
-	"github.com/diskominfo-kaltim/pantau/bus"
 	"github.com/diskominfo-kaltim/pantau/config"
-	"github.com/diskominfo-kaltim/pantau/metrics"
 )
 
 // TestOutletEdgeCases crawls one local outlet whose articles come in
@@ -81,15 +79,7 @@ func TestOutletEdgeCases(t *testing.T) {
 	}))
 	defer srv.Close()
 	ctx := context.Background()
-	b, err := bus.Open(ctx, bus.Options{StoreDir: t.TempDir()}, quiet())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	c := &Crawler{Fetcher: NewFetcher("Pantau-test", time.Second, 1<<20), Bus: b, Metrics: metrics.New(), Log: quiet()}
-	if err := c.Init(ctx); err != nil {
-		t.Fatal(err)
-	}
+	c, b := testCrawler(t, time.Second)
 	st := c.CrawlSource(ctx, config.Source{Name: "Outlet", Feed: srv.URL + "/rss", Region: "Kota Samarinda", AllowPrivate: true})
 	if st.Items != 7 || st.New != 7 || st.Failed != 0 {
 		t.Fatalf("stats %+v", st)

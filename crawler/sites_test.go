@@ -13,7 +13,6 @@ import (
 
 	"github.com/diskominfo-kaltim/pantau/bus"
 	"github.com/diskominfo-kaltim/pantau/config"
-	"github.com/diskominfo-kaltim/pantau/metrics"
 )
 
 // outletWithoutFeed serves a site with no feed: robots.txt naming a Google
@@ -73,15 +72,7 @@ func urls(t *testing.T, b *bus.Bus, n int) []string {
 func TestSitemapFromRobotsAndListingPages(t *testing.T) {
 	srv, hits := outletWithoutFeed(t)
 	ctx := context.Background()
-	b, err := bus.Open(ctx, bus.Options{StoreDir: t.TempDir()}, quiet())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	c := &Crawler{Fetcher: NewFetcher("Pantau-test", 5*time.Second, 1<<20), Bus: b, Metrics: metrics.New(), Log: quiet()}
-	if err := c.Init(ctx); err != nil {
-		t.Fatal(err)
-	}
+	c, b := testCrawler(t, 5*time.Second)
 	// Site only: no feed found, so the sitemap named in robots.txt is read.
 	st := c.CrawlSource(ctx, config.Source{Name: "Situs", Site: srv.URL + "/", AllowPrivate: true})
 	if st.New != 2 || st.SourcesFailed != 0 {
