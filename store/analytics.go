@@ -11,8 +11,9 @@ import (
 
 // The issue-mapping queries. They run on current ClickHouse engines (chDB
 // in process, or a server of 22.8 or later for the native backend: they
-// bind parameters on the server side) and always read mentions FINAL, so a
-// re-inserted article counts once.
+// bind parameters on the server side) and always read FINAL, so a
+// re-inserted article counts once. Per-issue figures come from
+// issue_mentions (ordered by issue, see migration 7), trends from mentions.
 
 // IssueFilter selects issues.
 type IssueFilter struct {
@@ -83,8 +84,8 @@ func Issues(ctx context.Context, b Backend, f IssueFilter) ([]IssueSummary, erro
 	q := fmt.Sprintf(`SELECT issue_id, count() AS n,
     countIf(label = 'positif'), countIf(label = 'netral'), countIf(label = 'berpotensi negatif'), countIf(label = 'negatif'),
     min(published_at), max(published_at)
-FROM %[1]s.mentions FINAL
-WHERE published_at >= {since:DateTime('UTC')} AND published_at < {until:DateTime('UTC')} AND issue_id != ''
+FROM %[1]s.issue_mentions FINAL
+WHERE published_at >= {since:DateTime('UTC')} AND published_at < {until:DateTime('UTC')}
   AND ({region:String} = '' OR has(regions, {region:String}))
   AND ({id:String} = '' OR issue_id = {id:String})
 GROUP BY issue_id
@@ -123,7 +124,7 @@ LIMIT %[2]d`, db, f.Limit*4)
     `+fmt.Sprintf(topOf, "groupArray(outlet)", 10)+`,
     `+fmt.Sprintf(topOf, "groupArrayArray(regions)", 5)+`,
     `+fmt.Sprintf(topOf, "groupArrayArray(opds)", 3)+`
-FROM %s.mentions FINAL
+FROM %s.issue_mentions FINAL
 WHERE published_at >= {since:DateTime('UTC')} AND published_at < {until:DateTime('UTC')}
   AND issue_id IN {ids:Array(String)}
   AND ({region:String} = '' OR has(regions, {region:String}))
@@ -183,7 +184,7 @@ func fillSpikes(ctx context.Context, b Backend, until time.Time, out []IssueSumm
     countIf(published_at < {day:DateTime('UTC')}) AS before,
     countIf(published_at >= {day:DateTime('UTC')} AND label IN ('negatif', 'berpotensi negatif')) AS neg_today,
     countIf(published_at < {day:DateTime('UTC')} AND label IN ('negatif', 'berpotensi negatif')) AS neg_before
-FROM %s.mentions FINAL
+FROM %s.issue_mentions FINAL
 WHERE published_at >= {day:DateTime('UTC')} - INTERVAL 14 DAY AND published_at < {day:DateTime('UTC')} + INTERVAL 1 DAY
   AND issue_id IN {ids:Array(String)}
 GROUP BY issue_id`, b.Database()), map[string]string{"day": dt(day), "ids": arrayParam(ids)})
@@ -262,9 +263,15 @@ type MentionRow struct {
 	Regions   []string  `json:"regions"`
 }
 
-// IssueMentions returns an issue's articles, newest first.
+// IssueMentions returns an issue's articles, newest first. The issue's ids
+// come from issue_mentions (ordered by issue), the articles from mentions
+// by primary key.
 func IssueMentions(ctx context.Context, b Backend, issueID string, limit int) ([]MentionRow, error) {
-	return mentions(ctx, b, "issue_id = {id:String}", map[string]string{"id": issueID}, limit)
+	if limit <= 0 {
+		limit = 20
+	}
+	return mentions(ctx, b, fmt.Sprintf(`id IN (SELECT id FROM %s.issue_mentions FINAL WHERE issue_id = {id:String}
+    ORDER BY published_at DESC LIMIT %d) AND issue_id = {id:String}`, b.Database(), limit), map[string]string{"id": issueID}, limit)
 }
 
 // Search finds mentions whose title or text contains the phrase.
@@ -340,7 +347,7 @@ type DayMix struct {
 func IssueSeries(ctx context.Context, b Backend, issueID string, since, until time.Time) ([]DayMix, error) {
 	res, err := b.Query(ctx, fmt.Sprintf(`SELECT toString(toDate(published_at, 'Asia/Makassar')) AS day,
     countIf(label = 'positif'), countIf(label = 'netral'), countIf(label = 'berpotensi negatif'), countIf(label = 'negatif')
-FROM %s.mentions FINAL
+FROM %s.issue_mentions FINAL
 WHERE issue_id = {id:String} AND published_at >= {since:DateTime('UTC')} AND published_at < {until:DateTime('UTC')}
 GROUP BY day ORDER BY day`, b.Database()), map[string]string{"id": issueID, "since": dt(since), "until": dt(until)})
 	if err != nil {

@@ -11,7 +11,8 @@ import (
 
 // BenchmarkIssueQueries10M measures the analyst queries over 10 million
 // mentions (a year of 20,000 issues, generated inside the engine): the
-// 30-day issue list with spikes, and the 30-day trend by region.
+// 30-day issue list with spikes, one issue in detail (figures, daily mix,
+// articles) and the 30-day trend by each dimension.
 func BenchmarkIssueQueries10M(b *testing.B) {
 	ctx := context.Background()
 	be, err := chdb.Open(engineDir, "bench10m")
@@ -44,6 +45,7 @@ FROM numbers(10000000)`); err != nil {
 			b.Fatal(err)
 		}
 		be.Exec(ctx, "OPTIMIZE TABLE bench10m.mentions FINAL")
+		be.Exec(ctx, "OPTIMIZE TABLE bench10m.issue_mentions FINAL")
 		b.Logf("generated 10M mentions in %s", time.Since(start))
 	}
 	b.Run("issues-30d", func(b *testing.B) {
@@ -54,12 +56,29 @@ FROM numbers(10000000)`); err != nil {
 		}
 		b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/query")
 	})
-	b.Run("trend-region-30d", func(b *testing.B) {
+	b.Run("issue-detail", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := store.Trend(ctx, be, "region", until.Add(-30*24*time.Hour), until); err != nil {
+			f := store.IssueFilter{Since: until.Add(-30 * 24 * time.Hour), Until: until, ID: "isu-42", Limit: 1}
+			if s, err := store.Issues(ctx, be, f); err != nil || len(s) != 1 {
+				b.Fatalf("%v %v", s, err)
+			}
+			if _, err := store.IssueSeries(ctx, be, "isu-42", f.Since, until); err != nil {
 				b.Fatal(err)
+			}
+			if m, err := store.IssueMentions(ctx, be, "isu-42", 20); err != nil || len(m) != 20 {
+				b.Fatalf("%d mentions, %v", len(m), err)
 			}
 		}
 		b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/query")
 	})
+	for _, by := range []string{"region", "outlet", "opd", "label"} {
+		b.Run("trend-"+by+"-30d", func(b *testing.B) {
+			for b.Loop() {
+				if _, err := store.Trend(ctx, be, by, until.Add(-30*24*time.Hour), until); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/query")
+		})
+	}
 }

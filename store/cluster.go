@@ -19,13 +19,15 @@ import (
 
 // ShardedTables are split across shards; every other table is whole on
 // every node.
-var ShardedTables = map[string]string{"mentions": "cityHash64(id)"}
+var ShardedTables = map[string]string{"mentions": "cityHash64(id)", "issue_mentions": "cityHash64(id)"}
 
 var (
 	createRe = regexp.MustCompile(`(?s)^CREATE TABLE IF NOT EXISTS \{db\}\.(\w+) \((.*)\) ENGINE = (\w+)(?:\(([^)]*)\))?(.*)$`)
 	alterRe  = regexp.MustCompile(`(?s)^ALTER TABLE \{db\}\.(\w+) (.*)$`)
 	insertRe = regexp.MustCompile(`(?s)^INSERT INTO \{db\}\.(\w+)(.*)$`)
 	renameRe = regexp.MustCompile(`^RENAME TABLE`)
+	viewRe   = regexp.MustCompile(`(?s)^CREATE MATERIALIZED VIEW IF NOT EXISTS \{db\}\.(\w+) TO \{db\}\.(\w+) AS(.*)$`)
+	fromRe   = regexp.MustCompile(`\{db\}\.(\w+)`)
 )
 
 // ClusterStatements turns one migration statement into its cluster form.
@@ -60,6 +62,22 @@ func ClusterStatements(stmt, db, cluster string) ([]string, error) {
 				db, table, on, db, local, cluster, db, local, key))
 		}
 		return out, nil
+	case viewRe.MatchString(stmt):
+		// A view over a sharded table watches the local tables of each
+		// shard and writes to the local tables there: both tables are
+		// sharded by the same key, so its rows stay with their article.
+		m := viewRe.FindStringSubmatch(stmt)
+		view, target, query := m[1], m[2], m[3]
+		local := func(t string) string {
+			if _, sharded := ShardedTables[t]; sharded {
+				return t + "_local"
+			}
+			return t
+		}
+		query = fromRe.ReplaceAllStringFunc(query, func(s string) string {
+			return db + "." + local(fromRe.FindStringSubmatch(s)[1])
+		})
+		return []string{fmt.Sprintf("CREATE MATERIALIZED VIEW IF NOT EXISTS %s.%s%s TO %s.%s AS%s", db, view, on, db, local(target), query)}, nil
 	case alterRe.MatchString(stmt):
 		m := alterRe.FindStringSubmatch(stmt)
 		table, change := m[1], x(m[2])

@@ -59,12 +59,12 @@ func Run(t *testing.T, b store.Backend) {
 	if n, err := store.Migrate(ctx, b, nil); err != nil || n != 0 {
 		t.Fatalf("second migrate applied %d (err %v), want 0", n, err)
 	}
-	rows := Rows(250, "a")
+	rows := withIssues(Rows(250, "a"))
 	if err := b.InsertMentions(ctx, rows); err != nil {
 		t.Fatalf("insert: %v", err)
 	}
 	// The same articles again (a re-crawl) plus new ones.
-	if err := b.InsertMentions(ctx, append(Rows(250, "a")[:100], Rows(10, "b")...)); err != nil {
+	if err := b.InsertMentions(ctx, withIssues(append(Rows(250, "a")[:100], Rows(10, "b")...))); err != nil {
 		t.Fatalf("second insert: %v", err)
 	}
 	res, err := b.Query(ctx, "SELECT count() AS n, uniqExact(id) AS ids FROM "+db+".mentions FINAL", nil)
@@ -73,6 +73,14 @@ func Run(t *testing.T, b store.Backend) {
 	}
 	if got := res.Rows[0]; got[0] != "260" || got[1] != "260" {
 		t.Fatalf("count, ids = %v, want 260 260", got)
+	}
+	// The issue queries' copy, filled by a view on every insert, agrees.
+	res, err = b.Query(ctx, "SELECT issue_id, count(), uniqExact(id) FROM "+db+".issue_mentions FINAL GROUP BY issue_id ORDER BY issue_id", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(res.Rows); got != "[[isu-0 52 52] [isu-1 52 52] [isu-2 52 52] [isu-3 52 52] [isu-4 52 52]]" {
+		t.Fatalf("issue_mentions per issue = %s", got)
 	}
 	res, err = b.Query(ctx, "SELECT title, text, label, published_at, evidence FROM "+db+".mentions FINAL WHERE id = '"+rows[7].ID+"'", nil)
 	if err != nil {
@@ -91,6 +99,14 @@ func Run(t *testing.T, b store.Backend) {
 	if res.Columns[0] != "title" || res.Types[2] == "" {
 		t.Errorf("columns %v types %v", res.Columns, res.Types)
 	}
+}
+
+// withIssues spreads rows over five issues by position.
+func withIssues(rows []news.Classified) []news.Classified {
+	for i := range rows {
+		rows[i].IssueID = fmt.Sprintf("isu-%d", i%5)
+	}
+	return rows
 }
 
 // IssueFixture inserts mentions of three issues over 15 days ending at
