@@ -3,12 +3,15 @@ package classifier
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
 	_ "embed"
 	"encoding/gob"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"math"
 	"os"
+	"strings"
 	"sync"
 
 	"github.com/diskominfo-kaltim/pantau/news"
@@ -18,7 +21,7 @@ import (
 var (
 	//go:embed model/pantau.model
 	shippedModel []byte
-	//go:embed model/tokenizer.json
+	//go:embed model/pantau.tokenizer.json
 	shippedTokenizer []byte
 )
 
@@ -37,6 +40,9 @@ type Params struct {
 	WIPol [12]float32
 	TP    float32 // calibration temperatures
 	TI    float32
+	// TokenizerSum identifies the tokenizer file the model was trained
+	// with (see TokenizerSum; empty in earlier models).
+	TokenizerSum string
 	// Scores holds the validation figures recorded at training time.
 	Scores map[string]float64
 	Notes  []string
@@ -72,15 +78,17 @@ func LoadFile(path string) (*Trained, error) {
 	}
 	defer mf.Close()
 	var tok io.Reader = bytes.NewReader(shippedTokenizer)
-	if tf, err := os.Open(tokenizerPathFor(path)); err == nil {
+	if tf, err := os.Open(TokenizerPath(path)); err == nil {
 		defer tf.Close()
 		tok = tf
 	}
 	return Load(mf, tok)
 }
 
-func tokenizerPathFor(modelPath string) string {
-	return modelPath[:len(modelPath)-len(".model")] + ".tokenizer.json"
+// TokenizerPath is where the tokenizer of a model file lies: beside it,
+// pantau.model → pantau.tokenizer.json.
+func TokenizerPath(modelPath string) string {
+	return strings.TrimSuffix(modelPath, ".model") + ".tokenizer.json"
 }
 
 // Load reads a model and its tokenizer.
@@ -97,7 +105,14 @@ func Load(model, tok io.Reader) (*Trained, error) {
 	if len(p.WP) != rows*nPol || len(p.WI) != rows*nIssue {
 		return nil, fmt.Errorf("model %s is damaged: weight sizes %d/%d for %d rows", p.Version, len(p.WP), len(p.WI), rows)
 	}
-	sub, err := LoadSubword(tok)
+	tb, err := io.ReadAll(tok)
+	if err != nil {
+		return nil, fmt.Errorf("reading tokenizer: %w", err)
+	}
+	if p.TokenizerSum != "" && p.TokenizerSum != TokenizerSum(tb) {
+		return nil, fmt.Errorf("model %s was trained with another tokenizer (its NAME.tokenizer.json belongs beside the model file)", p.Version)
+	}
+	sub, err := LoadSubword(bytes.NewReader(tb))
 	if err != nil {
 		return nil, err
 	}
@@ -299,4 +314,14 @@ func (p *Params) Save(w io.Writer) error {
 		return err
 	}
 	return zw.Close()
+}
+
+// ShippedTokenizer returns the shipped tokenizer file: `pantau train`
+// reuses its vocabulary unless told to train a new one.
+func ShippedTokenizer() []byte { return bytes.Clone(shippedTokenizer) }
+
+// TokenizerSum is the SHA-256 of a tokenizer file, in hex.
+func TokenizerSum(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
 }

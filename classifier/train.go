@@ -2,6 +2,7 @@ package classifier
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -252,6 +253,11 @@ type TrainOptions struct {
 	Corrections []Item    // analysts' corrections, four-class labels
 	Version     string
 	Balance     float64 // 0: none; 1: weigh classes inversely to their frequency (macro-F1)
+	// Tokenizer, when set, is a tokenizer file (from an earlier training)
+	// whose subword vocabulary is reused instead of training a new one.
+	// BPE training is not deterministic; a retrain that keeps the
+	// vocabulary changes only what the data changes.
+	Tokenizer []byte
 }
 
 // balance scales example weights toward equal total weight per class,
@@ -284,32 +290,26 @@ func Train(d *Data, opt TrainOptions, tokOut string) (*Trained, error) {
 		opt.SubwordSize = 16000
 	}
 	if opt.Epochs == 0 {
-		opt.Epochs = 8
+		opt.Epochs = DefaultEpochs
 	}
 	if opt.Version == "" {
 		opt.Version = "pantau-lr-" + time.Now().UTC().Format("20060102")
 	}
-	corpus, err := corpusFile(d.Corpus)
+	if err := subwords(d, opt, tokOut); err != nil {
+		return nil, err
+	}
+	tb, err := os.ReadFile(tokOut)
 	if err != nil {
 		return nil, err
 	}
-	defer os.Remove(corpus)
-	if err := TrainSubword([]string{corpus}, opt.SubwordSize, tokOut); err != nil {
-		return nil, err
-	}
-	tf, err := os.Open(tokOut)
-	if err != nil {
-		return nil, err
-	}
-	sub, err := LoadSubword(tf)
-	tf.Close()
+	sub, err := LoadSubword(bytes.NewReader(tb))
 	if err != nil {
 		return nil, err
 	}
 	fz := newFeaturizer(opt.Dim, sub)
 	rows := int(opt.Dim) + denseCount
 	p := &Params{Version: opt.Version, Dim: opt.Dim, WP: make([]float32, rows*nPol), WI: make([]float32, rows*nIssue),
-		TP: 1, TI: 1, Scores: map[string]float64{}}
+		TP: 1, TI: 1, Scores: map[string]float64{}, TokenizerSum: TokenizerSum(tb)}
 	rng := rand.New(rand.NewPCG(opt.Seed, 7))
 
 	polTrain := featurize(fz, d.PolTrain, polarityIndex, opt.Progress, "fitur polaritas")
@@ -356,7 +356,7 @@ func Train(d *Data, opt TrainOptions, tokOut string) (*Trained, error) {
 	p.Notes = append(p.Notes,
 		fmt.Sprintf("polarity: %d training items (SmSA minus %d lines near-copied in NusaX valid/test, NusaX 11 languages, CNBC headlines)", len(d.PolTrain), d.LeakDropped),
 		fmt.Sprintf("issue: %d training items from news4 (85%% split by id hash) plus %d corrections", len(d.IssueTrain), len(opt.Corrections)),
-		fmt.Sprintf("subword vocabulary: %d BPE units (sugarme/tokenizer)", sub.VocabSize()),
+		fmt.Sprintf("subword vocabulary: %d BPE units (sugarme/tokenizer), %s, sha256 %.12s", sub.VocabSize(), vocabOrigin(opt), p.TokenizerSum),
 		fmt.Sprintf("temperatures: polarity %.2f, issue %.2f", p.TP, p.TI))
 	return model, nil
 }
@@ -654,3 +654,33 @@ func (e Eval) String() string {
 	}
 	return b.String()
 }
+
+// subwords writes the tokenizer file tokOut: trained on d's corpus, or a
+// copy of opt.Tokenizer.
+func subwords(d *Data, opt TrainOptions, tokOut string) error {
+	if opt.Tokenizer != nil {
+		if _, err := LoadSubword(bytes.NewReader(opt.Tokenizer)); err != nil {
+			return fmt.Errorf("reusing a tokenizer: %w", err)
+		}
+		return os.WriteFile(tokOut, opt.Tokenizer, 0o644)
+	}
+	corpus, err := corpusFile(d.Corpus)
+	if err != nil {
+		return err
+	}
+	defer os.Remove(corpus)
+	return TrainSubword([]string{corpus}, opt.SubwordSize, tokOut)
+}
+
+func vocabOrigin(opt TrainOptions) string {
+	if opt.Tokenizer != nil {
+		return "reused from an earlier training"
+	}
+	return "trained on the corpus"
+}
+
+// The settings `pantau train` uses unless told otherwise.
+const (
+	DefaultEpochs  = 8
+	DefaultBalance = 0.5
+)

@@ -2,6 +2,7 @@ package classifier
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"flag"
 	"math"
@@ -188,4 +189,57 @@ func benchTexts(tb testing.TB) [][2]string {
 		}
 	}
 	return out
+}
+
+// TestTrainingReproducesTheShippedModel trains from the shared data with
+// the shipped vocabulary and the settings `pantau train` uses, and expects
+// the shipped weights bit for bit.
+func TestTrainingReproducesTheShippedModel(t *testing.T) {
+	want := shipped(t).Params()
+	d, err := LoadData(sharedDir(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Train(d, TrainOptions{Seed: 1, Balance: DefaultBalance, Epochs: DefaultEpochs, Tokenizer: ShippedTokenizer()},
+		filepath.Join(t.TempDir(), "pantau.tokenizer.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := m.Params()
+	same := func(name string, a, b []float32) {
+		t.Helper()
+		if len(a) != len(b) {
+			t.Fatalf("%s: %d weights, shipped %d", name, len(a), len(b))
+		}
+		for i := range a {
+			if a[i] != b[i] {
+				t.Fatalf("%s[%d] = %v, shipped %v: `pantau train` no longer reproduces the shipped model (retrain and commit it)", name, i, a[i], b[i])
+			}
+		}
+	}
+	same("WP", got.WP, want.WP)
+	same("WI", got.WI, want.WI)
+	same("WIPol", got.WIPol[:], want.WIPol[:])
+	if got.TP != want.TP || got.TI != want.TI || got.TokenizerSum != want.TokenizerSum {
+		t.Errorf("temperatures %v/%v tokenizer %s, shipped %v/%v %s", got.TP, got.TI, got.TokenizerSum, want.TP, want.TI, want.TokenizerSum)
+	}
+	for k, v := range want.Scores {
+		if got.Scores[k] != v {
+			t.Errorf("%s: %.4f, shipped %.4f", k, got.Scores[k], v)
+		}
+	}
+}
+
+// A model must not load with a tokenizer other than its own.
+func TestModelRefusesAnotherTokenizer(t *testing.T) {
+	p := *shipped(t).Params()
+	p.TokenizerSum = TokenizerSum([]byte("another"))
+	var mb bytes.Buffer
+	if err := p.Save(&mb); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load(&mb, bytes.NewReader(ShippedTokenizer()))
+	if err == nil || !strings.Contains(err.Error(), "another tokenizer") {
+		t.Fatalf("want a tokenizer mismatch error, got %v", err)
+	}
 }

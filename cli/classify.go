@@ -18,15 +18,16 @@ import (
 )
 
 var (
-	flagModel    string
-	flagEvalData string
-	flagTask     string
-	flagShared   string
-	flagOut      string
-	flagBy       string
-	flagNote     string
-	flagEpochs   int
-	flagBalance  float64
+	flagModel     string
+	flagEvalData  string
+	flagTask      string
+	flagShared    string
+	flagOut       string
+	flagBy        string
+	flagNote      string
+	flagEpochs    int
+	flagBalance   float64
+	flagTokenizer string
 
 	flagAllowPrivate bool
 )
@@ -177,8 +178,18 @@ func cmdTrain(env *Env, _ []string) error {
 	if err := os.MkdirAll(filepath.Dir(flagOut), 0o755); err != nil {
 		return err
 	}
-	tok := filepath.Join(filepath.Dir(flagOut), "tokenizer.json")
-	m, err := classifier.Train(data, classifier.TrainOptions{Epochs: flagEpochs, Progress: env.Stderr, Corrections: corr, Seed: 1, Balance: flagBalance}, tok)
+	var vocab []byte
+	switch flagTokenizer {
+	case "new":
+	case "shipped", "":
+		vocab = classifier.ShippedTokenizer()
+	default:
+		if vocab, err = os.ReadFile(flagTokenizer); err != nil {
+			return fmt.Errorf("reading the tokenizer: %w", err)
+		}
+	}
+	tok := classifier.TokenizerPath(flagOut)
+	m, err := classifier.Train(data, classifier.TrainOptions{Epochs: flagEpochs, Progress: env.Stderr, Corrections: corr, Seed: 1, Balance: flagBalance, Tokenizer: vocab}, tok)
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/diskominfo-kaltim/pantau/classifier"
 	"github.com/diskominfo-kaltim/pantau/config"
 )
 
@@ -150,9 +151,10 @@ func commandFlags(name string, fs *flag.FlagSet) bool {
 		fs.StringVar(&flagTask, "task", "auto", "issue (four classes), polarity, or auto")
 	case "train":
 		fs.StringVar(&flagShared, "shared", "../shared", "the shared folder with datasets/ and labels/")
-		fs.StringVar(&flagOut, "out", "classifier/model/pantau.model", "where to write the model (tokenizer.json and REPORT.md go beside it)")
-		fs.IntVar(&flagEpochs, "epochs", 8, "training epochs of the polarity head (the issue head runs three times as many)")
-		fs.Float64Var(&flagBalance, "balance", 0.5, "class balancing, 0 (none) to 1 (equal weight per class)")
+		fs.StringVar(&flagOut, "out", "classifier/model/pantau.model", "where to write the model (its NAME.tokenizer.json and REPORT.md go beside it)")
+		fs.IntVar(&flagEpochs, "epochs", classifier.DefaultEpochs, "training epochs of the polarity head (the issue head runs three times as many)")
+		fs.Float64Var(&flagBalance, "balance", classifier.DefaultBalance, "class balancing, 0 (none) to 1 (equal weight per class)")
+		fs.StringVar(&flagTokenizer, "tokenizer", "shipped", "subword vocabulary: shipped (reuse the shipped one: the same data gives the same model), new (train a new BPE vocabulary), or a tokenizer.json file")
 	case "report":
 		fs.StringVar(&flagDate, "date", "", "day of the report (YYYY-MM-DD, WITA); default yesterday")
 		fs.StringVar(&flagFile, "out", "", "write report.html or report.pdf instead of printing the text")
