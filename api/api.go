@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -217,16 +218,25 @@ func (s *Server) trend(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	by := r.URL.Query().Get("by")
-	if by == "" {
-		by = "label"
+	q := store.TrendQuery{By: r.URL.Query().Get("by"), Interval: r.URL.Query().Get("interval"), Since: since, Until: until}
+	if q.By == "" {
+		q.By = "label"
 	}
-	switch by {
-	case "label", "region", "outlet", "opd":
+	if !slices.Contains(store.TrendDimensions, q.By) {
+		return nil, bad("by: %q bukan label, region, outlet, opd atau issue", q.By)
+	}
+	switch q.Interval {
+	case "", "day", "hour":
 	default:
-		return nil, bad("by: %q bukan label, region, outlet atau opd", by)
+		return nil, bad("interval: %q bukan day atau hour", q.Interval)
 	}
-	return store.Trend(r.Context(), s.Store, by, since, until)
+	if q.Interval == "hour" && until.Sub(since) > 31*24*time.Hour {
+		return nil, bad("interval hour: periode paling panjang 31 hari")
+	}
+	if q.Issues, err = limit(r, 10, 100); err != nil {
+		return nil, err
+	}
+	return store.Trend(r.Context(), s.Store, q)
 }
 
 func (s *Server) search(r *http.Request) (any, error) {

@@ -127,6 +127,9 @@ func TestIssuesTrendSearchAndLabel(t *testing.T) {
 	if code, _, arr := call(t, srv, "GET", "/api/trend?by=label&since=2d", "rahasia", ""); code != 200 || len(arr) == 0 {
 		t.Errorf("trend: %d %v", code, arr)
 	}
+	if code, _, arr := call(t, srv, "GET", "/api/trend?by=issue&interval=hour&since=2d&limit=1", "rahasia", ""); code != 200 || len(arr) == 0 || arr[0].(map[string]any)["key"] != "isu-banjir" {
+		t.Errorf("hourly issue trend: %d %v", code, arr)
+	}
 	if code, _, arr := call(t, srv, "GET", "/api/search?q=samarinda", "rahasia", ""); code != 200 || len(arr) != 6 {
 		t.Errorf("search: %d %d", code, len(arr))
 	}
@@ -147,7 +150,7 @@ func TestBadParametersGet400(t *testing.T) {
 	srv := server(t)
 	for _, p := range []string{
 		"/api/issues?since=kemarin", "/api/issues?since=7x", "/api/issues?limit=0", "/api/issues?limit=abc",
-		"/api/issues?label=buruk", "/api/trend?by=kota", "/api/search", "/api/search?q=" + strings.Repeat("x", 201),
+		"/api/issues?label=buruk", "/api/trend?by=kota", "/api/trend?interval=menit", "/api/trend?interval=hour&since=90d", "/api/trend?by=issue&limit=101", "/api/search", "/api/search?q=" + strings.Repeat("x", 201),
 	} {
 		code, obj, _ := call(t, srv, "GET", p, "rahasia", "")
 		if code != 400 || obj["error"] == "" {
@@ -168,7 +171,7 @@ func TestInjectionIsInert(t *testing.T) {
 	evil := []string{"' OR 1=1 --", "'); DROP DATABASE api_test; --", `\'; SELECT 1; --`, "x' UNION SELECT name FROM system.tables --"}
 	for _, e := range evil {
 		q := url.QueryEscape(e)
-		for _, p := range []string{"/api/issues?region=" + q, "/api/issues/" + url.PathEscape(e), "/api/search?q=" + q, "/api/trend?by=" + q, "/api/issues?since=" + q} {
+		for _, p := range []string{"/api/issues?region=" + q, "/api/issues/" + url.PathEscape(e), "/api/search?q=" + q, "/api/trend?by=" + q, "/api/trend?interval=" + q, "/api/issues?since=" + q} {
 			code, _, arr := call(t, srv, "GET", p, "rahasia", "")
 			if code == 500 || (code == 200 && len(arr) != 0) {
 				t.Errorf("%s: %d %v", p, code, arr)

@@ -48,7 +48,7 @@ var commands = []command{
 	{"label", "label ID LABEL [--by NAMA]", "mengoreksi label sebuah artikel (dipakai pelatihan berikutnya)", cmdLabel},
 	{"issues", "issues [--since 7d] [--region R] [--label L] [--json]", "daftar isu: sebaran sentimen, lonjakan, rekomendasi", cmdIssues},
 	{"issue", "issue ID [--json]", "rincian satu isu: angka, rekomendasi, bahan narasi, artikel", cmdIssue},
-	{"trend", "trend [--by label|region|outlet|opd] [--since 30d]", "jumlah berita per hari", cmdTrend},
+	{"trend", "trend [--by label|region|outlet|opd|issue] [--interval day|hour] [--since 30d]", "jumlah dan sentimen berita per hari atau per jam", cmdTrend},
 	{"search", `search "kata kunci" [--since 30d]`, "mencari berita", cmdSearch},
 	{"report", "report [--date YYYY-MM-DD] [--out F.html|F.pdf] [--send] [--force]", "laporan sentimen harian untuk Kadis (teks, HTML, PDF, atau kirim e-mail)", cmdReport},
 	{"dashboards", "dashboards [--out DIR]", "menulis dasbor Grafana (JSON) dari definisinya", cmdDashboards},
@@ -176,7 +176,9 @@ func commandFlags(name string, fs *flag.FlagSet) bool {
 		fs.BoolVar(&flagJSON, "json", false, "JSON instead of a table")
 	case "trend":
 		fs.StringVar(&flagSince, "since", "30d", "period: 24h, 7d, 30d, ...")
-		fs.StringVar(&flagDim, "by", "label", "label, region, outlet or opd")
+		fs.StringVar(&flagDim, "by", "label", "label, region, outlet, opd or issue")
+		fs.StringVar(&flagInterval, "interval", "day", "day or hour (WITA)")
+		fs.IntVar(&flagLimit, "limit", 10, "with --by issue: the most mentioned issues of the period")
 		fs.StringVar(&flagUntil, "until", "", "end of the period: YYYY-MM-DD (00:00 WITA) or RFC 3339; default now")
 		fs.BoolVar(&flagJSON, "json", false, "JSON lines instead of a table")
 	case "search":

@@ -18,12 +18,13 @@ import (
 )
 
 var (
-	flagSince  string
-	flagRegion string
-	flagLabel  string
-	flagDim    string
-	flagLimit  int
-	flagUntil  string
+	flagSince    string
+	flagRegion   string
+	flagLabel    string
+	flagDim      string
+	flagLimit    int
+	flagInterval string
+	flagUntil    string
 )
 
 // until reads --until: a date (its 00:00 WITA) or an RFC 3339 time;
@@ -257,14 +258,15 @@ func orDash(s []string) string {
 	return strings.Join(s, ", ")
 }
 
-// cmdTrend prints mentions per day by label, region, outlet or OPD.
+// cmdTrend prints mentions per day or hour by label, region, outlet, OPD
+// or issue, with their sentiment mix.
 func cmdTrend(env *Env, _ []string) error {
 	q, err := openIssueQuery(env)
 	if err != nil {
 		return err
 	}
 	defer q.close()
-	pts, err := store.Trend(q.ctx, q.b, flagDim, q.since, q.until)
+	pts, err := store.Trend(q.ctx, q.b, store.TrendQuery{By: flagDim, Interval: flagInterval, Since: q.since, Until: q.until, Issues: flagLimit})
 	if err != nil {
 		return usageError{err.Error()}
 	}
@@ -276,10 +278,23 @@ func cmdTrend(env *Env, _ []string) error {
 		}
 		return nil
 	}
+	if len(pts) == 0 {
+		fmt.Fprintln(env.Stdout, "Tidak ada berita pada periode ini.")
+		return nil
+	}
+	when := map[string]string{"hour": "JAM (WITA)"}[flagInterval]
+	if when == "" {
+		when = "TANGGAL (WITA)"
+	}
 	tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "TANGGAL (WITA)\t%s\tBERITA\tNEGATIF/BERPOTENSI\n", strings.ToUpper(map[string]string{"label": "label", "region": "wilayah", "outlet": "media", "opd": "opd"}[flagDim]))
+	fmt.Fprintf(tw, "%s\t%s\tBERITA\tPOS\tNET\tBERPOT\tNEG\n", when,
+		map[string]string{"label": "LABEL", "region": "WILAYAH", "outlet": "MEDIA", "opd": "OPD", "issue": "ISU"}[flagDim])
 	for _, p := range pts {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\n", p.Day, cut(p.Key, 40), p.Count, p.Negatif)
+		key := p.Key
+		if p.Name != "" {
+			key = p.Name
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\n", p.Period, cut(key, 40), p.Count, p.ByLabel[0], p.ByLabel[1], p.ByLabel[2], p.ByLabel[3])
 	}
 	return tw.Flush()
 }

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -298,43 +297,109 @@ FROM %s.mentions FINAL WHERE %s ORDER BY published_at DESC LIMIT %d`, b.Database
 	return out, nil
 }
 
-// TrendPoint is one day's count for one key.
+// TrendPoint is one period's mentions for one key.
 type TrendPoint struct {
-	Day     string `json:"day"` // YYYY-MM-DD in WITA
+	Period  string `json:"period"` // WITA: YYYY-MM-DD, or YYYY-MM-DD HH:00 by hour
 	Key     string `json:"key"`
+	Name    string `json:"name,omitempty"` // the issue's name, by issue
 	Count   int    `json:"count"`
+	ByLabel [4]int `json:"by_label"` // positif, netral, berpotensi negatif, negatif
 	Negatif int    `json:"negatif_or_berpotensi"`
 }
 
-// Trend counts mentions per day (WITA) and key: label, region, outlet or
-// opd.
-func Trend(ctx context.Context, b Backend, by string, since, until time.Time) ([]TrendPoint, error) {
+// TrendQuery selects a trend.
+type TrendQuery struct {
+	By           string // label, region, outlet, opd or issue
+	Interval     string // day (default) or hour
+	Since, Until time.Time
+	Issues       int // by issue: the most mentioned issues of the period (default 10)
+}
+
+// TrendDimensions are the keys a trend can be counted by.
+var TrendDimensions = []string{"label", "region", "outlet", "opd", "issue"}
+
+// Trend counts mentions per day or hour (WITA) and key, with their
+// sentiment mix.
+func Trend(ctx context.Context, b Backend, q TrendQuery) ([]TrendPoint, error) {
 	keyExpr := map[string]string{
 		"label":  "toString(label)",
 		"outlet": "outlet",
 		"region": "arrayJoin(if(empty(regions), ['(tanpa wilayah)'], regions))",
 		"opd":    "arrayJoin(if(empty(opds), ['(tanpa OPD)'], opds))",
-	}[by]
+		"issue":  "issue_id",
+	}[q.By]
 	if keyExpr == "" {
-		return nil, fmt.Errorf("unknown trend dimension %q (label, region, outlet, opd)", by)
+		return nil, fmt.Errorf("unknown trend dimension %q (%s)", q.By, strings.Join(TrendDimensions, ", "))
 	}
-	res, err := b.Query(ctx, fmt.Sprintf(`SELECT toString(toDate(published_at, 'Asia/Makassar')) AS day, %s AS key, count(),
-    countIf(label IN ('negatif', 'berpotensi negatif'))
-FROM %s.mentions FINAL
-WHERE published_at >= {since:DateTime('UTC')} AND published_at < {until:DateTime('UTC')}
-GROUP BY day, key ORDER BY day, key`, keyExpr, b.Database()), map[string]string{"since": dt(since), "until": dt(until)})
+	periodExpr := map[string]string{
+		"":     "toString(toDate(published_at, 'Asia/Makassar'))",
+		"day":  "toString(toDate(published_at, 'Asia/Makassar'))",
+		"hour": "formatDateTime(toStartOfHour(published_at, 'Asia/Makassar'), '%Y-%m-%d %H:00', 'Asia/Makassar')",
+	}[q.Interval]
+	if periodExpr == "" {
+		return nil, fmt.Errorf("unknown trend interval %q (day, hour)", q.Interval)
+	}
+	db := b.Database()
+	table, where := db+".mentions", ""
+	if q.By == "issue" {
+		// The issue copy, ordered by issue, restricted to the period's
+		// most mentioned issues.
+		if q.Issues <= 0 {
+			q.Issues = 10
+		}
+		table = db + ".issue_mentions"
+		where = fmt.Sprintf(` AND issue_id IN (SELECT issue_id FROM %s.issue_mentions FINAL
+    WHERE published_at >= {since:DateTime('UTC')} AND published_at < {until:DateTime('UTC')}
+    GROUP BY issue_id ORDER BY count() DESC, issue_id LIMIT %d)`, db, q.Issues)
+	}
+	res, err := b.Query(ctx, fmt.Sprintf(`SELECT %s AS period, %s AS key, count(),
+    countIf(label = 'positif'), countIf(label = 'netral'), countIf(label = 'berpotensi negatif'), countIf(label = 'negatif')
+FROM %s FINAL
+WHERE published_at >= {since:DateTime('UTC')} AND published_at < {until:DateTime('UTC')}%s
+GROUP BY period, key ORDER BY period, key`, periodExpr, keyExpr, table, where),
+		map[string]string{"since": dt(q.Since), "until": dt(q.Until)})
 	if err != nil {
 		return nil, err
 	}
 	out := make([]TrendPoint, 0, len(res.Rows))
 	for _, r := range res.Rows {
-		p := TrendPoint{Day: r[0], Key: r[1]}
+		p := TrendPoint{Period: r[0], Key: r[1]}
 		p.Count, _ = strconv.Atoi(r[2])
-		p.Negatif, _ = strconv.Atoi(r[3])
+		for i := range p.ByLabel {
+			p.ByLabel[i], _ = strconv.Atoi(r[3+i])
+		}
+		p.Negatif = p.ByLabel[2] + p.ByLabel[3]
 		out = append(out, p)
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Day < out[j].Day })
+	if q.By == "issue" && len(out) > 0 {
+		if err := trendNames(ctx, b, out); err != nil {
+			return nil, err
+		}
+	}
 	return out, nil
+}
+
+// trendNames names the issues of an issue trend.
+func trendNames(ctx context.Context, b Backend, pts []TrendPoint) error {
+	seen := map[string]bool{}
+	var sums []IssueSummary
+	for _, p := range pts {
+		if !seen[p.Key] {
+			seen[p.Key] = true
+			sums = append(sums, IssueSummary{ID: p.Key})
+		}
+	}
+	if err := fillNames(ctx, b, sums); err != nil {
+		return err
+	}
+	names := map[string]string{}
+	for _, s := range sums {
+		names[s.ID] = s.Name
+	}
+	for i := range pts {
+		pts[i].Name = names[pts[i].Key]
+	}
+	return nil
 }
 
 // DayMix is one day's mentions of an issue per class.

@@ -71,10 +71,10 @@ FROM numbers(10000000)`); err != nil {
 		}
 		b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/query")
 	})
-	for _, by := range []string{"region", "outlet", "opd", "label"} {
+	for _, by := range store.TrendDimensions {
 		b.Run("trend-"+by+"-30d", func(b *testing.B) {
 			for b.Loop() {
-				if _, err := store.Trend(ctx, be, by, until.Add(-30*24*time.Hour), until); err != nil {
+				if _, err := store.Trend(ctx, be, store.TrendQuery{By: by, Since: until.Add(-30 * 24 * time.Hour), Until: until}); err != nil {
 					b.Fatal(err)
 				}
 			}

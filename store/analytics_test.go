@@ -54,12 +54,49 @@ func TestIssuesSpikesAndFilters(t *testing.T) {
 			t.Errorf("search injection %q: %v %v", evil, err, rows)
 		}
 	}
-	pts, err := store.Trend(ctx, b, "region", until.Add(-3*24*time.Hour), until)
+	pts, err := store.Trend(ctx, b, store.TrendQuery{By: "region", Since: until.Add(-3 * 24 * time.Hour), Until: until})
 	if err != nil || len(pts) != 9 {
 		t.Errorf("trend: %v %d points", err, len(pts))
 	}
-	if _, err := store.Trend(ctx, b, "label; DROP TABLE x", until.Add(-time.Hour), until); err == nil {
+	if _, err := store.Trend(ctx, b, store.TrendQuery{By: "label; DROP TABLE x", Since: until.Add(-time.Hour), Until: until}); err == nil {
 		t.Error("unknown trend dimension accepted")
+	}
+	if _, err := store.Trend(ctx, b, store.TrendQuery{By: "label", Interval: "minute", Since: until.Add(-time.Hour), Until: until}); err == nil {
+		t.Error("unknown trend interval accepted")
+	}
+	// The last day by hour and issue: the spike's seven articles (one re-
+	// inserted) in seven hours, six of them negative.
+	pts, err = store.Trend(ctx, b, store.TrendQuery{By: "issue", Interval: "hour", Since: until.Add(-24 * time.Hour), Until: until})
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := map[string][2]int{}
+	hours := map[string]bool{}
+	for _, p := range pts {
+		n := total[p.Key]
+		total[p.Key] = [2]int{n[0] + p.Count, n[1] + p.ByLabel[3]}
+		if p.Key == "isu-spike" {
+			hours[p.Period] = true
+			if p.Name != "Isu spike" {
+				t.Errorf("spike point named %q", p.Name)
+			}
+		}
+	}
+	if total["isu-spike"] != [2]int{7, 6} || total["isu-steady"][0] != 2 || total["isu-turn"][0] != 3 || len(hours) != 7 {
+		t.Errorf("hourly issue trend: %v, spike hours %v", total, hours)
+	}
+	// 23:00 UTC on the 11th is 07:00 WITA on the 12th.
+	if !hours["2024-06-12 07:00"] || !hours["2024-06-12 01:00"] {
+		t.Errorf("spike hours (WITA) %v", hours)
+	}
+	pts, err = store.Trend(ctx, b, store.TrendQuery{By: "issue", Since: until.Add(-24 * time.Hour), Until: until, Issues: 1})
+	if err != nil || len(pts) == 0 {
+		t.Fatalf("top issue trend: %v %v", pts, err)
+	}
+	for _, p := range pts {
+		if p.Key != "isu-spike" {
+			t.Errorf("top-1 issue trend has %s", p.Key)
+		}
 	}
 	arts, err := store.IssueMentions(ctx, b, "isu-spike", 100)
 	if err != nil || len(arts) != 21 {
