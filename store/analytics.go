@@ -11,8 +11,9 @@ import (
 // The issue-mapping queries. They run on current ClickHouse engines (chDB
 // in process, or a server of 22.8 or later for the native backend: they
 // bind parameters on the server side) and always read FINAL, so a
-// re-inserted article counts once. Per-issue figures come from
-// issue_mentions (ordered by issue, see migration 7), trends from mentions.
+// re-inserted article counts once. They read mention_facts (migration 7:
+// partitioned by month, ordered by issue) with finalByPartition, so FINAL
+// merges only the months a period touches.
 
 // IssueFilter selects issues.
 type IssueFilter struct {
@@ -64,6 +65,10 @@ func (s IssueSummary) NegShare() float64 {
 
 var labelNames = [4]string{"positif", "netral", "berpotensi negatif", "negatif"}
 
+// finalByPartition ends every query on mention_facts: an article's copies
+// share a month partition, so FINAL need not merge across partitions.
+const finalByPartition = "\nSETTINGS do_not_merge_across_partitions_select_final = 1"
+
 func dt(t time.Time) string { return t.UTC().Format(time.DateTime) }
 
 // topOf ranks the distinct values of a flattened array column, most
@@ -83,13 +88,13 @@ func Issues(ctx context.Context, b Backend, f IssueFilter) ([]IssueSummary, erro
 	q := fmt.Sprintf(`SELECT issue_id, count() AS n,
     countIf(label = 'positif'), countIf(label = 'netral'), countIf(label = 'berpotensi negatif'), countIf(label = 'negatif'),
     min(published_at), max(published_at)
-FROM %[1]s.issue_mentions FINAL
-WHERE published_at >= {since:DateTime('UTC')} AND published_at < {until:DateTime('UTC')}
+FROM %[1]s.mention_facts FINAL
+WHERE published_at >= {since:DateTime('UTC')} AND published_at < {until:DateTime('UTC')} AND issue_id != ''
   AND ({region:String} = '' OR has(regions, {region:String}))
   AND ({id:String} = '' OR issue_id = {id:String})
 GROUP BY issue_id
 ORDER BY n DESC, issue_id
-LIMIT %[2]d`, db, f.Limit*4)
+LIMIT %[2]d`+finalByPartition, db, f.Limit*4)
 	res, err := b.Query(ctx, q, params)
 	if err != nil {
 		return nil, fmt.Errorf("issue summaries: %w", err)
@@ -123,11 +128,11 @@ LIMIT %[2]d`, db, f.Limit*4)
     `+fmt.Sprintf(topOf, "groupArray(outlet)", 10)+`,
     `+fmt.Sprintf(topOf, "groupArrayArray(regions)", 5)+`,
     `+fmt.Sprintf(topOf, "groupArrayArray(opds)", 3)+`
-FROM %s.issue_mentions FINAL
+FROM %s.mention_facts FINAL
 WHERE published_at >= {since:DateTime('UTC')} AND published_at < {until:DateTime('UTC')}
   AND issue_id IN {ids:Array(String)}
   AND ({region:String} = '' OR has(regions, {region:String}))
-GROUP BY issue_id`, db), params)
+GROUP BY issue_id`+finalByPartition, db), params)
 	if err != nil {
 		return nil, fmt.Errorf("issue details: %w", err)
 	}
@@ -183,10 +188,10 @@ func fillSpikes(ctx context.Context, b Backend, until time.Time, out []IssueSumm
     countIf(published_at < {day:DateTime('UTC')}) AS before,
     countIf(published_at >= {day:DateTime('UTC')} AND label IN ('negatif', 'berpotensi negatif')) AS neg_today,
     countIf(published_at < {day:DateTime('UTC')} AND label IN ('negatif', 'berpotensi negatif')) AS neg_before
-FROM %s.issue_mentions FINAL
+FROM %s.mention_facts FINAL
 WHERE published_at >= {day:DateTime('UTC')} - INTERVAL 14 DAY AND published_at < {day:DateTime('UTC')} + INTERVAL 1 DAY
   AND issue_id IN {ids:Array(String)}
-GROUP BY issue_id`, b.Database()), map[string]string{"day": dt(day), "ids": arrayParam(ids)})
+GROUP BY issue_id`+finalByPartition, b.Database()), map[string]string{"day": dt(day), "ids": arrayParam(ids)})
 	if err != nil {
 		return fmt.Errorf("spikes: %w", err)
 	}
@@ -263,14 +268,14 @@ type MentionRow struct {
 }
 
 // IssueMentions returns an issue's articles, newest first. The issue's ids
-// come from issue_mentions (ordered by issue), the articles from mentions
-// by primary key.
+// come from mention_facts (ordered by issue), the articles from mentions by
+// primary key.
 func IssueMentions(ctx context.Context, b Backend, issueID string, limit int) ([]MentionRow, error) {
 	if limit <= 0 {
 		limit = 20
 	}
-	return mentions(ctx, b, fmt.Sprintf(`id IN (SELECT id FROM %s.issue_mentions FINAL WHERE issue_id = {id:String}
-    ORDER BY published_at DESC LIMIT %d) AND issue_id = {id:String}`, b.Database(), limit), map[string]string{"id": issueID}, limit)
+	return mentions(ctx, b, fmt.Sprintf(`id IN (SELECT id FROM %s.mention_facts FINAL WHERE issue_id = {id:String}
+    ORDER BY published_at DESC LIMIT %d SETTINGS do_not_merge_across_partitions_select_final = 1) AND issue_id = {id:String}`, b.Database(), limit), map[string]string{"id": issueID}, limit)
 }
 
 // Search finds mentions whose title or text contains the phrase.
@@ -340,23 +345,21 @@ func Trend(ctx context.Context, b Backend, q TrendQuery) ([]TrendPoint, error) {
 		return nil, fmt.Errorf("unknown trend interval %q (day, hour)", q.Interval)
 	}
 	db := b.Database()
-	table, where := db+".mentions", ""
+	where := ""
 	if q.By == "issue" {
-		// The issue copy, ordered by issue, restricted to the period's
-		// most mentioned issues.
+		// The period's most mentioned issues.
 		if q.Issues <= 0 {
 			q.Issues = 10
 		}
-		table = db + ".issue_mentions"
-		where = fmt.Sprintf(` AND issue_id IN (SELECT issue_id FROM %s.issue_mentions FINAL
-    WHERE published_at >= {since:DateTime('UTC')} AND published_at < {until:DateTime('UTC')}
+		where = fmt.Sprintf(` AND issue_id IN (SELECT issue_id FROM %s.mention_facts FINAL
+    WHERE published_at >= {since:DateTime('UTC')} AND published_at < {until:DateTime('UTC')} AND issue_id != ''
     GROUP BY issue_id ORDER BY count() DESC, issue_id LIMIT %d)`, db, q.Issues)
 	}
 	res, err := b.Query(ctx, fmt.Sprintf(`SELECT %s AS period, %s AS key, count(),
     countIf(label = 'positif'), countIf(label = 'netral'), countIf(label = 'berpotensi negatif'), countIf(label = 'negatif')
-FROM %s FINAL
+FROM %s.mention_facts FINAL
 WHERE published_at >= {since:DateTime('UTC')} AND published_at < {until:DateTime('UTC')}%s
-GROUP BY period, key ORDER BY period, key`, periodExpr, keyExpr, table, where),
+GROUP BY period, key ORDER BY period, key`+finalByPartition, periodExpr, keyExpr, db, where),
 		map[string]string{"since": dt(q.Since), "until": dt(q.Until)})
 	if err != nil {
 		return nil, err
@@ -412,9 +415,9 @@ type DayMix struct {
 func IssueSeries(ctx context.Context, b Backend, issueID string, since, until time.Time) ([]DayMix, error) {
 	res, err := b.Query(ctx, fmt.Sprintf(`SELECT toString(toDate(published_at, 'Asia/Makassar')) AS day,
     countIf(label = 'positif'), countIf(label = 'netral'), countIf(label = 'berpotensi negatif'), countIf(label = 'negatif')
-FROM %s.issue_mentions FINAL
+FROM %s.mention_facts FINAL
 WHERE issue_id = {id:String} AND published_at >= {since:DateTime('UTC')} AND published_at < {until:DateTime('UTC')}
-GROUP BY day ORDER BY day`, b.Database()), map[string]string{"id": issueID, "since": dt(since), "until": dt(until)})
+GROUP BY day ORDER BY day`+finalByPartition, b.Database()), map[string]string{"id": issueID, "since": dt(since), "until": dt(until)})
 	if err != nil {
 		return nil, fmt.Errorf("issue series: %w", err)
 	}

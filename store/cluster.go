@@ -19,7 +19,7 @@ import (
 
 // ShardedTables are split across shards; every other table is whole on
 // every node.
-var ShardedTables = map[string]string{"mentions": "cityHash64(id)", "issue_mentions": "cityHash64(id)"}
+var ShardedTables = map[string]string{"mentions": "cityHash64(id)", "mention_facts": "cityHash64(id)"}
 
 var (
 	createRe = regexp.MustCompile(`(?s)^CREATE TABLE IF NOT EXISTS \{db\}\.(\w+) \((.*)\) ENGINE = (\w+)(?:\(([^)]*)\))?(.*)$`)

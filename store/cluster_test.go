@@ -49,7 +49,7 @@ func TestClusterDDL(t *testing.T) {
 		local := strings.ReplaceAll(s, " ON CLUSTER pantau_cluster", "")
 		local = replicatedRe.ReplaceAllString(local, "$1(")
 		local = strings.ReplaceAll(local, "MergeTree()", "MergeTree")
-		if strings.HasPrefix(local, "INSERT INTO clus.mentions ") || strings.HasPrefix(local, "INSERT INTO clus.issue_mentions ") {
+		if strings.HasPrefix(local, "INSERT INTO clus.mentions ") || strings.HasPrefix(local, "INSERT INTO clus.mention_facts ") {
 			continue
 		}
 		if err := b.Exec(ctx, local); err != nil {
@@ -78,11 +78,11 @@ func TestClusterDDL(t *testing.T) {
 		}
 	}
 	// The view of the local form watches the local table: a row stored
-	// on a shard reaches that shard's issue_mentions_local.
+	// on a shard reaches that shard's mention_facts_local.
 	if err := b.Exec(ctx, "INSERT INTO clus.mentions_local (id, issue_id, published_at, ingested_at) VALUES ('a1', 'isu-1', now(), now())"); err != nil {
 		t.Fatal(err)
 	}
-	res, err := b.Query(ctx, "SELECT issue_id FROM clus.issue_mentions_local WHERE id = 'a1'", nil)
+	res, err := b.Query(ctx, "SELECT issue_id FROM clus.mention_facts_local WHERE id = 'a1'", nil)
 	if err != nil || len(res.Rows) != 1 || res.Rows[0][0] != "isu-1" {
 		t.Fatalf("view on mentions_local: %v %v", res, err)
 	}

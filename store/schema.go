@@ -130,19 +130,22 @@ FROM (SELECT arrayJoin([
 		},
 	},
 	{
-		// The issue queries read an issue's rows; in mentions (ordered by
-		// id) those rows lie in almost every granule, so each per-issue
-		// read touched most of the table. This copy of the few columns
-		// the issue queries need is ordered by (issue_id, id): an issue's
-		// rows are contiguous, and a re-delivered article (same id, same
-		// issue: copies of one story share their issue) still collapses
-		// under FINAL. A materialized view fills it on every insert into
-		// mentions, whatever the client; the INSERT backfills what was
-		// stored before (rows the view also caught collapse under FINAL).
+		// The analytic columns of mentions again, laid out for the analyst
+		// queries. mentions is ordered by id (its dedup key), so a period
+		// or an issue is spread over every granule and FINAL must merge
+		// the whole table. mention_facts is partitioned by month of
+		// publication (a period reads its months only, and FINAL merges
+		// within them: queries set do_not_merge_across_partitions_select_final,
+		// right because an article keeps its published_at, so its copies
+		// share a partition) and ordered by (issue_id, id) (an issue's
+		// rows are contiguous). A materialized view fills it on every
+		// insert into mentions, whatever the client; the INSERT backfills
+		// what was stored before (rows the view also caught collapse
+		// under FINAL).
 		Version: 7,
-		Name:    "issue_mentions",
+		Name:    "mention_facts",
 		Statements: []string{
-			`CREATE TABLE IF NOT EXISTS {db}.issue_mentions (
+			`CREATE TABLE IF NOT EXISTS {db}.mention_facts (
     issue_id String,
     id String,
     published_at DateTime('UTC'),
@@ -152,13 +155,14 @@ FROM (SELECT arrayJoin([
     opds Array(String),
     ingested_at DateTime('UTC')
 ) ENGINE = ReplacingMergeTree(ingested_at)
+PARTITION BY toYYYYMM(published_at)
 ORDER BY (issue_id, id)`,
-			`CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.issue_mentions_mv TO {db}.issue_mentions AS
+			`CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.mention_facts_mv TO {db}.mention_facts AS
 SELECT issue_id, id, published_at, label, outlet, regions, opds, ingested_at
-FROM {db}.mentions WHERE issue_id != ''`,
-			`INSERT INTO {db}.issue_mentions (issue_id, id, published_at, label, outlet, regions, opds, ingested_at)
+FROM {db}.mentions`,
+			`INSERT INTO {db}.mention_facts (issue_id, id, published_at, label, outlet, regions, opds, ingested_at)
 SELECT issue_id, id, published_at, label, outlet, regions, opds, ingested_at
-FROM {db}.mentions WHERE issue_id != ''`,
+FROM {db}.mentions`,
 		},
 	},
 }

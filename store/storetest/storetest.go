@@ -74,13 +74,13 @@ func Run(t *testing.T, b store.Backend) {
 	if got := res.Rows[0]; got[0] != "260" || got[1] != "260" {
 		t.Fatalf("count, ids = %v, want 260 260", got)
 	}
-	// The issue queries' copy, filled by a view on every insert, agrees.
-	res, err = b.Query(ctx, "SELECT issue_id, count(), uniqExact(id) FROM "+db+".issue_mentions FINAL GROUP BY issue_id ORDER BY issue_id", nil)
+	// The analyst queries' copy, filled by a view on every insert, agrees.
+	res, err = b.Query(ctx, "SELECT issue_id, count(), uniqExact(id) FROM "+db+".mention_facts FINAL GROUP BY issue_id ORDER BY issue_id", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := fmt.Sprint(res.Rows); got != "[[isu-0 52 52] [isu-1 52 52] [isu-2 52 52] [isu-3 52 52] [isu-4 52 52]]" {
-		t.Fatalf("issue_mentions per issue = %s", got)
+		t.Fatalf("mention_facts per issue = %s", got)
 	}
 	res, err = b.Query(ctx, "SELECT title, text, label, published_at, evidence FROM "+db+".mentions FINAL WHERE id = '"+rows[7].ID+"'", nil)
 	if err != nil {
