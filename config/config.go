@@ -43,6 +43,7 @@ type Config struct {
 	APIAddr       string
 	APIToken      string
 	RulesFile     string
+	OPDMapFile    string
 	SMTPHost      string
 	SMTPPort      int
 	SMTPUser      string
@@ -132,6 +133,7 @@ var Options = []Option{
 	str("api-addr", "127.0.0.1:8080", "address of the HTTP API (pantau serve, and pantau run when api-token is set)", func(c *Config) *string { return &c.APIAddr }),
 	secret(str("api-token", "", "bearer token the HTTP API requires; empty: no API in pantau run", func(c *Config) *string { return &c.APIToken })),
 	str("rules", "", "communication-strategy rules file (YAML); empty uses the shipped rules", func(c *Config) *string { return &c.RulesFile }),
+	str("opd-map", "", "topics → OPD mapping (YAML like tagger/data/opd.yaml); empty uses the shipped one", func(c *Config) *string { return &c.OPDMapFile }),
 	str("smtp-host", "", "SMTP server for the daily report; empty: no e-mail", func(c *Config) *string { return &c.SMTPHost }),
 	integer("smtp-port", "587", "SMTP port", func(c *Config) *int { return &c.SMTPPort }),
 	str("smtp-user", "", "SMTP user (empty: no authentication)", func(c *Config) *string { return &c.SMTPUser }),

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"sync"
 	"time"
@@ -50,6 +51,23 @@ type Pipeline struct {
 }
 
 // Open starts the bus and the store (migrating it) and prepares the stages.
+// NewTagger loads the tagger with the office's OPD mapping (opd-map), or
+// the shipped one.
+func NewTagger(cfg *config.Config) (*tagger.Tagger, error) {
+	if cfg.OPDMapFile == "" {
+		return tagger.New()
+	}
+	data, err := os.ReadFile(cfg.OPDMapFile)
+	if err != nil {
+		return nil, fmt.Errorf("opd-map: %w", err)
+	}
+	t, err := tagger.NewWithOPDs(data)
+	if err != nil {
+		return nil, fmt.Errorf("opd-map %s: %w", cfg.OPDMapFile, err)
+	}
+	return t, nil
+}
+
 func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Pipeline, error) {
 	p := &Pipeline{cfg: cfg, log: log, Metrics: metrics.New()}
 	start := time.Now()
@@ -59,6 +77,9 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Pipeline,
 	}
 	p.Model = model
 	log.Info("classifier loaded", slog.String("model_version", model.Version()), slog.Duration("took", time.Since(start)))
+	if p.Tagger, err = NewTagger(cfg); err != nil {
+		return nil, err
+	}
 	start = time.Now()
 	st, err := OpenStore(ctx, cfg)
 	if err != nil {
@@ -91,10 +112,6 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Pipeline,
 		HostDelay: cfg.HostDelay,
 	}
 	if err := p.Crawler.Init(ctx); err != nil {
-		p.Close()
-		return nil, err
-	}
-	if p.Tagger, err = tagger.New(); err != nil {
 		p.Close()
 		return nil, err
 	}

@@ -47,10 +47,78 @@ type Tagger struct {
 	opds    []OPD
 }
 
-// OPD is one office with its topic keywords.
+// OPD is one office with its topic keywords. Regional offices (level
+// "daerah", the default) exist in the provincial government and in each
+// kabupaten/kota: an item about one kabupaten/kota names that one's
+// office ("Dinas PUPR Kota Samarinda"), any other item the province's
+// ("Dinas PUPR Provinsi Kalimantan Timur"). Offices of one government
+// only (level "provinsi") always name the province's; "tetap" (central
+// agencies, the IKN authority) keep their name as written.
 type OPD struct {
 	Name     string   `yaml:"opd"`
 	Keywords []string `yaml:"keywords"`
+	Level    string   `yaml:"level"`
+}
+
+// OPD levels.
+const (
+	LevelDaerah   = "daerah"
+	LevelProvinsi = "provinsi"
+	LevelTetap    = "tetap"
+)
+
+// ProvinceGovernment is how the provincial government is named in office
+// names.
+const ProvinceGovernment = "Provinsi " + Province
+
+// NameFor names the office of the government responsible for an item
+// tagged with regions.
+func (o OPD) NameFor(regions []string) string {
+	switch o.Level {
+	case LevelTetap:
+		return o.Name
+	case LevelProvinsi:
+		return o.Name + " " + ProvinceGovernment
+	}
+	var kabkota []string
+	for _, r := range regions {
+		if strings.HasPrefix(r, "Kota ") || strings.HasPrefix(r, "Kabupaten ") {
+			kabkota = append(kabkota, r)
+		}
+	}
+	if len(kabkota) == 1 {
+		return o.Name + " " + kabkota[0]
+	}
+	// The province's, or several kabupaten/kota: provincial coordination.
+	return o.Name + " " + ProvinceGovernment
+}
+
+// ParseOPDs reads an OPD mapping (the format of data/opd.yaml) and checks
+// every entry.
+func ParseOPDs(data []byte) ([]OPD, error) {
+	var opds []OPD
+	if err := yaml.Unmarshal(data, &opds); err != nil {
+		return nil, err
+	}
+	if len(opds) == 0 {
+		return nil, fmt.Errorf("no office defined")
+	}
+	for i, o := range opds {
+		switch {
+		case strings.TrimSpace(o.Name) == "":
+			return nil, fmt.Errorf("entry %d: opd (the office name) is empty", i+1)
+		case len(o.Keywords) == 0:
+			return nil, fmt.Errorf("entry %d (%s): no keywords", i+1, o.Name)
+		}
+		switch o.Level {
+		case "":
+			opds[i].Level = LevelDaerah
+		case LevelDaerah, LevelProvinsi, LevelTetap:
+		default:
+			return nil, fmt.Errorf("entry %d (%s): level %q is not daerah, provinsi or tetap", i+1, o.Name, o.Level)
+		}
+	}
+	return opds, nil
 }
 
 type match struct {
@@ -75,7 +143,14 @@ var aliases = map[string]string{
 }
 
 // New loads the embedded gazetteer and OPD mapping.
-func New() (*Tagger, error) {
+func New() (*Tagger, error) { return NewWithOPDs(nil) }
+
+// NewWithOPDs loads the embedded gazetteer and an office's own OPD
+// mapping (nil for the embedded one).
+func NewWithOPDs(opdMap []byte) (*Tagger, error) {
+	if opdMap == nil {
+		opdMap = opdYAML
+	}
 	t := &Tagger{phrases: map[string][]match{}}
 	add := func(phrase string, m match) {
 		w := words(phrase)
@@ -118,8 +193,8 @@ func New() (*Tagger, error) {
 			add(r[3], match{region: region, opd: -1, needs: r[4]}) // "desa" or "kelurahan"
 		}
 	}
-	if err := yaml.Unmarshal(opdYAML, &t.opds); err != nil {
-		return nil, fmt.Errorf("opd.yaml: %w", err)
+	if t.opds, err = ParseOPDs(opdMap); err != nil {
+		return nil, fmt.Errorf("OPD mapping: %w", err)
 	}
 	for i, o := range t.opds {
 		for _, k := range o.Keywords {
@@ -184,7 +259,7 @@ func (t *Tagger) Tag(title, text string) Tags {
 		tags.Regions = out
 	}
 	for _, i := range topKeys(opdScore, 3) {
-		tags.OPDs = append(tags.OPDs, t.opds[i].Name)
+		tags.OPDs = append(tags.OPDs, t.opds[i].NameFor(tags.Regions))
 	}
 	tags.Entities = entities(title + ". " + text)
 	tags.KeyPhrases = KeyPhrases(title, text, 8)

@@ -2,6 +2,7 @@ package tagger
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -26,9 +27,20 @@ func TestTag(t *testing.T) {
 		return got
 	}
 	f("Jalan berlubang di Sangatta dikeluhkan warga", "Warga Kecamatan Sangatta Utara mengeluhkan jalan berlubang. Dinas PUPR berjanji memperbaiki.",
-		[]string{"Kabupaten Kutai Timur"}, []string{"Dinas PUPR"})
+		[]string{"Kabupaten Kutai Timur"}, []string{"Dinas PUPR Kabupaten Kutai Timur"})
 	f("Banjir rendam Samarinda", "Banjir merendam Kelurahan Sempaja Selatan. BPBD mengevakuasi warga.",
-		[]string{"Kota Samarinda"}, []string{"BPBD"})
+		[]string{"Kota Samarinda"}, []string{"BPBD Kota Samarinda"})
+	// The office's government follows the item's regions: the province's
+	// for the province, for no region, or for several kabupaten/kota.
+	f("Pemprov Kaltim salurkan bansos", "Dinas Sosial menyalurkan bantuan sosial bagi warga miskin di Kaltim.",
+		[]string{Province}, []string{"Dinas Sosial Provinsi Kalimantan Timur"})
+	f("Banjir di Samarinda dan Bontang", "Banjir melanda Samarinda dan Bontang; BPBD bersiaga.",
+		[]string{"Kota Samarinda", "Kota Bontang"}, []string{"BPBD Provinsi Kalimantan Timur"})
+	// Provincial authorities and central agencies.
+	f("Pembalakan liar di Berau", "Perambahan hutan lindung di Berau; izin tambang batu bara diperiksa.",
+		[]string{"Kabupaten Berau"}, []string{"Dinas Kehutanan Provinsi Kalimantan Timur", "Dinas Energi dan Sumber Daya Mineral Provinsi Kalimantan Timur"})
+	f("Jalan nasional di Paser rusak", "Jalan nasional poros Paser rusak berat.",
+		[]string{"Kabupaten Paser"}, []string{"Balai Besar Pelaksanaan Jalan Nasional Kalimantan Timur"})
 	got := f("Progres pembangunan IKN", "Otorita IKN menyebut pembangunan di Penajam Paser Utara berjalan.",
 		[]string{"IKN Nusantara", "Kabupaten Penajam Paser Utara"}, []string{"Otorita IKN"})
 	if slices.Contains(got.Regions, Province) {
@@ -48,5 +60,33 @@ func TestKeyPhrases(t *testing.T) {
 	kp := KeyPhrases("Banjir rendam permukiman warga Samarinda", "Banjir merendam permukiman warga di Samarinda sejak pagi. Banjir setinggi lutut.", 5)
 	if len(kp) < 3 || !slices.ContainsFunc(kp[:3], func(s string) bool { return s == "banjir" || s == "banjir rendam" }) {
 		t.Errorf("key phrases %v", kp)
+	}
+}
+
+func TestOwnOPDMapping(t *testing.T) {
+	tg, err := NewWithOPDs([]byte(`
+- opd: Dinas Perkebunan
+  keywords: [sawit, kebun sawit]
+  level: provinsi
+- opd: Bagian Protokol
+  keywords: [upacara]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := tg.Tag("Kebun sawit di Kutai Timur", "Upacara panen sawit di Sangatta.").OPDs
+	if !slices.Equal(got, []string{"Dinas Perkebunan Provinsi Kalimantan Timur", "Bagian Protokol Kabupaten Kutai Timur"}) {
+		t.Errorf("own mapping: %v", got)
+	}
+	for bad, want := range map[string]string{
+		"- opd: X\n":        "no keywords",
+		"- keywords: [a]\n": "office name",
+		"- opd: X\n  keywords: [a]\n  level: desa\n": "not daerah",
+		"- opd: [tidak\n": "line 1",
+		"":                "no office",
+	} {
+		if _, err := NewWithOPDs([]byte(bad)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: want an error with %q, got %v", bad, want, err)
+		}
 	}
 }
