@@ -151,11 +151,23 @@ func cmdIssues(env *Env, _ []string) error {
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%d / %d / %d / %d\t%d\t%s\t%s\t%s\t%s (%s)\n", v.ID, cut(v.Name, 40), v.Mentions,
 			v.ByLabel[0], v.ByLabel[1], v.ByLabel[2], v.ByLabel[3], len(v.Outlets), cut(strings.Join(v.Regions, ", "), 30),
-			cut(strings.Join(v.OPDs, ", "), 28), spike, v.Recommendation.Strategy, v.Recommendation.Urgency)
+			cut(mainOPD(v.OPDs), 36), spike, v.Recommendation.Strategy, v.Recommendation.Urgency)
 	}
 	tw.Flush()
 	fmt.Fprintln(env.Stdout, "\n+ positif, = netral, ~ berpotensi negatif, − negatif. Rincian: pantau issue ID")
 	return nil
+}
+
+// mainOPD is the office with most cues, and how many more there are (all
+// of them in `pantau issue ID`).
+func mainOPD(opds []string) string {
+	switch len(opds) {
+	case 0:
+		return "-"
+	case 1:
+		return opds[0]
+	}
+	return fmt.Sprintf("%s +%d", cut(opds[0], 32), len(opds)-1)
 }
 
 func validLabel(l string) bool {

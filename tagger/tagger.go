@@ -51,7 +51,7 @@ type Tagger struct {
 // "daerah", the default) exist in the provincial government and in each
 // kabupaten/kota: an item about one kabupaten/kota names that one's
 // office ("Dinas PUPR Kota Samarinda"), any other item the province's
-// ("Dinas PUPR Provinsi Kalimantan Timur"). Offices of one government
+// ("Dinas PUPR Provinsi Kaltim"). Offices of one government
 // only (level "provinsi") always name the province's; "tetap" (central
 // agencies, the IKN authority) keep their name as written.
 type OPD struct {
@@ -69,7 +69,7 @@ const (
 
 // ProvinceGovernment is how the provincial government is named in office
 // names.
-const ProvinceGovernment = "Provinsi " + Province
+const ProvinceGovernment = "Provinsi Kaltim"
 
 // NameFor names the office of the government responsible for an item
 // tagged with regions.

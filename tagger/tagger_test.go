@@ -33,12 +33,12 @@ func TestTag(t *testing.T) {
 	// The office's government follows the item's regions: the province's
 	// for the province, for no region, or for several kabupaten/kota.
 	f("Pemprov Kaltim salurkan bansos", "Dinas Sosial menyalurkan bantuan sosial bagi warga miskin di Kaltim.",
-		[]string{Province}, []string{"Dinas Sosial Provinsi Kalimantan Timur"})
+		[]string{Province}, []string{"Dinas Sosial Provinsi Kaltim"})
 	f("Banjir di Samarinda dan Bontang", "Banjir melanda Samarinda dan Bontang; BPBD bersiaga.",
-		[]string{"Kota Samarinda", "Kota Bontang"}, []string{"BPBD Provinsi Kalimantan Timur"})
+		[]string{"Kota Samarinda", "Kota Bontang"}, []string{"BPBD Provinsi Kaltim"})
 	// Provincial authorities and central agencies.
 	f("Pembalakan liar di Berau", "Perambahan hutan lindung di Berau; izin tambang batu bara diperiksa.",
-		[]string{"Kabupaten Berau"}, []string{"Dinas Kehutanan Provinsi Kalimantan Timur", "Dinas Energi dan Sumber Daya Mineral Provinsi Kalimantan Timur"})
+		[]string{"Kabupaten Berau"}, []string{"Dinas Kehutanan Provinsi Kaltim", "Dinas Energi dan Sumber Daya Mineral Provinsi Kaltim"})
 	f("Jalan nasional di Paser rusak", "Jalan nasional poros Paser rusak berat.",
 		[]string{"Kabupaten Paser"}, []string{"Balai Besar Pelaksanaan Jalan Nasional Kalimantan Timur"})
 	got := f("Progres pembangunan IKN", "Otorita IKN menyebut pembangunan di Penajam Paser Utara berjalan.",
@@ -75,7 +75,7 @@ func TestOwnOPDMapping(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := tg.Tag("Kebun sawit di Kutai Timur", "Upacara panen sawit di Sangatta.").OPDs
-	if !slices.Equal(got, []string{"Dinas Perkebunan Provinsi Kalimantan Timur", "Bagian Protokol Kabupaten Kutai Timur"}) {
+	if !slices.Equal(got, []string{"Dinas Perkebunan Provinsi Kaltim", "Bagian Protokol Kabupaten Kutai Timur"}) {
 		t.Errorf("own mapping: %v", got)
 	}
 	for bad, want := range map[string]string{
