@@ -7,6 +7,7 @@ import (
 	"math"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 )
 
@@ -67,11 +68,16 @@ type wordEntry struct {
 
 // featurizer turns a title and text into hashed features.
 type featurizer struct {
-	dim     uint32 // number of hashed buckets, a power of two
-	info    map[string]wordInfo
-	sub     *Subword // nil: no subword features
-	mu      sync.RWMutex
-	cache   map[string]*wordEntry // surface word -> entry
+	dim  uint32 // number of hashed buckets, a power of two
+	info map[string]wordInfo
+	sub  *Subword // nil: no subword features
+	// The word cache, surface word → entry. Readers look words up in an
+	// immutable snapshot without locking; new words go to young under mu
+	// and are folded into a new snapshot once young holds an eighth as
+	// many (copies stay amortised O(1) a word).
+	snap    atomic.Pointer[map[string]*wordEntry]
+	mu      sync.Mutex
+	young   map[string]*wordEntry
 	maxSize int
 }
 
@@ -83,7 +89,8 @@ type wordInfo struct {
 }
 
 func newFeaturizer(dim uint32, sub *Subword) *featurizer {
-	f := &featurizer{dim: dim, info: map[string]wordInfo{}, sub: sub, cache: make(map[string]*wordEntry, 1<<16), maxSize: 1_000_000}
+	f := &featurizer{dim: dim, info: map[string]wordInfo{}, sub: sub, young: map[string]*wordEntry{}, maxSize: 1_000_000}
+	f.snap.Store(&map[string]*wordEntry{})
 	lex := NewLexicon()
 	for w, v := range lex.weights {
 		if !strings.Contains(w, " ") {
@@ -111,6 +118,7 @@ const maxWords = 600 // the lead carries the item's point; long tails add noise 
 
 // words lower-cases and splits s into words, appending their entries.
 func (f *featurizer) words(s string, d *doc) {
+	snap := *f.snap.Load()
 	start := -1
 	for i, r := range s {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
@@ -120,7 +128,7 @@ func (f *featurizer) words(s string, d *doc) {
 			continue
 		}
 		if start >= 0 {
-			f.appendWord(d, s[start:i])
+			f.appendWord(d, snap, s[start:i])
 			start = -1
 			if len(d.words) >= maxWords {
 				return
@@ -128,21 +136,25 @@ func (f *featurizer) words(s string, d *doc) {
 		}
 	}
 	if start >= 0 {
-		f.appendWord(d, s[start:])
+		f.appendWord(d, snap, s[start:])
 	}
 }
 
-func (f *featurizer) appendWord(d *doc, w string) {
-	e := f.entry(w)
+func (f *featurizer) appendWord(d *doc, snap map[string]*wordEntry, w string) {
+	e := f.entry(snap, w)
 	d.words = append(d.words, e.word)
 	d.entries = append(d.entries, e)
 }
 
-// entry returns the cached entry of a surface word.
-func (f *featurizer) entry(surface string) *wordEntry {
-	f.mu.RLock()
-	e, ok := f.cache[surface]
-	f.mu.RUnlock()
+// entry returns the cached entry of a surface word; snap is the cache
+// snapshot the caller loaded for its document.
+func (f *featurizer) entry(snap map[string]*wordEntry, surface string) *wordEntry {
+	if e, ok := snap[surface]; ok {
+		return e
+	}
+	f.mu.Lock()
+	e, ok := f.young[surface]
+	f.mu.Unlock()
 	if ok {
 		return e
 	}
@@ -160,10 +172,23 @@ func (f *featurizer) entry(surface string) *wordEntry {
 		}
 	}
 	f.mu.Lock()
-	if len(f.cache) < f.maxSize {
-		f.cache[strings.Clone(surface)] = e // keyed by the surface form: cheap to look up again
+	defer f.mu.Unlock()
+	old := *f.snap.Load()
+	if len(old)+len(f.young) >= f.maxSize {
+		return e
 	}
-	f.mu.Unlock()
+	f.young[strings.Clone(surface)] = e // keyed by the surface form: cheap to look up again
+	if len(f.young) >= max(1024, len(old)/8) {
+		next := make(map[string]*wordEntry, len(old)+len(f.young))
+		for k, v := range old {
+			next[k] = v
+		}
+		for k, v := range f.young {
+			next[k] = v
+		}
+		f.snap.Store(&next)
+		f.young = map[string]*wordEntry{}
+	}
 	return e
 }
 

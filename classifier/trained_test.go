@@ -5,11 +5,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -241,5 +244,49 @@ func TestModelRefusesAnotherTokenizer(t *testing.T) {
 	_, err := Load(&mb, bytes.NewReader(ShippedTokenizer()))
 	if err == nil || !strings.Contains(err.Error(), "another tokenizer") {
 		t.Fatalf("want a tokenizer mismatch error, got %v", err)
+	}
+}
+
+// TestConcurrentClassify classifies from many goroutines while the word
+// cache grows and is folded into new snapshots: every answer must equal
+// the one given alone.
+func TestConcurrentClassify(t *testing.T) {
+	m, err := LoadShipped()
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := make([]string, 64)
+	for i := range texts {
+		var b strings.Builder
+		for j := 0; j < 300; j++ {
+			fmt.Fprintf(&b, "kata%dx%d jalan rusak banjir ", i, j) // new words for the cache
+		}
+		texts[i] = b.String()
+	}
+	fresh, err := LoadShipped()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := make([]Result, len(texts))
+	for i, s := range texts {
+		want[i] = fresh.Classify("Banjir di Samarinda", s)
+	}
+	var wg sync.WaitGroup
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range texts {
+				k := (i + g*8) % len(texts)
+				if got := m.Classify("Banjir di Samarinda", texts[k]); !reflect.DeepEqual(got, want[k]) {
+					t.Errorf("text %d: %+v, alone %+v", k, got, want[k])
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if n := len(*m.feat.snap.Load()); n < 1024 {
+		t.Errorf("word cache snapshot holds %d words: never folded", n)
 	}
 }
