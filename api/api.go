@@ -225,9 +225,7 @@ func (s *Server) trend(r *http.Request) (any, error) {
 	if !slices.Contains(store.TrendDimensions, q.By) {
 		return nil, bad("by: %q bukan label, region, outlet, opd atau issue", q.By)
 	}
-	switch q.Interval {
-	case "", "day", "hour":
-	default:
+	if q.Interval != "" && !slices.Contains(store.TrendIntervals, q.Interval) {
 		return nil, bad("interval: %q bukan day atau hour", q.Interval)
 	}
 	if q.Interval == "hour" && until.Sub(since) > 31*24*time.Hour {

@@ -14,7 +14,7 @@ import (
 
 // TestOpenAPIDescribesEveryRoute reads the routes Handler registers and
 // checks that the OpenAPI file describes each, and that the trend's
-// dimensions are the store's.
+// dimensions and intervals are the store's.
 func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 	var doc struct {
 		Paths map[string]map[string]struct {
@@ -47,6 +47,9 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 	for _, p := range doc.Paths["/api/trend"]["get"].Parameters {
 		if p.Name == "by" && !slices.Equal(p.Schema.Enum, store.TrendDimensions) {
 			t.Errorf("trend by: openapi %v, store %v", p.Schema.Enum, store.TrendDimensions)
+		}
+		if p.Name == "interval" && !slices.Equal(p.Schema.Enum, store.TrendIntervals) {
+			t.Errorf("trend interval: openapi %v, store %v", p.Schema.Enum, store.TrendIntervals)
 		}
 	}
 }

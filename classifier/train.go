@@ -167,25 +167,36 @@ func smsaLeakLines(path string) (map[int]bool, error) {
 }
 
 func readTSV(path string, skip map[int]bool) ([]Item, error) {
+	var out []Item
+	err := eachLine(path, func(n int, line string) error {
+		text, label, ok := strings.Cut(line, "\t")
+		if !skip[n] && ok && polarityIndex(label) >= 0 {
+			out = append(out, Item{ID: fmt.Sprintf("%s:%d", filepath.Base(path), n), Text: text, Label: label, Weight: 1})
+		}
+		return nil
+	})
+	return out, err
+}
+
+// eachLine calls fn with each line of the file at path, numbered from 1
+// (lines up to 64 MB).
+func eachLine(path string, fn func(n int, line string) error) error {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer f.Close()
-	var out []Item
 	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<22)
+	sc.Buffer(make([]byte, 1<<20), 1<<26)
 	for n := 1; sc.Scan(); n++ {
-		if skip[n] {
-			continue
+		if err := fn(n, sc.Text()); err != nil {
+			return err
 		}
-		text, label, ok := strings.Cut(sc.Text(), "\t")
-		if !ok || polarityIndex(label) < 0 {
-			continue
-		}
-		out = append(out, Item{ID: fmt.Sprintf("%s:%d", filepath.Base(path), n), Text: text, Label: label, Weight: 1})
 	}
-	return out, sc.Err()
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
 }
 
 func readCSV(path, textCol, labelCol string, weight float64) ([]Item, error) {
@@ -222,25 +233,19 @@ func readCSV(path, textCol, labelCol string, weight float64) ([]Item, error) {
 
 // ReadJSONL reads labelled items, one JSON object a line.
 func ReadJSONL(path string) ([]Item, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
 	var out []Item
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<26)
-	for n := 1; sc.Scan(); n++ {
-		if strings.TrimSpace(sc.Text()) == "" {
-			continue
+	err := eachLine(path, func(n int, line string) error {
+		if strings.TrimSpace(line) == "" {
+			return nil
 		}
 		var it Item
-		if err := json.Unmarshal(sc.Bytes(), &it); err != nil {
-			return nil, fmt.Errorf("%s line %d: %w", path, n, err)
+		if err := json.Unmarshal([]byte(line), &it); err != nil {
+			return fmt.Errorf("%s line %d: %w", path, n, err)
 		}
 		out = append(out, it)
-	}
-	return out, sc.Err()
+		return nil
+	})
+	return out, err
 }
 
 // TrainOptions tune training.
@@ -397,14 +402,7 @@ func corpusFile(files []string) (string, error) {
 	defer out.Close()
 	w := bufio.NewWriter(out)
 	for _, p := range files {
-		f, err := os.Open(p)
-		if err != nil {
-			return "", err
-		}
-		sc := bufio.NewScanner(f)
-		sc.Buffer(make([]byte, 1<<20), 1<<26)
-		for sc.Scan() {
-			line := sc.Text()
+		err := eachLine(p, func(_ int, line string) error {
 			if strings.HasPrefix(line, "{") {
 				var v struct{ Title, Text string }
 				if json.Unmarshal([]byte(line), &v) == nil {
@@ -414,9 +412,12 @@ func corpusFile(files []string) (string, error) {
 				line = t
 			}
 			w.WriteString(strings.ToLower(line))
-			w.WriteByte('\n')
+			return w.WriteByte('\n')
+		})
+		if err != nil {
+			os.Remove(out.Name())
+			return "", err
 		}
-		f.Close()
 	}
 	if err := w.Flush(); err != nil {
 		return "", err

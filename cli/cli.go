@@ -168,21 +168,19 @@ func commandFlags(name string, fs *flag.FlagSet) bool {
 	case "sources":
 		fs.BoolVar(&flagJSON, "json", false, "JSON lines instead of a table")
 	case "issues", "issue":
-		fs.StringVar(&flagSince, "since", "7d", "period: 24h, 7d, 2w, ...")
+		periodFlags(fs, "7d", true)
 		fs.StringVar(&flagRegion, "region", "", "only issues in this kabupaten/kota (e.g. \"Kota Samarinda\")")
 		fs.StringVar(&flagLabel, "label", "", "only issues whose dominant label is this")
 		fs.IntVar(&flagLimit, "limit", 20, "issues listed at most")
-		fs.StringVar(&flagUntil, "until", "", "end of the period: YYYY-MM-DD (00:00 WITA) or RFC 3339; default now")
 		fs.BoolVar(&flagJSON, "json", false, "JSON instead of a table")
 	case "trend":
-		fs.StringVar(&flagSince, "since", "30d", "period: 24h, 7d, 30d, ...")
+		periodFlags(fs, "30d", true)
 		fs.StringVar(&flagDim, "by", "label", "label, region, outlet, opd or issue")
 		fs.StringVar(&flagInterval, "interval", "day", "day or hour (WITA)")
 		fs.IntVar(&flagLimit, "limit", 10, "with --by issue: the most mentioned issues of the period")
-		fs.StringVar(&flagUntil, "until", "", "end of the period: YYYY-MM-DD (00:00 WITA) or RFC 3339; default now")
 		fs.BoolVar(&flagJSON, "json", false, "JSON lines instead of a table")
 	case "search":
-		fs.StringVar(&flagSince, "since", "30d", "period: 24h, 7d, 30d, ...")
+		periodFlags(fs, "30d", false)
 		fs.IntVar(&flagLimit, "limit", 20, "results at most")
 		fs.BoolVar(&flagJSON, "json", false, "JSON lines instead of a table")
 	case "extract":
@@ -224,4 +222,13 @@ func newLogger(w io.Writer, cfg *config.Config) *slog.Logger {
 // signalContext ends on SIGINT or SIGTERM.
 func signalContext() (context.Context, context.CancelFunc) {
 	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}
+
+// periodFlags are the analyst commands' period: --since, and --until where
+// a period can end before now.
+func periodFlags(fs *flag.FlagSet, since string, until bool) {
+	fs.StringVar(&flagSince, "since", since, "period: 24h, 7d, 30d, ...")
+	if until {
+		fs.StringVar(&flagUntil, "until", "", "end of the period: YYYY-MM-DD (00:00 WITA) or RFC 3339; default now")
+	}
 }

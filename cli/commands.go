@@ -136,8 +136,7 @@ func cmdSQL(env *Env, args []string) error {
 }
 
 func writeJSONLines(env *Env, res *store.Result) error {
-	enc := json.NewEncoder(env.Stdout)
-	enc.SetEscapeHTML(false)
+	enc := jsonOut(env)
 	for _, r := range res.Rows {
 		obj := make(orderedRow, len(r))
 		for i, v := range r {

@@ -133,8 +133,7 @@ func cmdIssues(env *Env, _ []string) error {
 		views[i] = issueView{IssueSummary: s, Recommendation: rs.Recommend(s)}
 	}
 	if flagJSON {
-		enc := json.NewEncoder(env.Stdout)
-		enc.SetEscapeHTML(false)
+		enc := jsonOut(env)
 		enc.SetIndent("", "  ")
 		return enc.Encode(views)
 	}
@@ -223,8 +222,7 @@ func cmdIssue(env *Env, args []string) error {
 		return err
 	}
 	if flagJSON {
-		enc := json.NewEncoder(env.Stdout)
-		enc.SetEscapeHTML(false)
+		enc := jsonOut(env)
 		enc.SetIndent("", "  ")
 		return enc.Encode(struct {
 			issueView
@@ -283,12 +281,7 @@ func cmdTrend(env *Env, _ []string) error {
 		return usageError{err.Error()}
 	}
 	if flagJSON {
-		enc := json.NewEncoder(env.Stdout)
-		enc.SetEscapeHTML(false)
-		for _, p := range pts {
-			enc.Encode(p)
-		}
-		return nil
+		return encodeEach(env, pts)
 	}
 	if len(pts) == 0 {
 		fmt.Fprintln(env.Stdout, "Tidak ada berita pada periode ini.")
@@ -326,12 +319,7 @@ func cmdSearch(env *Env, args []string) error {
 		return err
 	}
 	if flagJSON {
-		enc := json.NewEncoder(env.Stdout)
-		enc.SetEscapeHTML(false)
-		for _, r := range rows {
-			enc.Encode(r)
-		}
-		return nil
+		return encodeEach(env, rows)
 	}
 	if len(rows) == 0 {
 		fmt.Fprintf(env.Stdout, "Tidak ada berita yang memuat %q dalam %s terakhir.\n", args[0], flagSince)
@@ -339,6 +327,24 @@ func cmdSearch(env *Env, args []string) error {
 	}
 	for _, a := range rows {
 		fmt.Fprintf(env.Stdout, "%s  %-18s  %-18s %s\n    %s\n", a.Published.In(crawler.WITA).Format("02/01 15:04"), cut(a.Outlet, 18), a.Label, cut(a.Title, 80), a.URL)
+	}
+	return nil
+}
+
+// jsonOut is the encoder of the analyst commands' --json output.
+func jsonOut(env *Env) *json.Encoder {
+	enc := json.NewEncoder(env.Stdout)
+	enc.SetEscapeHTML(false)
+	return enc
+}
+
+// encodeEach writes vs as JSON lines.
+func encodeEach[T any](env *Env, vs []T) error {
+	enc := jsonOut(env)
+	for _, v := range vs {
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -1,12 +1,14 @@
 package dashboards
 
+import "github.com/diskominfo-kaltim/pantau/store"
+
 // Queries read FINAL (a re-inserted article counts once), show times in
 // WITA and filter by the dashboard's time range. Those that need only the
 // analytic columns read pantau.mention_facts (partitioned by month: a
-// range reads its months only) and end with finalByPartition; the others
-// read pantau.mentions.
+// range reads its months only) and end with store.FinalByPartition; the
+// others read pantau.mentions.
 
-const finalByPartition = "\nSETTINGS do_not_merge_across_partitions_select_final = 1"
+const finalByPartition = store.FinalByPartition
 
 const regionVar = `SELECT DISTINCT arrayJoin(regions) FROM pantau.mention_facts WHERE $__timeFilter(published_at) ORDER BY 1`
 

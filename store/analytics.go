@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -12,7 +13,7 @@ import (
 // in process, or a server of 22.8 or later for the native backend: they
 // bind parameters on the server side) and always read FINAL, so a
 // re-inserted article counts once. They read mention_facts (migration 7:
-// partitioned by month, ordered by issue) with finalByPartition, so FINAL
+// partitioned by month, ordered by issue) with FinalByPartition, so FINAL
 // merges only the months a period touches.
 
 // IssueFilter selects issues.
@@ -65,9 +66,10 @@ func (s IssueSummary) NegShare() float64 {
 
 var labelNames = [4]string{"positif", "netral", "berpotensi negatif", "negatif"}
 
-// finalByPartition ends every query on mention_facts: an article's copies
-// share a month partition, so FINAL need not merge across partitions.
-const finalByPartition = "\nSETTINGS do_not_merge_across_partitions_select_final = 1"
+// FinalByPartition ends every query on mention_facts (the dashboards' too):
+// an article's copies share a month partition, so FINAL need not merge
+// across partitions.
+const FinalByPartition = "\nSETTINGS do_not_merge_across_partitions_select_final = 1"
 
 func dt(t time.Time) string { return t.UTC().Format(time.DateTime) }
 
@@ -94,7 +96,7 @@ WHERE published_at >= {since:DateTime('UTC')} AND published_at < {until:DateTime
   AND ({id:String} = '' OR issue_id = {id:String})
 GROUP BY issue_id
 ORDER BY n DESC, issue_id
-LIMIT %[2]d`+finalByPartition, db, f.Limit*4)
+LIMIT %[2]d`+FinalByPartition, db, f.Limit*4)
 	res, err := b.Query(ctx, q, params)
 	if err != nil {
 		return nil, fmt.Errorf("issue summaries: %w", err)
@@ -119,10 +121,7 @@ LIMIT %[2]d`+finalByPartition, db, f.Limit*4)
 	if len(out) == 0 {
 		return out, nil
 	}
-	ids := make([]string, len(out))
-	for i, s := range out {
-		ids[i] = s.ID
-	}
+	ids, idx := issueKeys(out)
 	params["ids"] = arrayParam(ids)
 	res, err = b.Query(ctx, fmt.Sprintf(`SELECT issue_id,
     `+fmt.Sprintf(topOf, "groupArray(outlet)", 10)+`,
@@ -132,57 +131,61 @@ FROM %s.mention_facts FINAL
 WHERE published_at >= {since:DateTime('UTC')} AND published_at < {until:DateTime('UTC')}
   AND issue_id IN {ids:Array(String)}
   AND ({region:String} = '' OR has(regions, {region:String}))
-GROUP BY issue_id`+finalByPartition, db), params)
+GROUP BY issue_id`+FinalByPartition, db), params)
 	if err != nil {
 		return nil, fmt.Errorf("issue details: %w", err)
-	}
-	idx := map[string]int{}
-	for i, s := range out {
-		idx[s.ID] = i
 	}
 	for _, r := range res.Rows {
 		if i, ok := idx[r[0]]; ok {
 			out[i].Outlets, out[i].Regions, out[i].OPDs = parseArray(r[1]), parseArray(r[2]), parseArray(r[3])
 		}
 	}
-	if err := fillNames(ctx, b, out); err != nil {
+	names, err := issueNames(ctx, b, ids)
+	if err != nil {
 		return nil, err
 	}
-	return out, fillSpikes(ctx, b, f.Until, out)
+	for id, n := range names {
+		out[idx[id]].Name, out[idx[id]].KeyPhrases = n.name, n.keyPhrases
+	}
+	return out, fillSpikes(ctx, b, f.Until, out, ids, idx)
 }
 
-func fillNames(ctx context.Context, b Backend, out []IssueSummary) error {
+// issueKeys lists the issues' ids, and where each id is in out.
+func issueKeys(out []IssueSummary) ([]string, map[string]int) {
 	ids := make([]string, len(out))
+	idx := make(map[string]int, len(out))
 	for i, s := range out {
 		ids[i] = s.ID
+		idx[s.ID] = i
 	}
+	return ids, idx
+}
+
+type issueName struct {
+	name       string
+	keyPhrases []string
+}
+
+// issueNames reads the latest name and key phrases of each issue.
+func issueNames(ctx context.Context, b Backend, ids []string) (map[string]issueName, error) {
 	res, err := b.Query(ctx, fmt.Sprintf(`SELECT id, argMax(name, updated_at), argMax(keyphrases, updated_at)
 FROM %s.issues WHERE id IN {ids:Array(String)} GROUP BY id`, b.Database()),
 		map[string]string{"ids": arrayParam(ids)})
 	if err != nil {
-		return fmt.Errorf("issue names: %w", err)
+		return nil, fmt.Errorf("issue names: %w", err)
 	}
-	names := map[string][2]string{}
+	names := make(map[string]issueName, len(res.Rows))
 	for _, r := range res.Rows {
-		names[r[0]] = [2]string{r[1], r[2]}
+		names[r[0]] = issueName{r[1], parseArray(r[2])}
 	}
-	for i := range out {
-		if n, ok := names[out[i].ID]; ok {
-			out[i].Name, out[i].KeyPhrases = n[0], parseArray(n[1])
-		}
-	}
-	return nil
+	return names, nil
 }
 
 // fillSpikes compares each issue's last day before until with its 14 days
 // before that. A spike: at least 3 mentions and three times the daily
 // baseline, or a negative share 30 points above the baseline's.
-func fillSpikes(ctx context.Context, b Backend, until time.Time, out []IssueSummary) error {
+func fillSpikes(ctx context.Context, b Backend, until time.Time, out []IssueSummary, ids []string, idx map[string]int) error {
 	day := until.Add(-24 * time.Hour)
-	ids := make([]string, len(out))
-	for i, s := range out {
-		ids[i] = s.ID
-	}
 	res, err := b.Query(ctx, fmt.Sprintf(`SELECT issue_id,
     countIf(published_at >= {day:DateTime('UTC')}) AS today,
     countIf(published_at < {day:DateTime('UTC')}) AS before,
@@ -191,13 +194,9 @@ func fillSpikes(ctx context.Context, b Backend, until time.Time, out []IssueSumm
 FROM %s.mention_facts FINAL
 WHERE published_at >= {day:DateTime('UTC')} - INTERVAL 14 DAY AND published_at < {day:DateTime('UTC')} + INTERVAL 1 DAY
   AND issue_id IN {ids:Array(String)}
-GROUP BY issue_id`+finalByPartition, b.Database()), map[string]string{"day": dt(day), "ids": arrayParam(ids)})
+GROUP BY issue_id`+FinalByPartition, b.Database()), map[string]string{"day": dt(day), "ids": arrayParam(ids)})
 	if err != nil {
 		return fmt.Errorf("spikes: %w", err)
-	}
-	idx := map[string]int{}
-	for i, s := range out {
-		idx[s.ID] = i
 	}
 	for _, r := range res.Rows {
 		s := &out[idx[r[0]]]
@@ -275,7 +274,7 @@ func IssueMentions(ctx context.Context, b Backend, issueID string, limit int) ([
 		limit = 20
 	}
 	return mentions(ctx, b, fmt.Sprintf(`id IN (SELECT id FROM %s.mention_facts FINAL WHERE issue_id = {id:String}
-    ORDER BY published_at DESC LIMIT %d SETTINGS do_not_merge_across_partitions_select_final = 1) AND issue_id = {id:String}`, b.Database(), limit), map[string]string{"id": issueID}, limit)
+    ORDER BY published_at DESC LIMIT %d`+FinalByPartition+`) AND issue_id = {id:String}`, b.Database(), limit), map[string]string{"id": issueID}, limit)
 }
 
 // Search finds mentions whose title or text contains the phrase.
@@ -320,8 +319,12 @@ type TrendQuery struct {
 	Issues       int // by issue: the most mentioned issues of the period (default 10)
 }
 
-// TrendDimensions are the keys a trend can be counted by.
-var TrendDimensions = []string{"label", "region", "outlet", "opd", "issue"}
+// TrendDimensions are the keys a trend can be counted by, TrendIntervals
+// the periods.
+var (
+	TrendDimensions = []string{"label", "region", "outlet", "opd", "issue"}
+	TrendIntervals  = []string{"day", "hour"}
+)
 
 // Trend counts mentions per day or hour (WITA) and key, with their
 // sentiment mix.
@@ -336,13 +339,15 @@ func Trend(ctx context.Context, b Backend, q TrendQuery) ([]TrendPoint, error) {
 	if keyExpr == "" {
 		return nil, fmt.Errorf("unknown trend dimension %q (%s)", q.By, strings.Join(TrendDimensions, ", "))
 	}
+	if q.Interval == "" {
+		q.Interval = "day"
+	}
 	periodExpr := map[string]string{
-		"":     "toString(toDate(published_at, 'Asia/Makassar'))",
 		"day":  "toString(toDate(published_at, 'Asia/Makassar'))",
 		"hour": "formatDateTime(toStartOfHour(published_at, 'Asia/Makassar'), '%Y-%m-%d %H:00', 'Asia/Makassar')",
 	}[q.Interval]
 	if periodExpr == "" {
-		return nil, fmt.Errorf("unknown trend interval %q (day, hour)", q.Interval)
+		return nil, fmt.Errorf("unknown trend interval %q (%s)", q.Interval, strings.Join(TrendIntervals, ", "))
 	}
 	db := b.Database()
 	where := ""
@@ -359,7 +364,7 @@ func Trend(ctx context.Context, b Backend, q TrendQuery) ([]TrendPoint, error) {
     countIf(label = 'positif'), countIf(label = 'netral'), countIf(label = 'berpotensi negatif'), countIf(label = 'negatif')
 FROM %s.mention_facts FINAL
 WHERE published_at >= {since:DateTime('UTC')} AND published_at < {until:DateTime('UTC')}%s
-GROUP BY period, key ORDER BY period, key`+finalByPartition, periodExpr, keyExpr, db, where),
+GROUP BY period, key ORDER BY period, key`+FinalByPartition, periodExpr, keyExpr, db, where),
 		map[string]string{"since": dt(q.Since), "until": dt(q.Until)})
 	if err != nil {
 		return nil, err
@@ -384,23 +389,18 @@ GROUP BY period, key ORDER BY period, key`+finalByPartition, periodExpr, keyExpr
 
 // trendNames names the issues of an issue trend.
 func trendNames(ctx context.Context, b Backend, pts []TrendPoint) error {
-	seen := map[string]bool{}
-	var sums []IssueSummary
+	var ids []string
 	for _, p := range pts {
-		if !seen[p.Key] {
-			seen[p.Key] = true
-			sums = append(sums, IssueSummary{ID: p.Key})
+		if !slices.Contains(ids, p.Key) { // a handful of issues (TrendQuery.Issues)
+			ids = append(ids, p.Key)
 		}
 	}
-	if err := fillNames(ctx, b, sums); err != nil {
+	names, err := issueNames(ctx, b, ids)
+	if err != nil {
 		return err
 	}
-	names := map[string]string{}
-	for _, s := range sums {
-		names[s.ID] = s.Name
-	}
 	for i := range pts {
-		pts[i].Name = names[pts[i].Key]
+		pts[i].Name = names[pts[i].Key].name
 	}
 	return nil
 }
@@ -417,7 +417,7 @@ func IssueSeries(ctx context.Context, b Backend, issueID string, since, until ti
     countIf(label = 'positif'), countIf(label = 'netral'), countIf(label = 'berpotensi negatif'), countIf(label = 'negatif')
 FROM %s.mention_facts FINAL
 WHERE issue_id = {id:String} AND published_at >= {since:DateTime('UTC')} AND published_at < {until:DateTime('UTC')}
-GROUP BY day ORDER BY day`+finalByPartition, b.Database()), map[string]string{"id": issueID, "since": dt(since), "until": dt(until)})
+GROUP BY day ORDER BY day`+FinalByPartition, b.Database()), map[string]string{"id": issueID, "since": dt(since), "until": dt(until)})
 	if err != nil {
 		return nil, fmt.Errorf("issue series: %w", err)
 	}
