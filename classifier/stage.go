@@ -74,11 +74,9 @@ func (s *Stage) handle(ctx context.Context, msg jetstream.Msg) {
 	}
 	c := Apply(s.Model, a)
 	if s.Tagger != nil {
-		t := s.Tagger.Tag(a.Title, a.Text)
+		// An item that names no place is about its outlet's region.
+		t := s.Tagger.TagIn(a.Title, a.Text, a.Region)
 		c.Regions, c.OPDs, c.Entities, c.KeyPhrases = t.Regions, t.OPDs, t.Entities, t.KeyPhrases
-		if len(c.Regions) == 0 && a.Region != "" {
-			c.Regions = []string{a.Region} // the outlet's own region
-		}
 	}
 	if s.Issues != nil {
 		is := s.Issues.Assign(ctx, a, tagger.Terms(a.Title, a.Text))

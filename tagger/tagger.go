@@ -27,6 +27,10 @@ var (
 	desaCSV []byte
 	//go:embed data/opd.yaml
 	opdYAML []byte
+	//go:embed data/provinces.csv
+	provincesCSV []byte
+	//go:embed data/regencies.csv
+	regenciesCSV []byte
 )
 
 // Province is the region name for items about Kaltim as a whole.
@@ -34,8 +38,12 @@ const Province = "Kalimantan Timur"
 
 // Tags are what the tagger finds in one item.
 type Tags struct {
-	Regions    []string // kabupaten/kota names (or Province)
-	OPDs       []string // responsible offices, most cues first
+	Regions []string // kabupaten/kota names (or Province)
+	OPDs    []string // responsible offices, most cues first
+	// Elsewhere names the places outside Kaltim an item is about, when it
+	// names no place in Kaltim (a national or foreign story): such an item
+	// gets no region and no Kaltim office.
+	Elsewhere  []string
 	Entities   []string // people and institutions named
 	KeyPhrases []string // words and pairs that characterise the item
 }
@@ -126,6 +134,9 @@ type match struct {
 	region string // kabupaten/kota the phrase resolves to ("" for OPD cues)
 	opd    int    // index into opds, or -1
 	needs  string // a preceding word the phrase requires ("kecamatan", "desa"), if any
+	// outside is the place outside Kaltim the phrase names ("" for
+	// Kaltim places and OPD cues).
+	outside string
 }
 
 // Aliases people use for Kaltim's regions.
@@ -193,6 +204,9 @@ func NewWithOPDs(opdMap []byte) (*Tagger, error) {
 			add(r[3], match{region: region, opd: -1, needs: r[4]}) // "desa" or "kelurahan"
 		}
 	}
+	if err := addOutside(add); err != nil {
+		return nil, err
+	}
 	if t.opds, err = ParseOPDs(opdMap); err != nil {
 		return nil, fmt.Errorf("OPD mapping: %w", err)
 	}
@@ -214,12 +228,20 @@ func words(s string) []string {
 }
 
 // Tag finds the regions, offices, entities and key phrases of an item.
-func (t *Tagger) Tag(title, text string) Tags {
+func (t *Tagger) Tag(title, text string) Tags { return t.TagIn(title, text, "") }
+
+// TagIn tags an item published by an outlet of the region home: an item
+// that names no place at all is taken to be about the outlet's region,
+// and its offices are that government's.
+func (t *Tagger) TagIn(title, text, home string) Tags {
 	if len(text) > 6000 {
 		text = text[:6000] // the lead names the places and the matter
 	}
+	nTitle := len(words(title))
 	w := words(title + " . " + text)
 	regionScore := map[string]int{}
+	outScore := map[string]int{}
+	outTitle := false
 	opdScore := map[int]int{}
 	for i := 0; i < len(w); i++ {
 		for _, m := range t.phrases[w[i]] {
@@ -239,15 +261,34 @@ func (t *Tagger) Tag(title, text string) Tags {
 			if m.needs != "" && (i == 0 || (w[i-1] != m.needs && !(m.needs == "kecamatan" && w[i-1] == "kec"))) {
 				continue
 			}
-			if m.opd >= 0 {
+			switch {
+			case m.opd >= 0:
 				opdScore[m.opd]++
-			} else {
+			case m.outside != "":
+				outScore[m.outside]++
+				if i < nTitle {
+					outTitle = true
+				}
+			default:
 				regionScore[m.region]++
 			}
 		}
 	}
 	var tags Tags
 	tags.Regions = topKeys(regionScore, 4)
+	if len(tags.Regions) == 0 {
+		// A story that names places outside Kaltim, in its title or
+		// twice, and none inside is not the province's matter.
+		n := 0
+		for _, c := range outScore {
+			n += c
+		}
+		if outTitle || n >= 2 {
+			tags.Elsewhere = topKeys(outScore, 3)
+		} else if home != "" {
+			tags.Regions = []string{home}
+		}
+	}
 	// A specific kabupaten/kota makes the province tag redundant.
 	if len(tags.Regions) > 1 {
 		out := tags.Regions[:0]
@@ -259,6 +300,9 @@ func (t *Tagger) Tag(title, text string) Tags {
 		tags.Regions = out
 	}
 	for _, i := range topKeys(opdScore, 3) {
+		if tags.Elsewhere != nil {
+			break
+		}
 		tags.OPDs = append(tags.OPDs, t.opds[i].NameFor(tags.Regions))
 	}
 	tags.Entities = entities(title + ". " + text)
@@ -323,3 +367,67 @@ func capitalised(w string) bool {
 	r := []rune(w)[0]
 	return unicode.IsUpper(r)
 }
+
+// Short names of kota outside Kaltim that are also ordinary words or
+// names ("batu", "malang", "medan"): only their full "Kota X" form counts.
+var ambiguousKota = map[string]bool{"batu": true, "metro": true, "palu": true, "banjar": true, "bima": true,
+	"padang": true, "malang": true, "medan": true, "serang": true, "tual": true, "tegal": true, "solok": true,
+	"tebing tinggi": true, "binjai": true, "sabang": true, "pariaman": true}
+
+// Other names of places outside Kaltim, and countries often in the news.
+var outsideAliases = map[string]string{
+	"jakarta": "DKI Jakarta", "dki jakarta": "DKI Jakarta", "dki": "DKI Jakarta",
+	"yogyakarta": "DI Yogyakarta", "yogya": "DI Yogyakarta", "jogja": "DI Yogyakarta", "diy": "DI Yogyakarta",
+	"palangka raya": "Kota Palangkaraya", "baubau": "Kota Bau Bau",
+	"kaltara": "Kalimantan Utara", "kalsel": "Kalimantan Selatan", "kalteng": "Kalimantan Tengah", "kalbar": "Kalimantan Barat",
+	"jabar": "Jawa Barat", "jateng": "Jawa Tengah", "jatim": "Jawa Timur", "sulsel": "Sulawesi Selatan",
+	"sumut": "Sumatera Utara", "sumbar": "Sumatera Barat", "sumsel": "Sumatera Selatan", "ntb": "Nusa Tenggara Barat", "ntt": "Nusa Tenggara Timur",
+	"amerika": "Amerika Serikat", "amerika serikat": "Amerika Serikat", "tiongkok": "Tiongkok", "china": "Tiongkok",
+	"malaysia": "Malaysia", "singapura": "Singapura", "jepang": "Jepang", "korea selatan": "Korea Selatan", "korea utara": "Korea Utara",
+	"australia": "Australia", "arab saudi": "Arab Saudi", "rusia": "Rusia", "ukraina": "Ukraina", "israel": "Israel",
+	"palestina": "Palestina", "gaza": "Palestina", "iran": "Iran", "india": "India", "filipina": "Filipina",
+	"thailand": "Thailand", "vietnam": "Vietnam", "belanda": "Belanda", "prancis": "Prancis", "jerman": "Jerman", "eropa": "Eropa",
+	"korut": "Korea Utara", "korsel": "Korea Selatan", "myanmar": "Myanmar", "timor leste": "Timor Leste", "brunei": "Brunei",
+	"taiwan": "Taiwan", "hong kong": "Hong Kong", "kanada": "Kanada", "meksiko": "Meksiko", "brasil": "Brasil",
+	"argentina": "Argentina", "spanyol": "Spanyol", "italia": "Italia", "turki": "Turki", "mesir": "Mesir", "qatar": "Qatar",
+	"uni emirat arab": "Uni Emirat Arab", "afghanistan": "Afghanistan", "pakistan": "Pakistan", "suriah": "Suriah",
+	"irak": "Irak", "yaman": "Yaman",
+}
+
+// addOutside adds the provinces and kabupaten/kota outside Kaltim, and
+// the aliases above, as places outside the province.
+func addOutside(add func(string, match)) error {
+	rows, err := csv.NewReader(bytes.NewReader(provincesCSV)).ReadAll()
+	if err != nil {
+		return fmt.Errorf("provinces: %w", err)
+	}
+	for _, r := range rows[1:] {
+		if r[1] != Province {
+			add(r[1], match{opd: -1, outside: r[1]})
+		}
+	}
+	rows, err = csv.NewReader(bytes.NewReader(regenciesCSV)).ReadAll()
+	if err != nil {
+		return fmt.Errorf("regencies: %w", err)
+	}
+	for _, r := range rows[1:] {
+		if r[1] == kaltimCode {
+			continue
+		}
+		name := strings.TrimSpace(r[2])
+		add(name, match{opd: -1, outside: name})
+		if short, ok := strings.CutPrefix(name, "Kota "); ok {
+			short = strings.TrimPrefix(short, "Administrasi ")
+			if !ambiguousKota[strings.ToLower(short)] {
+				add(short, match{opd: -1, outside: name})
+			}
+		}
+	}
+	for a, place := range outsideAliases {
+		add(a, match{opd: -1, outside: place})
+	}
+	return nil
+}
+
+// kaltimCode is the province's Kemendagri code.
+const kaltimCode = "64"

@@ -56,6 +56,56 @@ func TestTag(t *testing.T) {
 	}
 }
 
+// Stories about other provinces or countries get no Kaltim region or
+// office, even from a Kaltim outlet; an item naming no place at all is the
+// outlet's region's.
+func TestTagElsewhere(t *testing.T) {
+	tg, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		title, text, home string
+		regions, opds     []string
+		elsewhere         string
+	}{
+		{"Panglima TNI ditolak masuk Amerika", "Panglima TNI batal terbang dari bandara setelah ditolak masuk Amerika Serikat.", "Kalimantan Timur",
+			nil, nil, "Amerika Serikat"},
+		{"Banjir rendam ratusan rumah di Bandung", "BPBD Kota Bandung mengevakuasi warga; banjir juga melanda Kabupaten Bandung.", "Kalimantan Timur",
+			nil, nil, "Kota Bandung"},
+		{"Jalan rusak dikeluhkan warga", "Warga mengeluhkan jalan berlubang; Dinas PUPR berjanji memperbaiki.", "Kota Samarinda",
+			[]string{"Kota Samarinda"}, []string{"Dinas PUPR Kota Samarinda"}, ""},
+		// One passing mention elsewhere does not move a local story.
+		{"Jalan rusak dikeluhkan warga", "Warga mengeluhkan jalan berlubang; Dinas PUPR sedang rapat di Jakarta.", "Kota Bontang",
+			[]string{"Kota Bontang"}, []string{"Dinas PUPR Kota Bontang"}, ""},
+		// A Kaltim place wins over places elsewhere.
+		{"Gubernur Kaltim bertemu menteri di Jakarta", "Pertemuan di Jakarta membahas jalan di Berau dan Jakarta.", "",
+			[]string{"Kabupaten Berau"}, []string{"Dinas PUPR Kabupaten Berau"}, ""},
+		// "Batu" and "Malang" are words before they are cities.
+		{"Nasib malang penambang batu", "Penambang batu di Loa Janan tertimpa longsor.", "Kalimantan Timur",
+			[]string{"Kalimantan Timur"}, nil, ""},
+	} {
+		got := tg.TagIn(c.title, c.text, c.home)
+		if !slices.Equal(got.Regions, c.regions) {
+			t.Errorf("%q: regions %v, want %v", c.title, got.Regions, c.regions)
+		}
+		for _, o := range c.opds {
+			if !slices.Contains(got.OPDs, o) {
+				t.Errorf("%q: OPDs %v lack %q", c.title, got.OPDs, o)
+			}
+		}
+		if c.opds == nil && c.regions == nil && len(got.OPDs) > 0 {
+			t.Errorf("%q: OPDs %v for a story elsewhere", c.title, got.OPDs)
+		}
+		if c.elsewhere != "" && !slices.Contains(got.Elsewhere, c.elsewhere) {
+			t.Errorf("%q: elsewhere %v lacks %q", c.title, got.Elsewhere, c.elsewhere)
+		}
+		if c.elsewhere == "" && got.Elsewhere != nil {
+			t.Errorf("%q: elsewhere %v for a Kaltim story", c.title, got.Elsewhere)
+		}
+	}
+}
+
 func TestKeyPhrases(t *testing.T) {
 	kp := KeyPhrases("Banjir rendam permukiman warga Samarinda", "Banjir merendam permukiman warga di Samarinda sejak pagi. Banjir setinggi lutut.", 5)
 	if len(kp) < 3 || !slices.ContainsFunc(kp[:3], func(s string) bool { return s == "banjir" || s == "banjir rendam" }) {
