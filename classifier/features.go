@@ -50,6 +50,12 @@ type doc struct {
 	words   []string
 	entries []*wordEntry
 	feats   []feat
+	// lean leaves out each word's own and subword features: the model
+	// adds them from the word's cached row sum (see Trained.uni). nLean
+	// counts them; scale is the value of every hashed feature.
+	lean  bool
+	nLean int
+	scale float32
 }
 
 // wordEntry is everything the featurizer needs of one surface word,
@@ -64,6 +70,15 @@ type wordEntry struct {
 	hNeg    uint32
 	cues    []cueRef // cue phrases starting with this word
 	subs    []uint32 // hashes of its subword units
+	// uni caches the sum of the weight rows of the word's own and subword
+	// features for one model.
+	uni atomic.Pointer[uniSum]
+}
+
+type uniSum struct {
+	owner *Trained
+	v     [8]float32
+	own   [8]float32 // the word feature's own row, for evidence
 }
 
 // featurizer turns a title and text into hashed features.
@@ -71,13 +86,13 @@ type featurizer struct {
 	dim  uint32 // number of hashed buckets, a power of two
 	info map[string]wordInfo
 	sub  *Subword // nil: no subword features
-	// The word cache, surface word → entry. Readers look words up in an
-	// immutable snapshot without locking; new words go to young under mu
-	// and are folded into a new snapshot once young holds an eighth as
-	// many (copies stay amortised O(1) a word).
-	snap    atomic.Pointer[map[string]*wordEntry]
+	// The word cache, surface word → entry, keyed by the word's 64-bit
+	// hash. Readers look words up in an immutable table without locking;
+	// new words go to young under mu and are folded into a new table once
+	// young holds an eighth as many (copies stay amortised O(1) a word).
+	snap    atomic.Pointer[wordTable]
 	mu      sync.Mutex
-	young   map[string]*wordEntry
+	young   map[uint64]*wordEntry
 	maxSize int
 }
 
@@ -89,8 +104,8 @@ type wordInfo struct {
 }
 
 func newFeaturizer(dim uint32, sub *Subword) *featurizer {
-	f := &featurizer{dim: dim, info: map[string]wordInfo{}, sub: sub, young: map[string]*wordEntry{}, maxSize: 1_000_000}
-	f.snap.Store(&map[string]*wordEntry{})
+	f := &featurizer{dim: dim, info: map[string]wordInfo{}, sub: sub, young: map[uint64]*wordEntry{}, maxSize: 1_000_000}
+	f.snap.Store(newWordTable(nil, nil))
 	lex := NewLexicon()
 	for w, v := range lex.weights {
 		if !strings.Contains(w, " ") {
@@ -116,9 +131,9 @@ func newFeaturizer(dim uint32, sub *Subword) *featurizer {
 
 const maxWords = 600 // the lead carries the item's point; long tails add noise and time
 
-// words lower-cases and splits s into words, appending their entries.
+// words splits s into words, appending their entries.
 func (f *featurizer) words(s string, d *doc) {
-	snap := *f.snap.Load()
+	snap := f.snap.Load()
 	start := -1
 	for i, r := range s {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
@@ -140,20 +155,21 @@ func (f *featurizer) words(s string, d *doc) {
 	}
 }
 
-func (f *featurizer) appendWord(d *doc, snap map[string]*wordEntry, w string) {
+func (f *featurizer) appendWord(d *doc, snap *wordTable, w string) {
 	e := f.entry(snap, w)
 	d.words = append(d.words, e.word)
 	d.entries = append(d.entries, e)
 }
 
 // entry returns the cached entry of a surface word; snap is the cache
-// snapshot the caller loaded for its document.
-func (f *featurizer) entry(snap map[string]*wordEntry, surface string) *wordEntry {
-	if e, ok := snap[surface]; ok {
+// table the caller loaded for its document.
+func (f *featurizer) entry(snap *wordTable, surface string) *wordEntry {
+	h := hash64(surface)
+	if e := snap.get(h); e != nil {
 		return e
 	}
 	f.mu.Lock()
-	e, ok := f.young[surface]
+	e, ok := f.young[h]
 	f.mu.Unlock()
 	if ok {
 		return e
@@ -173,23 +189,97 @@ func (f *featurizer) entry(snap map[string]*wordEntry, surface string) *wordEntr
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	old := *f.snap.Load()
-	if len(old)+len(f.young) >= f.maxSize {
+	old := f.snap.Load()
+	if old.n+len(f.young) >= f.maxSize {
 		return e
 	}
-	f.young[strings.Clone(surface)] = e // keyed by the surface form: cheap to look up again
-	if len(f.young) >= max(1024, len(old)/8) {
-		next := make(map[string]*wordEntry, len(old)+len(f.young))
-		for k, v := range old {
-			next[k] = v
-		}
-		for k, v := range f.young {
-			next[k] = v
-		}
-		f.snap.Store(&next)
-		f.young = map[string]*wordEntry{}
+	f.young[h] = e
+	if len(f.young) >= max(1024, old.n/8) {
+		f.snap.Store(newWordTable(old, f.young))
+		f.young = map[uint64]*wordEntry{}
 	}
 	return e
+}
+
+// wordTable is an immutable open-addressing table from a surface word's
+// 64-bit hash to its entry. The hash stands for the word: two of the (at
+// most a million) cached words share one with a probability near 1e-8,
+// and a lookup then costs no string comparison.
+type wordTable struct {
+	slots []wordSlot
+	mask  uint64
+	n     int
+}
+
+type wordSlot struct {
+	h uint64
+	e *wordEntry
+}
+
+// newWordTable holds the words of old and add, at most half full.
+func newWordTable(old *wordTable, add map[uint64]*wordEntry) *wordTable {
+	n := len(add)
+	if old != nil {
+		n += old.n
+	}
+	size := 1024
+	for size < 2*n {
+		size *= 2
+	}
+	t := &wordTable{slots: make([]wordSlot, size), mask: uint64(size - 1)}
+	if old != nil {
+		for _, s := range old.slots {
+			if s.e != nil {
+				t.put(s.h, s.e)
+			}
+		}
+	}
+	for h, e := range add {
+		t.put(h, e)
+	}
+	return t
+}
+
+func (t *wordTable) put(h uint64, e *wordEntry) {
+	for i := fmix64(h) & t.mask; ; i = (i + 1) & t.mask {
+		if t.slots[i].e == nil {
+			t.slots[i] = wordSlot{h, e}
+			t.n++
+			return
+		}
+		if t.slots[i].h == h {
+			return
+		}
+	}
+}
+
+func (t *wordTable) get(h uint64) *wordEntry {
+	for i := fmix64(h) & t.mask; ; i = (i + 1) & t.mask {
+		s := &t.slots[i]
+		if s.e == nil || s.h == h {
+			return s.e
+		}
+	}
+}
+
+// hash64 is FNV-1a, 64 bits.
+func hash64(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
+}
+
+// fmix64 spreads a hash's bits into the low ones (MurmurHash3's finaliser).
+func fmix64(h uint64) uint64 {
+	h ^= h >> 33
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	h *= 0xc4ceb9fe1a85ec53
+	h ^= h >> 33
+	return h
 }
 
 // mix combines two word hashes into a bigram hash.
@@ -224,6 +314,7 @@ func (f *featurizer) extract(title, text string, d *doc) {
 	d.words = d.words[:0]
 	d.entries = d.entries[:0]
 	d.feats = d.feats[:0]
+	d.nLean = 0
 	f.words(title, d)
 	nTitle := len(d.words)
 	f.words(text, d)
@@ -235,7 +326,11 @@ func (f *featurizer) extract(title, text string, d *doc) {
 	var lexPos, lexNeg float32
 	var cue [3]float32
 	for i, e := range d.entries {
-		add(kindWord, e.hWord, int32(i), -1)
+		if d.lean {
+			d.nLean += 1 + len(e.subs)
+		} else {
+			add(kindWord, e.hWord, int32(i), -1)
+		}
 		if i < nTitle {
 			add(kindTitle, e.hTitle, int32(i), -1)
 		}
@@ -260,6 +355,9 @@ func (f *featurizer) extract(title, text string, d *doc) {
 			}
 		}
 		for _, h := range e.subs {
+			if d.lean {
+				break
+			}
 			add(kindSubword, h, int32(i), -1)
 		}
 		// Cue phrases from the guideline, as their own features.
@@ -281,10 +379,11 @@ func (f *featurizer) extract(title, text string, d *doc) {
 		}
 	}
 	// Scale hashed counts so long and short items weigh alike.
-	if n := len(d.feats); n > 0 {
-		s := float32(1 / sqrt32(float32(n)))
+	d.scale = 0
+	if n := len(d.feats) + d.nLean; n > 0 {
+		d.scale = float32(1 / sqrt32(float32(n)))
 		for i := range d.feats {
-			d.feats[i].val = s
+			d.feats[i].val = d.scale
 		}
 	}
 	n := float32(len(d.words) + 1)

@@ -140,8 +140,9 @@ func (t *Trained) Version() string { return t.p.Version }
 func (t *Trained) Classify(title, text string) Result {
 	d := t.pool.Get().(*doc)
 	defer t.pool.Put(d)
+	d.lean = true
 	t.feat.extract(title, text, d)
-	pol, issue := t.predict(d.feats)
+	pol, issue := t.predict(d)
 	var r Result
 	best := argmax(issue[:])
 	r.Label = news.Labels[best]
@@ -153,12 +154,42 @@ func (t *Trained) Classify(title, text string) Result {
 	return r
 }
 
-// predict is Params.predict over the interleaved weights.
-func (t *Trained) predict(fs []feat) (pol [nPol]float64, issue [nIssue]float64) {
-	var sp [nPol]float32
-	var si [nIssue]float32
+// uni returns the sum of the weight rows of e's own and subword
+// features, computed once per word and model.
+func (t *Trained) uni(e *wordEntry) *uniSum {
+	if u := e.uni.Load(); u != nil && u.owner == t {
+		return u
+	}
+	u := &uniSum{owner: t}
+	mask := t.p.Dim - 1
+	add := func(h uint32) {
+		r := t.w7[int(h&mask)*8 : int(h&mask)*8+8]
+		for k := range u.v {
+			u.v[k] += r[k]
+		}
+	}
+	add(e.hWord)
+	copy(u.own[:], t.w7[int(e.hWord&mask)*8:])
+	for _, h := range e.subs {
+		add(h)
+	}
+	e.uni.Store(u)
+	return u
+}
+
+// predict is Params.predict over the interleaved weights, for a lean doc.
+func (t *Trained) predict(d *doc) (pol [nPol]float64, issue [nIssue]float64) {
+	var u [8]float32
+	for _, e := range d.entries {
+		r := &t.uni(e).v
+		for k := range u {
+			u[k] += r[k]
+		}
+	}
+	sp := [nPol]float32{u[0] * d.scale, u[1] * d.scale, u[2] * d.scale}
+	si := [nIssue]float32{u[3] * d.scale, u[4] * d.scale, u[5] * d.scale, u[6] * d.scale}
 	w := t.w7
-	for _, f := range fs {
+	for _, f := range d.feats {
 		r := w[int(f.idx)*8 : int(f.idx)*8+7]
 		v := f.val
 		sp[0] += v * r[0]
@@ -244,39 +275,32 @@ func (t *Trained) evidence(d *doc, class int) []string {
 	}
 	var buf [6]contrib
 	best := buf[:0]
-	for _, f := range d.feats {
-		if f.kind == 0 || f.kind == kindSubword || f.kind == kindTitle {
-			continue
-		}
-		row := t.w7[int(f.idx)*8+nPol : int(f.idx)*8+7]
-		v := row[class]
+	// push weighs a feature: its value times how much its row favours
+	// class. It reports whether the feature could enter the top five.
+	push := func(row []float32, val float32) (float32, bool) {
+		row = row[nPol:7]
 		var others float32
 		for c := 0; c < nIssue; c++ {
 			if c != class {
 				others += row[c]
 			}
 		}
-		v = f.val * (v - others/(nIssue-1))
-		if v <= 0 {
-			continue
-		}
-		if len(best) == 5 && v <= best[4].v {
-			continue
-		}
-		name := featureName(d, f)
+		v := val * (row[class] - others/(nIssue-1))
+		return v, v > 0 && (len(best) < 5 || v > best[4].v)
+	}
+	keep := func(name string, v float32) {
 		if name == "" || stopEvidence[name] {
-			continue
+			return
 		}
-		dup := false
 		for i := range best {
 			if best[i].name == name {
-				dup = true
 				if v > best[i].v {
 					best[i].v = v
 				}
+				v = -1
 			}
 		}
-		if !dup {
+		if v >= 0 {
 			best = append(best, contrib{name, v})
 		}
 		// Insertion order by value; keep the top five.
@@ -285,6 +309,19 @@ func (t *Trained) evidence(d *doc, class int) []string {
 		}
 		if len(best) > 5 {
 			best = best[:5]
+		}
+	}
+	for i, e := range d.entries {
+		if v, ok := push(t.uni(e).own[:], d.scale); ok {
+			keep(d.words[i], v)
+		}
+	}
+	for _, f := range d.feats {
+		if f.kind == 0 || f.kind == kindWord || f.kind == kindSubword || f.kind == kindTitle {
+			continue
+		}
+		if v, ok := push(t.w7[int(f.idx)*8:int(f.idx)*8+8], f.val); ok {
+			keep(featureName(d, f), v)
 		}
 	}
 	out := make([]string, len(best))

@@ -286,7 +286,37 @@ func TestConcurrentClassify(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if n := len(*m.feat.snap.Load()); n < 1024 {
+	if n := m.feat.snap.Load().n; n < 1024 {
 		t.Errorf("word cache snapshot holds %d words: never folded", n)
+	}
+}
+
+// Classify sums each word's own and subword rows once per word (cached);
+// its probabilities must equal those of the full feature list that
+// training uses.
+func TestLeanPredictionMatchesFeatures(t *testing.T) {
+	m := shipped(t)
+	items, err := ReadJSONL(filepath.Join(sharedDir(t), "labels", "news4_train.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &doc{}
+	for i, it := range items {
+		if i == 300 {
+			break
+		}
+		for pass := 0; pass < 2; pass++ { // the second pass reads the cached sums
+			m.feat.extract(it.Title, it.Text, d)
+			pol, issue := m.p.predict(d.feats)
+			r := m.Classify(it.Title, it.Text)
+			for c := range issue {
+				if math.Abs(issue[c]-float64(r.Scores[c])) > 1e-5 {
+					t.Fatalf("%s: lean scores %v, full %v", it.ID, r.Scores, issue)
+				}
+			}
+			if r.Polarity != polarities[argmax(pol[:])] {
+				t.Fatalf("%s: lean polarity %s, full %v", it.ID, r.Polarity, pol)
+			}
+		}
 	}
 }
