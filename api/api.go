@@ -223,10 +223,10 @@ func (s *Server) trend(r *http.Request) (any, error) {
 		q.By = "label"
 	}
 	if !slices.Contains(store.TrendDimensions, q.By) {
-		return nil, bad("by: %q bukan label, region, outlet, opd atau issue", q.By)
+		return nil, bad("by: %q bukan salah satu dari %s", q.By, strings.Join(store.TrendDimensions, ", "))
 	}
 	if q.Interval != "" && !slices.Contains(store.TrendIntervals, q.Interval) {
-		return nil, bad("interval: %q bukan day atau hour", q.Interval)
+		return nil, bad("interval: %q bukan salah satu dari %s", q.Interval, strings.Join(store.TrendIntervals, ", "))
 	}
 	if q.Interval == "hour" && until.Sub(since) > 31*24*time.Hour {
 		return nil, bad("interval hour: periode paling panjang 31 hari")

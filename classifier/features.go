@@ -354,11 +354,10 @@ func (f *featurizer) extract(title, text string, d *doc) {
 				lexNeg -= v
 			}
 		}
-		for _, h := range e.subs {
-			if d.lean {
-				break
+		if !d.lean {
+			for _, h := range e.subs {
+				add(kindSubword, h, int32(i), -1)
 			}
-			add(kindSubword, h, int32(i), -1)
 		}
 		// Cue phrases from the guideline, as their own features.
 		for _, c := range e.cues {
@@ -419,19 +418,12 @@ var cueIndex = func() map[string][]cueRef {
 	return m
 }()
 
-// featureName renders a feature for evidence; "" for features that are not
-// words or phrases of the item.
+// featureName renders a phrase feature (bigram, negated word, cue) for
+// evidence.
 func featureName(d *doc, ft feat) string {
 	switch ft.kind {
-	case kindWord, kindTitle, kindNegated, kindSubword:
-		if ft.a < 0 || int(ft.a) >= len(d.words) {
-			return ""
-		}
-		w := d.words[ft.a]
-		if ft.kind == kindNegated {
-			return "(dinegasi) " + w
-		}
-		return w
+	case kindNegated:
+		return "(dinegasi) " + d.words[ft.a]
 	case kindBigram:
 		return d.words[ft.a] + " " + d.words[ft.b]
 	case kindCue:

@@ -267,7 +267,7 @@ func argmax(x []float64) int {
 }
 
 // evidence lists the item's words and phrases that pushed most toward the
-// chosen class (against the mean of the others).
+// chosen class (against the mean of the others), for a lean doc.
 func (t *Trained) evidence(d *doc, class int) []string {
 	type contrib struct {
 		name string
@@ -317,8 +317,8 @@ func (t *Trained) evidence(d *doc, class int) []string {
 		}
 	}
 	for _, f := range d.feats {
-		if f.kind == 0 || f.kind == kindWord || f.kind == kindSubword || f.kind == kindTitle {
-			continue
+		if f.kind != kindBigram && f.kind != kindNegated && f.kind != kindCue {
+			continue // titles repeat words; dense inputs are not phrases
 		}
 		if v, ok := push(t.w7[int(f.idx)*8:int(f.idx)*8+8], f.val); ok {
 			keep(featureName(d, f), v)

@@ -8,8 +8,6 @@ import "github.com/diskominfo-kaltim/pantau/store"
 // range reads its months only) and end with store.FinalByPartition; the
 // others read pantau.mentions.
 
-const finalByPartition = store.FinalByPartition
-
 const regionVar = `SELECT DISTINCT arrayJoin(regions) FROM pantau.mention_facts WHERE $__timeFilter(published_at) ORDER BY 1`
 
 const regionCond = `$__conditionalAll(hasAny(regions, [${region:singlequote}]), $region)`
@@ -30,16 +28,16 @@ func ringkasan() Dashboard {
     countIf(label = 'berpotensi negatif') AS "berpotensi negatif", countIf(label = 'negatif') AS negatif
 FROM pantau.mention_facts FINAL
 WHERE $__timeFilter(published_at) AND ` + regionCond + `
-GROUP BY time ORDER BY time` + finalByPartition},
+GROUP BY time ORDER BY time` + store.FinalByPartition},
 			{Title: "Porsi kategori", Type: "piechart", Format: 1, W: 8,
 				Columns: []string{"label", "jumlah"},
 				SQL: `SELECT toString(label) AS label, count() AS jumlah
 FROM pantau.mention_facts FINAL
 WHERE $__timeFilter(published_at) AND ` + regionCond + `
-GROUP BY label ORDER BY label` + finalByPartition},
+GROUP BY label ORDER BY label` + store.FinalByPartition},
 			{Title: "Total pemberitaan", Type: "stat", Format: 1, W: 8,
 				Columns: []string{"jumlah"},
-				SQL:     `SELECT count() AS jumlah FROM pantau.mention_facts FINAL WHERE $__timeFilter(published_at) AND ` + regionCond + finalByPartition},
+				SQL:     `SELECT count() AS jumlah FROM pantau.mention_facts FINAL WHERE $__timeFilter(published_at) AND ` + regionCond + store.FinalByPartition},
 			{Title: "Perubahan dibanding periode sebelumnya", Type: "table", Format: 1, W: 8,
 				Columns: []string{"label", "periode ini", "periode sebelumnya", "perubahan"},
 				SQL: `SELECT toString(label) AS label,
@@ -48,7 +46,7 @@ GROUP BY label ORDER BY label` + finalByPartition},
     "periode ini" - "periode sebelumnya" AS perubahan
 FROM pantau.mention_facts FINAL
 WHERE published_at >= $__fromTime - ($__toTime - $__fromTime) AND published_at <= $__toTime AND ` + regionCond + `
-GROUP BY label ORDER BY label` + finalByPartition},
+GROUP BY label ORDER BY label` + store.FinalByPartition},
 		}}
 }
 
@@ -67,7 +65,7 @@ func petaIsu() Dashboard {
 FROM pantau.mention_facts AS m FINAL
 LEFT JOIN (SELECT id, argMax(name, updated_at) AS name FROM pantau.issues GROUP BY id) AS i ON i.id = m.issue_id
 WHERE $__timeFilter(published_at) AND issue_id != '' AND ` + regionCond + `
-GROUP BY issue_id ORDER BY berita DESC LIMIT 50` + finalByPartition},
+GROUP BY issue_id ORDER BY berita DESC LIMIT 50` + store.FinalByPartition},
 			{Title: "Isu melonjak (24 jam terakhir dibanding 14 hari sebelumnya)", Type: "table", Format: 1, W: 24, H: 8,
 				Columns: []string{"isu", "24 jam", "rata-rata harian", "porsi negatif 24 jam"},
 				SQL: `SELECT any(i.name) AS isu,
@@ -79,7 +77,7 @@ LEFT JOIN (SELECT id, argMax(name, updated_at) AS name FROM pantau.issues GROUP 
 WHERE published_at >= $__toTime - INTERVAL 15 DAY AND published_at <= $__toTime AND issue_id != '' AND ` + regionCond + `
 GROUP BY issue_id
 HAVING "24 jam" >= 3 AND "24 jam" >= 3 * greatest("rata-rata harian", 0.5)
-ORDER BY "24 jam" DESC LIMIT 20` + finalByPartition},
+ORDER BY "24 jam" DESC LIMIT 20` + store.FinalByPartition},
 			{Title: "Sentimen isu utama dari waktu ke waktu", Type: "timeseries", Format: 0, W: 24, H: 9,
 				Columns: []string{"time", "isu", "negatif atau berpotensi"},
 				SQL: `SELECT $__timeInterval(published_at) AS time, any(i.name) AS isu,
@@ -88,13 +86,13 @@ FROM pantau.mention_facts AS m FINAL
 LEFT JOIN (SELECT id, argMax(name, updated_at) AS name FROM pantau.issues GROUP BY id) AS i ON i.id = m.issue_id
 WHERE $__timeFilter(published_at) AND issue_id IN (
     SELECT issue_id FROM pantau.mention_facts FINAL WHERE $__timeFilter(published_at) AND issue_id != '' GROUP BY issue_id ORDER BY count() DESC LIMIT 5)
-GROUP BY time, issue_id ORDER BY time` + finalByPartition},
+GROUP BY time, issue_id ORDER BY time` + store.FinalByPartition},
 			{Title: "Beban per OPD", Type: "barchart", Format: 1, W: 24,
 				Columns: []string{"opd", "berita", "negatif atau berpotensi"},
 				SQL: `SELECT arrayJoin(opds) AS opd, count() AS berita, countIf(label IN ('negatif', 'berpotensi negatif')) AS "negatif atau berpotensi"
 FROM pantau.mention_facts FINAL
 WHERE $__timeFilter(published_at) AND ` + regionCond + `
-GROUP BY opd ORDER BY berita DESC LIMIT 15` + finalByPartition},
+GROUP BY opd ORDER BY berita DESC LIMIT 15` + store.FinalByPartition},
 		}}
 }
 
@@ -110,7 +108,7 @@ func wilayah() Dashboard {
     round(countIf(label IN ('negatif', 'berpotensi negatif')) / berita, 2) AS "porsi negatif"
 FROM (SELECT arrayJoin(regions) AS region, label FROM pantau.mention_facts FINAL WHERE $__timeFilter(published_at)) AS m
 INNER JOIN pantau.regions_ref AS r ON r.name = m.region
-GROUP BY r.name ORDER BY berita DESC` + finalByPartition},
+GROUP BY r.name ORDER BY berita DESC` + store.FinalByPartition},
 			{Title: "Sentimen per wilayah", Type: "table", Format: 1, W: 24, H: 10,
 				Columns: []string{"wilayah", "berita", "positif", "netral", "berpotensi negatif", "negatif"},
 				SQL: `SELECT arrayJoin(regions) AS wilayah, count() AS berita,
@@ -118,7 +116,7 @@ GROUP BY r.name ORDER BY berita DESC` + finalByPartition},
     countIf(label = 'berpotensi negatif') AS "berpotensi negatif", countIf(label = 'negatif') AS negatif
 FROM pantau.mention_facts FINAL
 WHERE $__timeFilter(published_at)
-GROUP BY wilayah ORDER BY berita DESC` + finalByPartition},
+GROUP BY wilayah ORDER BY berita DESC` + store.FinalByPartition},
 		}}
 }
 
@@ -134,13 +132,13 @@ func media() Dashboard {
     round((positif - "berpotensi negatif" - negatif) / berita, 2) AS nada
 FROM pantau.mention_facts FINAL
 WHERE $__timeFilter(published_at) AND ` + regionCond + `
-GROUP BY outlet ORDER BY berita DESC` + finalByPartition},
+GROUP BY outlet ORDER BY berita DESC` + store.FinalByPartition},
 			{Title: "Volume per media", Type: "timeseries", Format: 0, W: 24, H: 9,
 				Columns: []string{"time", "media", "berita"},
 				SQL: `SELECT $__timeInterval(published_at) AS time, outlet AS media, count() AS berita
 FROM pantau.mention_facts FINAL
 WHERE $__timeFilter(published_at) AND ` + regionCond + `
-GROUP BY time, outlet ORDER BY time` + finalByPartition},
+GROUP BY time, outlet ORDER BY time` + store.FinalByPartition},
 			{Title: "Berita yang sama di banyak media", Type: "table", Format: 1, W: 24, H: 8,
 				Columns: []string{"judul", "media", "salinan"},
 				SQL: `SELECT any(title) AS judul, arrayStringConcat(groupUniqArray(outlet), ', ') AS media, count() AS salinan

@@ -50,7 +50,6 @@ type Pipeline struct {
 	Issues  *issuemap.Clusterer
 }
 
-// Open starts the bus and the store (migrating it) and prepares the stages.
 // NewTagger loads the tagger with the office's OPD mapping (opd-map), or
 // the shipped one.
 func NewTagger(cfg *config.Config) (*tagger.Tagger, error) {
@@ -68,6 +67,7 @@ func NewTagger(cfg *config.Config) (*tagger.Tagger, error) {
 	return t, nil
 }
 
+// Open starts the bus and the store (migrating it) and prepares the stages.
 func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Pipeline, error) {
 	p := &Pipeline{cfg: cfg, log: log, Metrics: metrics.New()}
 	start := time.Now()

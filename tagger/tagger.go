@@ -19,8 +19,6 @@ import (
 )
 
 var (
-	//go:embed data/kaltim_kabkota.csv
-	kabkotaCSV []byte
 	//go:embed data/kaltim_kecamatan.csv
 	kecamatanCSV []byte
 	//go:embed data/kaltim_desa_kelurahan.csv
@@ -172,20 +170,14 @@ func NewWithOPDs(opdMap []byte) (*Tagger, error) {
 		t.phrases[w[0]] = append(t.phrases[w[0]], m)
 		t.maxLen = max(t.maxLen, len(w))
 	}
-	kab := map[string]string{} // code → name
-	rows, err := csv.NewReader(bytes.NewReader(kabkotaCSV)).ReadAll()
+	kab, err := addRegencies(add)
 	if err != nil {
-		return nil, fmt.Errorf("kabkota: %w", err)
-	}
-	for _, r := range rows[1:] {
-		kab[r[0]] = r[1]
-		add(r[1], match{region: r[1], opd: -1})
-		// "Kota Samarinda" also as "Kabupaten"-less short names via aliases.
+		return nil, err
 	}
 	for a, region := range aliases {
 		add(a, match{region: region, opd: -1})
 	}
-	rows, err = csv.NewReader(bytes.NewReader(kecamatanCSV)).ReadAll()
+	rows, err := csv.NewReader(bytes.NewReader(kecamatanCSV)).ReadAll()
 	if err != nil {
 		return nil, fmt.Errorf("kecamatan: %w", err)
 	}
@@ -203,9 +195,6 @@ func NewWithOPDs(opdMap []byte) (*Tagger, error) {
 		if region, ok := kab[r[2]]; ok {
 			add(r[3], match{region: region, opd: -1, needs: r[4]}) // "desa" or "kelurahan"
 		}
-	}
-	if err := addOutside(add); err != nil {
-		return nil, err
 	}
 	if t.opds, err = ParseOPDs(opdMap); err != nil {
 		return nil, fmt.Errorf("OPD mapping: %w", err)
@@ -237,8 +226,9 @@ func (t *Tagger) TagIn(title, text, home string) Tags {
 	if len(text) > 6000 {
 		text = text[:6000] // the lead names the places and the matter
 	}
-	nTitle := len(words(title))
-	w := words(title + " . " + text)
+	w := words(title)
+	nTitle := len(w)
+	w = append(w, words(text)...)
 	regionScore := map[string]int{}
 	outScore := map[string]int{}
 	outTitle := false
@@ -299,11 +289,10 @@ func (t *Tagger) TagIn(title, text, home string) Tags {
 		}
 		tags.Regions = out
 	}
-	for _, i := range topKeys(opdScore, 3) {
-		if tags.Elsewhere != nil {
-			break
+	if tags.Elsewhere == nil {
+		for _, i := range topKeys(opdScore, 3) {
+			tags.OPDs = append(tags.OPDs, t.opds[i].NameFor(tags.Regions))
 		}
-		tags.OPDs = append(tags.OPDs, t.opds[i].NameFor(tags.Regions))
 	}
 	tags.Entities = entities(title + ". " + text)
 	tags.KeyPhrases = KeyPhrases(title, text, 8)
@@ -394,12 +383,13 @@ var outsideAliases = map[string]string{
 	"irak": "Irak", "yaman": "Yaman",
 }
 
-// addOutside adds the provinces and kabupaten/kota outside Kaltim, and
-// the aliases above, as places outside the province.
-func addOutside(add func(string, match)) error {
+// addRegencies adds every kabupaten/kota: Kaltim's as regions (returned
+// by Kemendagri code, for the kecamatan and desa tables), the others, with
+// the provinces and the aliases above, as places outside the province.
+func addRegencies(add func(string, match)) (map[string]string, error) {
 	rows, err := csv.NewReader(bytes.NewReader(provincesCSV)).ReadAll()
 	if err != nil {
-		return fmt.Errorf("provinces: %w", err)
+		return nil, fmt.Errorf("provinces: %w", err)
 	}
 	for _, r := range rows[1:] {
 		if r[1] != Province {
@@ -408,13 +398,16 @@ func addOutside(add func(string, match)) error {
 	}
 	rows, err = csv.NewReader(bytes.NewReader(regenciesCSV)).ReadAll()
 	if err != nil {
-		return fmt.Errorf("regencies: %w", err)
+		return nil, fmt.Errorf("regencies: %w", err)
 	}
+	kab := map[string]string{} // Kaltim's, code → name
 	for _, r := range rows[1:] {
+		name := strings.TrimSpace(r[2])
 		if r[1] == kaltimCode {
+			kab[r[0]] = name
+			add(name, match{region: name, opd: -1})
 			continue
 		}
-		name := strings.TrimSpace(r[2])
 		add(name, match{opd: -1, outside: name})
 		if short, ok := strings.CutPrefix(name, "Kota "); ok {
 			short = strings.TrimPrefix(short, "Administrasi ")
@@ -426,7 +419,7 @@ func addOutside(add func(string, match)) error {
 	for a, place := range outsideAliases {
 		add(a, match{opd: -1, outside: place})
 	}
-	return nil
+	return kab, nil
 }
 
 // kaltimCode is the province's Kemendagri code.
