@@ -38,7 +38,26 @@ const (
 	PolarityNegatif = "negatif"
 )
 
-// Article is one crawled news item, as published on the articles stream.
+// Kinds of item: what an article message carries.
+const (
+	KindBerita = "berita" // a news article (the default when empty)
+	KindRilis  = "rilis"  // a government press release
+	KindSosmed = "sosmed" // a public social-media post or comment
+)
+
+// Kinds lists the kinds of item.
+var Kinds = [3]string{KindBerita, KindRilis, KindSosmed}
+
+// Engagement is what a platform reports of a social item's reach.
+type Engagement struct {
+	Likes    int64 `json:"likes,omitempty"`
+	Comments int64 `json:"comments,omitempty"`
+	Shares   int64 `json:"shares,omitempty"`
+	Views    int64 `json:"views,omitempty"`
+}
+
+// Article is one crawled item — a news article, a press release or a
+// social post — as published on the articles stream.
 type Article struct {
 	ID          string    `json:"id"`
 	URL         string    `json:"url"`
@@ -53,6 +72,21 @@ type Article struct {
 	SimHash     uint64    `json:"simhash,omitempty"`  // fingerprint of the text`
 	PublishedAt time.Time `json:"published_at"`
 	FetchedAt   time.Time `json:"fetched_at"`
+
+	// What kind of item it is and, for social items, where it was posted.
+	Kind         string     `json:"kind,omitempty"`          // KindBerita when empty
+	Platform     string     `json:"platform,omitempty"`      // youtube, facebook, instagram, x, tiktok, telegram; "" for the web
+	AuthorHandle string     `json:"author_handle,omitempty"` // the poster's handle, or its hash (see the privacy setting)
+	ParentID     string     `json:"parent_id,omitempty"`     // the post a comment answers
+	Engagement   Engagement `json:"engagement,omitzero"`
+}
+
+// KindOrDefault returns the item's kind, KindBerita when unset.
+func (a *Article) KindOrDefault() string {
+	if a.Kind == "" {
+		return KindBerita
+	}
+	return a.Kind
 }
 
 // Classified is an article with the classifier's verdict, as published on
@@ -64,6 +98,12 @@ type Classified struct {
 	Polarity     string     `json:"polarity"`
 	ModelVersion string     `json:"model_version"`
 	Evidence     []string   `json:"evidence,omitempty"`
+	Confidence   float32    `json:"confidence,omitempty"` // calibrated probability of Label
+
+	// Who set the label: "model", or "human" after an analyst's correction.
+	LabelSource string    `json:"label_source,omitempty"`
+	LabeledBy   string    `json:"labeled_by,omitempty"`
+	LabeledAt   time.Time `json:"labeled_at,omitzero"`
 
 	// Issue mapping (tagger and issue clustering).
 	Regions    []string `json:"regions,omitempty"`
