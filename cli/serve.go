@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"flag"
 	"log/slog"
 	"net/http"
 	"time"
@@ -33,10 +34,28 @@ func serveAPI(ctx context.Context, cfg *config.Config, b store.Backend, log *slo
 	return nil
 }
 
-// cmdServe serves the HTTP API over the configured store. With the
-// embedded store, run the API inside `pantau run` instead (set api-token):
-// the store belongs to one process.
-func cmdServe(env *Env, _ []string) error {
+var serveCommand = &command{
+	name:    "serve",
+	args:    "--api-token T [--api-addr A]",
+	summary: "HTTP API (JSON di /api/..., dijelaskan di /api/openapi.yaml)",
+	about: `Melayani /api/issues, /api/issues/{id}, /api/trend, /api/search dan koreksi label di belakang
+Authorization: Bearer. Penyimpanan bawaan (chDB) hanya boleh dibuka satu proses: bila pantau run
+sedang berjalan pada --data yang sama, isi api-token pada pantau run saja, atau pakai server
+ClickHouse (--clickhouse-dsn).`,
+	scope: config.ScopeStore | config.ScopeAPI | config.ScopeRules | config.ScopeLog,
+	examples: []string{
+		"PANTAU_API_TOKEN_FILE=/etc/pantau/token pantau serve --clickhouse-dsn clickhouse://pantau@db:9000/pantau",
+		"pantau serve --api-token rahasia --api-addr 127.0.0.1:8080",
+	},
+	new: func() runner { return &serveCmd{} },
+}
+
+type serveCmd struct{}
+
+func (*serveCmd) flags(*flag.FlagSet) {}
+
+// run serves the HTTP API over the configured store.
+func (*serveCmd) run(env *Env, _ []string) error {
 	if env.Config.APIToken == "" {
 		return usageError{"api-token wajib diisi (--api-token, PANTAU_API_TOKEN atau PANTAU_API_TOKEN_FILE)"}
 	}
