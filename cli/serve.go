@@ -2,36 +2,29 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"log/slog"
-	"net/http"
-	"time"
 
 	"github.com/diskominfo-kaltim/pantau/api"
 	"github.com/diskominfo-kaltim/pantau/config"
+	"github.com/diskominfo-kaltim/pantau/httpserver"
 	"github.com/diskominfo-kaltim/pantau/store"
 )
 
-// serveAPI runs the HTTP API on cfg.APIAddr until ctx ends.
+// serveAPI runs the HTTP API on cfg.APIAddr until ctx ends, with the
+// limits every Pantau listener has (httpserver.Default).
 func serveAPI(ctx context.Context, cfg *config.Config, b store.Backend, log *slog.Logger) error {
 	rs, err := rules(cfg)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Addr: cfg.APIAddr, Handler: (&api.Server{Store: b, Rules: rs, Token: cfg.APIToken, Log: log}).Handler(),
-		ReadHeaderTimeout: 10 * time.Second}
-	go func() {
-		<-ctx.Done()
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		srv.Shutdown(sctx)
-	}()
-	log.Info("API listening", slog.String("addr", cfg.APIAddr))
-	if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	h := (&api.Server{Store: b, Rules: rs, Token: cfg.APIToken, Log: log}).Handler()
+	ln, err := httpserver.Listen(cfg.APIAddr, httpserver.Default)
+	if err != nil {
 		return err
 	}
-	return nil
+	log.Info("API mendengarkan", slog.String("addr", ln.Addr().String()))
+	return httpserver.Serve(ctx, httpserver.New(h, httpserver.Default), ln, httpserver.Default, log)
 }
 
 var serveCommand = &command{

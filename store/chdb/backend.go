@@ -47,8 +47,8 @@ func (b *Backend) Close() error     { return b.conn.Close() }
 // Conn exposes the underlying connection (for tests and benchmarks).
 func (b *Backend) Conn() *Conn { return b.conn }
 
-func (b *Backend) Exec(_ context.Context, stmt string) error {
-	_, err := b.conn.Query(stmt, "TSV", nil)
+func (b *Backend) Exec(ctx context.Context, stmt string) error {
+	_, err := b.conn.QueryContext(ctx, stmt, "TSV", nil)
 	return err
 }
 
@@ -57,8 +57,8 @@ func (b *Backend) Ping(_ context.Context) error {
 	return err
 }
 
-func (b *Backend) Query(_ context.Context, query string, params map[string]string) (*store.Result, error) {
-	res, err := b.conn.Query(query, "TSVWithNamesAndTypes", params)
+func (b *Backend) Query(ctx context.Context, query string, params map[string]string) (*store.Result, error) {
+	res, err := b.conn.QueryContext(ctx, query, "TSVWithNamesAndTypes", store.EscapeParams(query, params))
 	if err != nil {
 		return nil, err
 	}
