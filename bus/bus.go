@@ -97,7 +97,7 @@ func Open(ctx context.Context, opts Options, log *slog.Logger) (*Bus, error) {
 				log.Warn("nats disconnected", slog.Any("error", err))
 			}),
 			nats.ReconnectHandler(func(nc *nats.Conn) {
-				log.Info("nats reconnected", slog.String("url", nc.ConnectedUrl()))
+				log.Info("nats reconnected", slog.String("url", nc.ConnectedUrlRedacted()))
 			}))
 	}
 	if err != nil {

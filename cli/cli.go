@@ -207,11 +207,33 @@ func newLogger(w io.Writer, cfg *config.Config) *slog.Logger {
 	case "error":
 		lvl = slog.LevelError
 	}
-	opts := &slog.HandlerOptions{Level: lvl}
+	opts := &slog.HandlerOptions{Level: lvl, ReplaceAttr: redactAttr}
 	if cfg.LogFormat == "json" {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// redactAttr masks credentials in every logged value and message
+// (config.Redact: the redaction `pantau config` uses too).
+func redactAttr(_ []string, a slog.Attr) slog.Attr {
+	var s string
+	switch a.Value.Kind() {
+	case slog.KindString:
+		s = a.Value.String()
+	case slog.KindAny:
+		switch v := a.Value.Any().(type) {
+		case error:
+			s = v.Error()
+		case fmt.Stringer:
+			s = v.String()
+		default:
+			return a
+		}
+	default:
+		return a
+	}
+	return slog.String(a.Key, config.Redact(s))
 }
 
 // signalContext ends on SIGINT or SIGTERM.

@@ -10,13 +10,10 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
-
-	"gopkg.in/yaml.v3"
 )
 
 // Config is the effective configuration of one pantau process.
@@ -216,7 +213,7 @@ func Load(flags map[string]string, env func(string) string) (*Config, error) {
 		} else if p := env(o.Env() + "_FILE"); p != "" {
 			b, err := os.ReadFile(p)
 			if err != nil {
-				return nil, fmt.Errorf("reading %s_FILE: %w", o.Env(), err)
+				return nil, fmt.Errorf("%s_FILE: berkas rahasia tidak dapat dibaca: %w", o.Env(), err)
 			}
 			envVals[o.Name] = strings.TrimSpace(string(b))
 		}
@@ -226,29 +223,39 @@ func Load(flags map[string]string, env func(string) string) (*Config, error) {
 	if file == "" {
 		file = envVals["config"]
 	}
-	var fileVals map[string]string
+	fileVals := map[string]string{}
 	var fileSources []Source
 	var fileSourcesSet bool
 	if file != "" {
-		var err error
-		fileVals, fileSources, fileSourcesSet, err = readConfigFile(file)
+		vals, src, have, err := readConfigFile(file)
 		if err != nil {
 			return nil, err
 		}
+		for k, v := range vals {
+			fileVals[k] = v.value // each already checked, with its line
+		}
+		fileSources, fileSourcesSet = src, have
 	}
-	for _, layer := range []map[string]string{fileVals, envVals, flags} {
-		keys := make([]string, 0, len(layer))
-		for k := range layer {
+	for _, layer := range []struct {
+		vals  map[string]string
+		where func(o Option) string
+	}{
+		{fileVals, func(Option) string { return file }},
+		{envVals, func(o Option) string { return o.Env() }},
+		{flags, func(o Option) string { return "--" + o.Name }},
+	} {
+		keys := make([]string, 0, len(layer.vals))
+		for k := range layer.vals {
 			keys = append(keys, k)
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
 			o, ok := Lookup(k)
 			if !ok {
-				return nil, fmt.Errorf("unknown option %q", k)
+				return nil, fmt.Errorf("opsi %q tidak dikenal", k)
 			}
-			if err := o.set(c, layer[k]); err != nil {
-				return nil, err
+			if err := o.set(c, layer.vals[k]); err != nil {
+				return nil, fmt.Errorf("%s: %w", layer.where(o), err)
 			}
 		}
 	}
@@ -264,106 +271,55 @@ func Load(flags map[string]string, env func(string) string) (*Config, error) {
 	default:
 		src, err := ParseSources("sources bawaan", DefaultSources)
 		if err != nil {
-			return nil, fmt.Errorf("shipped sources: %w", err)
+			return nil, fmt.Errorf("sumber bawaan: %w", err)
 		}
 		c.Sources = src
 	}
 	return c, c.Validate()
 }
 
-// readConfigFile reads a YAML file that is either a list of sources or a
-// mapping of options (with an optional `sources` list).
-func readConfigFile(path string) (map[string]string, []Source, bool, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, nil, false, fmt.Errorf("reading config: %w", err)
-	}
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, nil, false, fmt.Errorf("%s: %w", path, err)
-	}
-	if len(root.Content) == 0 {
-		return nil, nil, false, nil
-	}
-	doc := root.Content[0]
-	switch doc.Kind {
-	case yaml.SequenceNode:
-		src, err := sourcesFromNode(path, doc)
-		return nil, src, true, err
-	case yaml.MappingNode:
-	default:
-		return nil, nil, false, fmt.Errorf("%s line %d: want a mapping of options or a list of sources", path, doc.Line)
-	}
-	vals := map[string]string{}
-	var src []Source
-	var have bool
-	for i := 0; i+1 < len(doc.Content); i += 2 {
-		k, v := doc.Content[i], doc.Content[i+1]
-		key := strings.ReplaceAll(k.Value, "_", "-")
-		if key == "sources" && v.Kind == yaml.SequenceNode {
-			src, err = sourcesFromNode(path, v)
-			if err != nil {
-				return nil, nil, false, err
-			}
-			have = true
-			continue
-		}
-		if _, ok := Lookup(key); !ok {
-			return nil, nil, false, fmt.Errorf("%s line %d: unknown option %q", path, k.Line, k.Value)
-		}
-		if v.Kind != yaml.ScalarNode {
-			return nil, nil, false, fmt.Errorf("%s line %d: option %q wants a single value", path, v.Line, k.Value)
-		}
-		vals[key] = v.Value
-	}
-	if s, ok := vals["sources"]; ok && !filepath.IsAbs(s) {
-		vals["sources"] = filepath.Join(filepath.Dir(path), s)
-	}
-	return vals, src, have, nil
-}
-
 // Validate checks rules that involve more than one option.
 func (c *Config) Validate() error {
 	var errs []error
 	if c.DataDir == "" && (c.NATSURL == "" || c.ClickHouseDSN == "") {
-		errs = append(errs, errors.New("data: a data directory is needed for the embedded NATS or ClickHouse"))
+		errs = append(errs, errors.New("data: direktori data diperlukan untuk NATS atau ClickHouse bawaan"))
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
-		errs = append(errs, fmt.Errorf("log-format: %q is not text or json", c.LogFormat))
+		errs = append(errs, fmt.Errorf("log-format: %q bukan text atau json", c.LogFormat))
 	}
 	if c.PollInterval < time.Minute/2 {
-		errs = append(errs, fmt.Errorf("poll-interval: %s is too short to be polite (at least 30s)", c.PollInterval))
+		errs = append(errs, fmt.Errorf("poll-interval: %s terlalu sering untuk sopan (paling sedikit 30s)", c.PollInterval))
 	}
 	if c.AckWait < time.Second {
-		errs = append(errs, fmt.Errorf("ack-wait: %s is below 1s", c.AckWait))
+		errs = append(errs, fmt.Errorf("ack-wait: %s kurang dari 1s", c.AckWait))
 	}
 	if c.WriterBatch < 1 || c.WriterBatch > 1_000_000 {
-		errs = append(errs, fmt.Errorf("writer-batch: %d is outside 1..1000000", c.WriterBatch))
+		errs = append(errs, fmt.Errorf("writer-batch: %d di luar 1..1000000", c.WriterBatch))
 	}
 	if c.Workers < 1 || c.Workers > 64 {
-		errs = append(errs, fmt.Errorf("workers: %d is outside 1..64", c.Workers))
+		errs = append(errs, fmt.Errorf("workers: %d di luar 1..64", c.Workers))
 	}
 	if c.SMTPTLS != "starttls" && c.SMTPTLS != "tls" && c.SMTPTLS != "none" {
-		errs = append(errs, fmt.Errorf("smtp-tls: %q is not starttls, tls or none", c.SMTPTLS))
+		errs = append(errs, fmt.Errorf("smtp-tls: %q bukan starttls, tls atau none", c.SMTPTLS))
 	}
 	if _, err := time.Parse("15:04", c.ReportTime); err != nil {
-		errs = append(errs, fmt.Errorf("report-time: %q is not HH:MM", c.ReportTime))
+		errs = append(errs, fmt.Errorf("report-time: %q bukan HH:MM", c.ReportTime))
 	}
 	if c.NATSReplicas < 1 || c.NATSReplicas > 5 {
-		errs = append(errs, fmt.Errorf("nats-replicas: %d is outside 1..5", c.NATSReplicas))
+		errs = append(errs, fmt.Errorf("nats-replicas: %d di luar 1..5", c.NATSReplicas))
 	}
 	if c.NATSReplicas > 1 && c.NATSURL == "" {
-		errs = append(errs, errors.New("nats-replicas above 1 needs a NATS cluster (nats-url)"))
+		errs = append(errs, errors.New("nats-replicas di atas 1 memerlukan klaster NATS (nats-url)"))
 	}
 	for _, st := range strings.Split(c.Stages, ",") {
 		switch strings.TrimSpace(st) {
 		case "crawler", "classifier", "writer", "reporter":
 		default:
-			errs = append(errs, fmt.Errorf("stages: unknown stage %q (crawler, classifier, writer, reporter)", st))
+			errs = append(errs, fmt.Errorf("stages: tahap %q tidak dikenal (crawler, classifier, writer, reporter)", st))
 		}
 	}
 	if c.MaxPageBytes < 1024 {
-		errs = append(errs, fmt.Errorf("max-page-bytes: %d is too small", c.MaxPageBytes))
+		errs = append(errs, fmt.Errorf("max-page-bytes: %d terlalu kecil (paling sedikit 1024)", c.MaxPageBytes))
 	}
 	return errors.Join(errs...)
 }
@@ -376,38 +332,4 @@ func (c *Config) HasStage(name string) bool {
 		}
 	}
 	return false
-}
-
-// Print writes the effective config as YAML-like lines, secrets masked.
-func (c *Config) Print() string {
-	var b strings.Builder
-	for _, o := range Options {
-		v := o.get(c)
-		if o.Secret && v != "" {
-			v = MaskDSN(v)
-		}
-		fmt.Fprintf(&b, "%s: %q\n", strings.ReplaceAll(o.Name, "-", "_"), v)
-	}
-	fmt.Fprintf(&b, "sources: # %d sumber\n", len(c.Sources))
-	for _, s := range c.Sources {
-		fmt.Fprintf(&b, "  - name: %q\n    feed: %q\n    site: %q\n    region: %q\n", s.Name, s.Feed, s.Site, s.Region)
-	}
-	return b.String()
-}
-
-// MaskDSN hides the password of a URL-shaped secret, or all of any other.
-func MaskDSN(v string) string {
-	scheme, rest, ok := strings.Cut(v, "://")
-	if !ok {
-		return "******"
-	}
-	at := strings.LastIndex(rest, "@")
-	if at < 0 {
-		return v
-	}
-	user := rest[:at]
-	if name, _, ok := strings.Cut(user, ":"); ok {
-		user = name + ":******"
-	}
-	return scheme + "://" + user + rest[at:]
 }
