@@ -1,6 +1,11 @@
 package e2e
 
 import (
+	"bufio"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -66,5 +71,52 @@ func TestSQLUnprefixedAndReadOnly(t *testing.T) {
 	r := pantau(t, time.Minute, "sql", "--data", data, "--format", "json", "SELECT ['Kota Samarinda'] AS regions, toUInt8(3) AS n")
 	if strings.TrimSpace(r.stdout) != `{"regions":["Kota Samarinda"],"n":3}` {
 		t.Errorf("typed JSON: %q %s", r.stdout, r.stderr)
+	}
+}
+
+// TestRunOfflineSaysDemoWorks: when no source answers (no internet),
+// `pantau run` (what make run starts) says that make demo works offline.
+func TestRunOfflineSaysDemoWorks(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := ln.Addr().String()
+	ln.Close()
+	sources := filepath.Join(t.TempDir(), "sources.yaml")
+	os.WriteFile(sources, []byte("- name: Tak Terjangkau\n  feed: http://"+dead+"/rss.xml\n  region: Kota Samarinda\n  allow_private: true\n"), 0o644)
+	cmd := exec.Command(pantauBin, "run", "--config", sources, "--data", t.TempDir(), "--metrics-addr", "", "--poll-interval", "1h")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		cmd.Process.Signal(os.Interrupt)
+		cmd.Wait()
+	}()
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		sent := false
+		for sc.Scan() { // read to the end, so the process never blocks on a full pipe
+			if !sent && strings.Contains(sc.Text(), "make demo") {
+				found <- sc.Text()
+				sent = true
+			}
+		}
+		if !sent {
+			close(found)
+		}
+	}()
+	select {
+	case line, ok := <-found:
+		if !ok || !strings.Contains(line, "tidak satu pun dari 1 sumber dapat dijangkau") {
+			t.Errorf("warning: %q", line)
+		}
+	case <-time.After(2 * time.Minute):
+		t.Error("pantau run with no reachable source never pointed at make demo")
 	}
 }
