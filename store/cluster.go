@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -152,8 +151,11 @@ func MigrateCluster(ctx context.Context, b Backend, cluster string, log *slog.Lo
 		return 0, err
 	}
 	done := map[int]bool{}
-	for _, r := range res.Rows {
-		v, _ := strconv.Atoi(r[0])
+	for i := range res.Rows {
+		var v int
+		if err := res.Scan(i, &v); err != nil {
+			return 0, fmt.Errorf("reading applied migrations: %w", err)
+		}
 		done[v] = true
 	}
 	applied := 0

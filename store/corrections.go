@@ -38,7 +38,11 @@ func RecordCorrection(ctx context.Context, b Backend, c Correction) error {
 	if err != nil {
 		return err
 	}
-	if len(res.Rows) != 1 || res.Rows[0][0] == "0" {
+	var n int
+	if err := res.One(&n); err != nil {
+		return fmt.Errorf("looking up mention %s: %w", c.ID, err)
+	}
+	if n == 0 {
 		return fmt.Errorf("%w: %s", ErrNoSuchMention, c.ID)
 	}
 	if c.At.IsZero() {

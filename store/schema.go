@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -191,10 +190,10 @@ ORDER BY version`)); err != nil {
 		return 0, fmt.Errorf("reading applied migrations: %w", err)
 	}
 	done := map[int]bool{}
-	for _, r := range res.Rows {
-		v, err := strconv.Atoi(r[0])
-		if err != nil {
-			return 0, fmt.Errorf("bad migration version %q: %w", r[0], err)
+	for i := range res.Rows {
+		var v int
+		if err := res.Scan(i, &v); err != nil {
+			return 0, fmt.Errorf("reading applied migrations: %w", err)
 		}
 		done[v] = true
 	}

@@ -48,14 +48,6 @@ type Backend interface {
 	Close() error
 }
 
-// Result is a query's output: column names and types, and each value as
-// ClickHouse prints it in TSV (unescaped).
-type Result struct {
-	Columns []string
-	Types   []string
-	Rows    [][]string
-}
-
 var identRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // ValidateDatabase checks that name can be used unquoted as a database name.

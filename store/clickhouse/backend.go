@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"net"
 	"reflect"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -107,41 +106,11 @@ func (b *Backend) Query(ctx context.Context, query string, params map[string]str
 		}
 		row := make([]string, len(cts))
 		for i := range dest {
-			row[i] = format(reflect.ValueOf(dest[i]).Elem().Interface())
+			row[i] = store.FormatValue(reflect.ValueOf(dest[i]).Elem().Interface(), res.Types[i])
 		}
 		res.Rows = append(res.Rows, row)
 	}
 	return res, classify(rows.Err())
-}
-
-// format prints a value the way ClickHouse's TSV output does.
-func format(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return `\N`
-	case string:
-		return x
-	case time.Time:
-		return x.Format(time.DateTime)
-	case float32:
-		return strconv.FormatFloat(float64(x), 'g', -1, 32)
-	case float64:
-		return strconv.FormatFloat(x, 'g', -1, 64)
-	case []string:
-		q := make([]string, len(x))
-		for i, s := range x {
-			q[i] = "'" + strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), "'", `\'`) + "'"
-		}
-		return "[" + strings.Join(q, ",") + "]"
-	}
-	rv := reflect.ValueOf(v)
-	if rv.Kind() == reflect.Pointer {
-		if rv.IsNil() {
-			return `\N`
-		}
-		return format(rv.Elem().Interface())
-	}
-	return fmt.Sprint(v)
 }
 
 // InsertMentions sends rows as one native-protocol batch.

@@ -99,6 +99,62 @@ func Run(t *testing.T, b store.Backend) {
 	if res.Columns[0] != "title" || res.Types[2] == "" {
 		t.Errorf("columns %v types %v", res.Columns, res.Types)
 	}
+	var got news.Classified
+	if err := res.One(&got.Title, &got.Text, &got.Label, &got.PublishedAt, &got.Evidence); err != nil {
+		t.Fatal(err)
+	}
+	if got.Title != rows[7].Title || got.Text != rows[7].Text || !got.PublishedAt.Equal(rows[7].PublishedAt) ||
+		fmt.Sprint(got.Evidence) != fmt.Sprint(rows[7].Evidence) {
+		t.Errorf("scanned %+v", got)
+	}
+	Values(t, b)
+}
+
+// Values checks the one text form of a query's values, which every
+// backend must print alike, and that Scan reads it back.
+func Values(t *testing.T, b store.Backend) {
+	t.Helper()
+	res, err := b.Query(context.Background(), `SELECT toDate('2024-06-11') AS d, toDateTime('2024-06-11 06:05:00', 'UTC') AS t,
+    toDateTime('2024-06-11 06:05:00', 'Asia/Makassar') AS wita, toFloat32(0.1) AS f32, toFloat64(1.5) AS f64,
+    ['a', 'b\'c', 'x\ny', 'tab\there', 'back\\slash', ''] AS arr, [1, 2] AS ints, emptyArrayString() AS none,
+    CAST('netral' AS Enum8('positif' = 1, 'netral' = 2)) AS e, toUInt64(18446744073709551615) AS u, -3 AS neg,
+    'tab\there' AS s, CAST(NULL AS Nullable(String)) AS n, [toDate('2024-06-11')] AS dates`, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"2024-06-11", "2024-06-11 06:05:00", "2024-06-11 06:05:00", "0.1", "1.5",
+		`['a','b\'c','x\ny','tab\there','back\\slash','']`, "[1,2]", "[]", "netral", "18446744073709551615", "-3",
+		"tab\there", `\N`, "['2024-06-11']"}
+	if len(res.Rows) != 1 || len(res.Rows[0]) != len(want) {
+		t.Fatalf("rows %q", res.Rows)
+	}
+	for i, w := range want {
+		if res.Rows[0][i] != w {
+			t.Errorf("%s (%s) printed %q, want %q", res.Columns[i], res.Types[i], res.Rows[0][i], w)
+		}
+	}
+	var (
+		d, tm, wita time.Time
+		f32         float32
+		f64         float64
+		arr, none   []string
+		e, s, n     string
+		u           uint64
+		neg         int
+	)
+	if err := res.One(&d, &tm, &wita, &f32, &f64, &arr, nil, &none, &e, &u, &neg, &s, &n, nil); err != nil {
+		t.Fatal(err)
+	}
+	if !d.Equal(time.Date(2024, 6, 11, 0, 0, 0, 0, time.UTC)) || !tm.Equal(time.Date(2024, 6, 11, 6, 5, 0, 0, time.UTC)) ||
+		!wita.Equal(time.Date(2024, 6, 10, 22, 5, 0, 0, time.UTC)) {
+		t.Errorf("times %v %v %v", d, tm, wita)
+	}
+	if f32 != 0.1 || f64 != 1.5 || e != "netral" || u != 18446744073709551615 || neg != -3 || s != "tab\there" || n != "" {
+		t.Errorf("values %v %v %q %v %v %q %q", f32, f64, e, u, neg, s, n)
+	}
+	if fmt.Sprintf("%q", arr) != `["a" "b'c" "x\ny" "tab\there" "back\\slash" ""]` || none == nil || len(none) != 0 {
+		t.Errorf("arrays %q %q", arr, none)
+	}
 }
 
 // withIssues spreads rows over five issues by position.
