@@ -275,6 +275,12 @@ FROM %s.mentions FINAL WHERE %s ORDER BY published_at DESC LIMIT %d`, b.Database
 	if err != nil {
 		return nil, err
 	}
+	return scanMentions(res)
+}
+
+// scanMentions reads rows of id, title, outlet, label, url, published_at,
+// regions.
+func scanMentions(res *Result) ([]MentionRow, error) {
 	out := make([]MentionRow, len(res.Rows))
 	for i := range res.Rows {
 		m := &out[i]
@@ -310,16 +316,26 @@ var (
 	TrendIntervals  = []string{"day", "hour"}
 )
 
+// Keys for mentions without a region or an office, in trends and counts.
+const (
+	NoRegion = "(tanpa wilayah)"
+	NoOPD    = "(tanpa OPD)"
+)
+
+// dimensionExpr is how mention_facts is counted by each dimension; a
+// mention counts once for each of its regions or offices.
+var dimensionExpr = map[string]string{
+	"label":  "toString(label)",
+	"outlet": "outlet",
+	"region": "arrayJoin(if(empty(regions), [" + Quote(NoRegion) + "], regions))",
+	"opd":    "arrayJoin(if(empty(opds), [" + Quote(NoOPD) + "], opds))",
+	"issue":  "issue_id",
+}
+
 // Trend counts mentions per day or hour (WITA) and key, with their
 // sentiment mix.
 func Trend(ctx context.Context, b Backend, q TrendQuery) ([]TrendPoint, error) {
-	keyExpr := map[string]string{
-		"label":  "toString(label)",
-		"outlet": "outlet",
-		"region": "arrayJoin(if(empty(regions), ['(tanpa wilayah)'], regions))",
-		"opd":    "arrayJoin(if(empty(opds), ['(tanpa OPD)'], opds))",
-		"issue":  "issue_id",
-	}[q.By]
+	keyExpr := dimensionExpr[q.By]
 	if keyExpr == "" {
 		return nil, fmt.Errorf("unknown trend dimension %q (%s)", q.By, strings.Join(TrendDimensions, ", "))
 	}
