@@ -121,18 +121,7 @@ func cmdSQL(env *Env, args []string) error {
 	if flagFormat == "json" {
 		return writeJSONLines(env, res)
 	}
-	esc := make([]string, len(res.Columns))
-	for i, c := range res.Columns {
-		esc[i] = store.EscapeTSV(c)
-	}
-	fmt.Fprintln(env.Stdout, strings.Join(esc, "\t"))
-	for _, r := range res.Rows {
-		for i, v := range r {
-			esc[i] = store.EscapeTSV(v)
-		}
-		fmt.Fprintln(env.Stdout, strings.Join(esc, "\t"))
-	}
-	return nil
+	return res.WriteTSV(env.Stdout)
 }
 
 func writeJSONLines(env *Env, res *store.Result) error {

@@ -205,8 +205,10 @@ func (p *Pipeline) Run(ctx context.Context, once bool) (Summary, error) {
 	sum.Classified = int64(metrics.Sum(p.Metrics.Classified))
 	sum.Stored = int64(metrics.Value(p.Metrics.Stored))
 	sum.Dead = int64(metrics.Sum(p.Metrics.DeadLettered))
-	if res, err := p.Store.Query(context.WithoutCancel(ctx), "SELECT count() FROM "+p.Store.Database()+".mentions FINAL", nil); err == nil && len(res.Rows) == 1 {
-		fmt.Sscan(res.Rows[0][0], &sum.Total)
+	if n, err := store.CountMentions(context.WithoutCancel(ctx), p.Store); err == nil {
+		sum.Total = n
+	} else {
+		p.log.Error("counting stored articles", slog.Any("error", err))
 	}
 	sum.Took = time.Since(start)
 	return sum, nil
