@@ -15,7 +15,7 @@ BENCHTIME   ?= 2s
 
 export PANTAU_CHDB_LIB := $(CHDB_LIB)
 
-.PHONY: all build run demo test bench lint deps chdb debian-deps tidy-check clean
+.PHONY: all build run demo test bench fuzz lint deps chdb debian-deps tidy-check clean
 
 all: build
 
@@ -58,6 +58,12 @@ test: deps lint
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./classifier/ ./crawler/ ./store/chdb/
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x -timeout 30m ./store/ ./e2e/
+
+## fuzz: each fuzz target for FUZZTIME (make test runs their seed corpora)
+FUZZTIME    ?= 1m
+fuzz:
+	for t in FuzzExtract FuzzFeed FuzzCanonical FuzzParseDate; do \
+		$(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) ./crawler/ || exit 1; done
 
 lint: tidy-check
 	@fmt=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$fmt" ]; then echo "gofmt needed:"; echo "$$fmt"; exit 1; fi

@@ -20,7 +20,7 @@ type Source struct {
 	Feed         string        `yaml:"feed"`          // RSS/Atom/JSON feed URL
 	Site         string        `yaml:"site"`          // homepage, for HTML crawling
 	Region       string        `yaml:"region"`        // region the outlet covers
-	AllowPrivate bool          `yaml:"allow_private"` // allow loopback and private addresses (tests, intranet)
+	AllowPrivate bool          `yaml:"allow_private"` // let the listed hosts be on loopback or private addresses (tests, intranet)
 	PollInterval time.Duration `yaml:"poll_interval"` // overrides the global poll interval
 	Listings     []string      `yaml:"listings"`      // listing pages (section pages) for HTML crawling; default the site
 	LinkPattern  string        `yaml:"link_pattern"`  // regexp an article URL matches; default a heuristic
@@ -54,6 +54,23 @@ func (s *Source) KindOrDefault() string {
 		return KindListing
 	}
 	return KindSite
+}
+
+// PrivateHosts are the hosts the source may reach on loopback, private
+// and other special-purpose addresses: with allow_private, the hosts of
+// the addresses listed for it (feed, site, sitemap, listings), and no
+// other — not the links its pages lead to. Without it, none.
+func (s *Source) PrivateHosts() []string {
+	if !s.AllowPrivate {
+		return nil
+	}
+	var out []string
+	for _, raw := range append([]string{s.Feed, s.Site, s.Sitemap}, s.Listings...) {
+		if u, err := url.Parse(raw); err == nil && u.Hostname() != "" {
+			out = append(out, strings.ToLower(u.Hostname()))
+		}
+	}
+	return out
 }
 
 // DefaultSources is the shipped list of Kaltim outlets.

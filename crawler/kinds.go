@@ -1,7 +1,6 @@
 package crawler
 
 import (
-	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -18,6 +17,7 @@ import (
 	"github.com/mmcdole/gofeed"
 
 	"github.com/diskominfo-kaltim/pantau/config"
+	"github.com/diskominfo-kaltim/pantau/crawler/feed"
 	"github.com/diskominfo-kaltim/pantau/crawler/fetch"
 	"github.com/diskominfo-kaltim/pantau/crawler/source"
 )
@@ -112,7 +112,7 @@ func (c *Crawler) readFeed(ctx context.Context, src config.Source, feedURL strin
 		c.Log.Debug("feed not modified", slog.String("source", src.Name))
 		return nil, nil, nil
 	}
-	feed, err := parseFeed(resp.Body)
+	parsed, err := feed.Parse(resp.Body, resp.ContentType)
 	if err != nil {
 		return nil, nil, fmt.Errorf("parsing feed %s: %w", feedURL, err)
 	}
@@ -120,17 +120,13 @@ func (c *Crawler) readFeed(ctx context.Context, src config.Source, feedURL strin
 	if resp.ETag != "" || resp.LastModified != "" {
 		next = &Validators{URL: feedURL, ETag: resp.ETag, LastModified: resp.LastModified}
 	}
-	items := make([]source.Item, 0, len(feed.Items))
-	for _, it := range feed.Items {
+	items := make([]source.Item, 0, len(parsed.Items))
+	for _, it := range parsed.Items {
 		if it != nil {
 			items = append(items, feedItem(it))
 		}
 	}
 	return items, next, nil
-}
-
-func parseFeed(body []byte) (*gofeed.Feed, error) {
-	return gofeed.NewParser().Parse(bytes.NewReader(body))
 }
 
 // feedItem turns a parsed feed entry into an item.
@@ -275,7 +271,7 @@ func (c *Crawler) discoverFeed(ctx context.Context, src config.Source) (string, 
 		if err != nil {
 			continue
 		}
-		if _, err := parseFeed(r.Body); err == nil {
+		if _, err := feed.Parse(r.Body, r.ContentType); err == nil {
 			if err := c.state.SaveDiscoveredFeed(ctx, src.Site, cand); err != nil {
 				c.warn(src.Name, "remembering a discovered feed", slog.Any("error", err))
 			}
