@@ -55,6 +55,7 @@ type Config struct {
 	Stages        string
 	NATSReplicas  int
 	SourcesFile   string
+	Social        Credentials // the office's keys and tokens for social sources
 
 	Sources []Source
 }
@@ -144,6 +145,11 @@ var Options = []Option{
 	str("report-time", "07:00", "when pantau run sends yesterday's report (HH:MM WITA)", func(c *Config) *string { return &c.ReportTime }),
 	str("stages", "crawler,classifier,writer,reporter", "stages pantau run starts (crawler, classifier, writer, reporter), to run them as separate services", func(c *Config) *string { return &c.Stages }),
 	str("sources", "", "sources file (YAML list); empty uses the shipped Kaltim sources", func(c *Config) *string { return &c.SourcesFile }),
+	secret(str("youtube-api-key", "", "YouTube Data API v3 key of the office (comments of youtube sources)", func(c *Config) *string { return &c.Social.YouTubeAPIKey })),
+	secret(str("graph-token", "", "long-lived Graph API token of the office's Page (facebook and instagram sources)", func(c *Config) *string { return &c.Social.GraphToken })),
+	secret(str("x-bearer-token", "", "X API v2 bearer token of the office (x sources)", func(c *Config) *string { return &c.Social.XBearerToken })),
+	secret(str("tiktok-client-key", "", "TikTok Research API client key (tiktok sources)", func(c *Config) *string { return &c.Social.TikTokClientKey })),
+	secret(str("tiktok-client-secret", "", "TikTok Research API client secret (tiktok sources)", func(c *Config) *string { return &c.Social.TikTokClientSecret })),
 }
 
 func lookup(name string) (Option, bool) {
@@ -245,6 +251,7 @@ func Load(flags map[string]string, env func(string) string) (*Config, error) {
 		}
 		c.Sources = src
 	}
+	BindCredentials(c.Sources, c.Social)
 	return c, c.Validate()
 }
 

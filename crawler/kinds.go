@@ -20,6 +20,8 @@ import (
 	"github.com/diskominfo-kaltim/pantau/crawler/feed"
 	"github.com/diskominfo-kaltim/pantau/crawler/fetch"
 	"github.com/diskominfo-kaltim/pantau/crawler/source"
+	"github.com/diskominfo-kaltim/pantau/crawler/telegram"
+	"github.com/diskominfo-kaltim/pantau/crawler/youtube"
 )
 
 // sourceOf returns the source kind that polls src, made once per source
@@ -50,6 +52,10 @@ func (c *Crawler) newSource(src config.Source) (source.Source, error) {
 		return &listingSource{c: c, max: max}, nil
 	case config.KindSite:
 		return &siteSource{c: c, max: max}, nil
+	case config.KindYouTube:
+		return youtube.New(src)
+	case config.KindTelegram:
+		return telegram.New(src)
 	default:
 		return nil, fmt.Errorf("source %q: kind %q has no connector", src.Name, k)
 	}
@@ -325,6 +331,8 @@ func (e *sourceEnv) Handle(platform, handle string) string {
 	m.Write([]byte(platform + "\x00" + strings.ToLower(strings.TrimPrefix(handle, "@"))))
 	return "h:" + hex.EncodeToString(m.Sum(nil)[:12])
 }
+
+func (e *sourceEnv) KeepHandles() bool { return e.src.KeepHandles }
 
 func (e *sourceEnv) Warn(key, msg string, attrs ...any) {
 	e.c.warnTo(e.log, e.src.Name+"\x00"+key, msg, attrs...)
