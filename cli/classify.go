@@ -299,27 +299,13 @@ func readCorrections(env *Env) ([]classifier.Item, error) {
 		return nil, err
 	}
 	defer b.Close()
-	db := b.Database()
-	labels, err := b.Query(ctx, "SELECT id, argMax(label, corrected_at) FROM "+db+".label_corrections GROUP BY id", nil)
+	corrected, err := store.CorrectedMentions(ctx, b)
 	if err != nil {
 		return nil, err
 	}
-	if len(labels.Rows) == 0 {
-		return nil, nil
-	}
-	texts, err := b.Query(ctx, "SELECT id, any(title), any(text) FROM "+db+".mentions WHERE id IN (SELECT id FROM "+db+".label_corrections) GROUP BY id", nil)
-	if err != nil {
-		return nil, err
-	}
-	byID := map[string][2]string{}
-	for _, r := range texts.Rows {
-		byID[r[0]] = [2]string{r[1], r[2]}
-	}
-	var out []classifier.Item
-	for _, r := range labels.Rows {
-		if t, ok := byID[r[0]]; ok {
-			out = append(out, classifier.Item{ID: r[0], Title: t[0], Text: t[1], Label: r[1]})
-		}
+	out := make([]classifier.Item, len(corrected))
+	for i, c := range corrected {
+		out[i] = classifier.Item{ID: c.ID, Title: c.Title, Text: c.Text, Label: c.Label}
 	}
 	env.Log.Info("koreksi analis dipakai untuk pelatihan", "jumlah", len(out))
 	return out, nil
