@@ -23,6 +23,8 @@ import (
 	"github.com/diskominfo-kaltim/pantau/crawler/graph"
 	"github.com/diskominfo-kaltim/pantau/crawler/source"
 	"github.com/diskominfo-kaltim/pantau/crawler/telegram"
+	"github.com/diskominfo-kaltim/pantau/crawler/tiktok"
+	"github.com/diskominfo-kaltim/pantau/crawler/x"
 	"github.com/diskominfo-kaltim/pantau/crawler/youtube"
 )
 
@@ -64,6 +66,10 @@ func (c *Crawler) newSource(src config.Source) (source.Source, error) {
 		return graph.NewFacebook(src)
 	case config.KindInstagram:
 		return graph.NewInstagram(src)
+	case config.KindX:
+		return x.New(src)
+	case config.KindTikTok:
+		return tiktok.New(src)
 	default:
 		return nil, fmt.Errorf("source %q: kind %q has no connector", src.Name, k)
 	}
