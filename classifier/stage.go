@@ -79,8 +79,11 @@ func (s *Stage) handle(ctx context.Context, msg jetstream.Msg) {
 		c.Regions, c.OPDs, c.Entities, c.KeyPhrases = t.Regions, t.OPDs, t.Entities, t.KeyPhrases
 	}
 	if s.Issues != nil {
-		is := s.Issues.Assign(ctx, a, tagger.Terms(a.Title, a.Text))
-		c.IssueID, c.IssueName, c.IssueTerms = is.ID, is.Name, is.TopTerms(8)
+		if err := s.Issues.Place(ctx, &c); err != nil {
+			s.Metrics.Failed.WithLabelValues(stageName).Inc()
+			s.retryOrDeadLetter(ctx, msg, err)
+			return
+		}
 	}
 	data, err := json.Marshal(c)
 	if err != nil {
