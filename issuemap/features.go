@@ -187,7 +187,7 @@ func newDoc(a *news.Article, regions, offices []string) *doc {
 	// The tagger ranks regions by how often the item names them: the
 	// first kabupaten/kota is the one it is about.
 	for _, r := range regions {
-		if strings.HasPrefix(r, "Kota ") || strings.HasPrefix(r, "Kabupaten ") || r == "IKN Nusantara" {
+		if strings.HasPrefix(r, "Kota ") || strings.HasPrefix(r, "Kabupaten ") {
 			d.regions = append(d.regions, r)
 			break
 		}

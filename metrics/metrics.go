@@ -5,16 +5,15 @@ package metrics
 
 import (
 	"context"
-	"errors"
 	"log/slog"
-	"net"
 	"net/http"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	dto "github.com/prometheus/client_model/go"
+
+	"github.com/diskominfo-kaltim/pantau/httpserver"
 )
 
 // Metrics are the per-stage counters of the pipeline.
@@ -31,6 +30,8 @@ type Metrics struct {
 	Stored         prometheus.Counter
 	Failed         *prometheus.CounterVec // per stage
 	DeadLettered   *prometheus.CounterVec // per stage
+	Panics         *prometheus.CounterVec // per stage: handler panics recovered (the message was dead-lettered)
+	DeadLetters    prometheus.Gauge       // messages waiting on the dead-letter stream
 	Lag            *prometheus.GaugeVec   // per consumer: messages not yet finished
 	InsertSeconds  prometheus.Histogram
 }
@@ -62,6 +63,10 @@ func New() *Metrics {
 			Help: "Processing failures, by stage."}, []string{"stage"}),
 		DeadLettered: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pantau_dead_lettered_total",
 			Help: "Messages moved to the dead-letter subject, by stage."}, []string{"stage"}),
+		Panics: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pantau_stage_panics_total",
+			Help: "Panics recovered while handling a message (the message was dead-lettered), by stage."}, []string{"stage"}),
+		DeadLetters: prometheus.NewGauge(prometheus.GaugeOpts{Name: "pantau_dead_letters",
+			Help: "Messages waiting on the dead-letter stream (pantau dlq list)."}),
 		Lag: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "pantau_consumer_lag",
 			Help: "Messages a consumer has not finished (pending plus unacknowledged)."}, []string{"consumer"}),
 		InsertSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "pantau_store_insert_seconds",
@@ -77,6 +82,8 @@ func New() *Metrics {
 	f(m.Stored)
 	f(m.Failed)
 	f(m.DeadLettered)
+	f(m.Panics)
+	f(m.DeadLetters)
 	f(m.Lag)
 	f(m.InsertSeconds)
 	return m
@@ -87,22 +94,15 @@ func (m *Metrics) Serve(ctx context.Context, addr string, log *slog.Logger) erro
 	if addr == "" {
 		return nil
 	}
-	ln, err := net.Listen("tcp", addr)
+	ln, err := httpserver.Listen(addr, httpserver.Default)
 	if err != nil {
 		return err
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}))
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	log.Info("metrics listening", slog.String("addr", ln.Addr().String()))
 	go func() {
-		<-ctx.Done()
-		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(sctx)
-	}()
-	go func() {
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := httpserver.Serve(ctx, httpserver.New(mux, httpserver.Default), ln, httpserver.Default, log); err != nil {
 			log.Error("metrics server", slog.Any("error", err))
 		}
 	}()
