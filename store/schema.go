@@ -165,6 +165,9 @@ SELECT issue_id, id, published_at, label, outlet, regions, opds, ingested_at
 FROM {db}.mentions`,
 		},
 	},
+	webMigration,         // store/users.go
+	labelSourceMigration, // store/relabel.go
+	kindMigration,        // store/relabel.go
 }
 
 // Migrate creates the database and applies every migration not yet

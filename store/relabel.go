@@ -1,0 +1,82 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// An analyst's correction takes effect at once: besides the row in
+// label_corrections (the training source), the mention gets a new version
+// with the analyst's label, marked as set by a human, so that everything
+// reading `mentions FINAL` — and mention_facts, which the materialized view
+// fills on every insert into mentions — shows it.
+
+// labelSourceMigration records who set a mention's label. The writer leaves
+// the columns at their defaults (the model's label); a correction sets them.
+var labelSourceMigration = Migration{
+	Version: 9,
+	Name:    "mentions_label_source",
+	Statements: []string{
+		`ALTER TABLE {db}.mentions ADD COLUMN label_source String DEFAULT 'model',
+    ADD COLUMN labeled_by String DEFAULT '', ADD COLUMN labeled_at DateTime('UTC') DEFAULT toDateTime(0, 'UTC')`,
+	},
+}
+
+// kindMigration stores each item's kind (berita, rilis, sosmed) and
+// platform, which news.Article carries, for the web app's "media massa or
+// media sosial" figures. The writer leaves them at their defaults until it
+// fills them.
+var kindMigration = Migration{
+	Version: 10,
+	Name:    "mentions_kind",
+	Statements: []string{
+		`ALTER TABLE {db}.mentions ADD COLUMN kind String DEFAULT 'berita', ADD COLUMN platform String DEFAULT ''`,
+	},
+}
+
+// Label sources.
+const (
+	LabelSourceModel = "model"
+	LabelSourceHuman = "human"
+)
+
+// relabelMention inserts a new version of mention c.ID carrying c's label.
+// Every stored column is copied from the current version (read from
+// system.columns, so columns added later are kept too), except the label,
+// who set it and when, and ingested_at — the ReplacingMergeTree version,
+// moved past the current one so that the new row wins even within the
+// same second.
+func relabelMention(ctx context.Context, b Backend, c Correction) error {
+	db := b.Database()
+	res, err := b.Query(ctx, fmt.Sprintf(`SELECT name FROM system.columns
+WHERE database = %s AND table = 'mentions' AND default_kind NOT IN ('MATERIALIZED', 'ALIAS')`, Quote(db)), nil)
+	if err != nil {
+		return fmt.Errorf("reading the columns of mentions: %w", err)
+	}
+	override := map[string]string{
+		"label":        Quote(c.Label),
+		"label_source": Quote(LabelSourceHuman),
+		"labeled_by":   Quote(c.Analyst),
+		"labeled_at":   dtLiteral(c.At),
+		"ingested_at":  fmt.Sprintf("greatest(%s, ingested_at + 1)", dtLiteral(time.Now())),
+	}
+	cols := make([]string, 0, len(res.Rows))
+	exprs := make([]string, 0, len(res.Rows))
+	for _, r := range res.Rows {
+		name := r[0]
+		cols = append(cols, name)
+		if e, ok := override[name]; ok {
+			exprs = append(exprs, e)
+			delete(override, name)
+		} else {
+			exprs = append(exprs, name)
+		}
+	}
+	if len(override) > 0 {
+		return fmt.Errorf("mentions lacks columns for a correction (run pantau migrate): %d missing", len(override))
+	}
+	return b.Exec(ctx, fmt.Sprintf("INSERT INTO %s.mentions (%s) SELECT %s FROM %s.mentions FINAL WHERE id = %s",
+		db, strings.Join(cols, ", "), strings.Join(exprs, ", "), db, Quote(c.ID)))
+}
