@@ -74,7 +74,7 @@ func LoadSourcesFile(path string) ([]Source, error) {
 func ParseSources(name string, data []byte) ([]Source, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, YAMLError(name, data, err)
 	}
 	if len(root.Content) == 0 {
 		return nil, fmt.Errorf("%s: no sources", name)

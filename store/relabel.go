@@ -13,34 +13,8 @@ import (
 // reading `mentions FINAL` — and mention_facts, which the materialized view
 // fills on every insert into mentions — shows it.
 
-// labelSourceMigration records who set a mention's label. The writer leaves
-// the columns at their defaults (the model's label); a correction sets them.
-var labelSourceMigration = Migration{
-	Version: 9,
-	Name:    "mentions_label_source",
-	Statements: []string{
-		`ALTER TABLE {db}.mentions ADD COLUMN label_source String DEFAULT 'model',
-    ADD COLUMN labeled_by String DEFAULT '', ADD COLUMN labeled_at DateTime('UTC') DEFAULT toDateTime(0, 'UTC')`,
-	},
-}
-
-// kindMigration stores each item's kind (berita, rilis, sosmed) and
-// platform, which news.Article carries, for the web app's "media massa or
-// media sosial" figures. The writer leaves them at their defaults until it
-// fills them.
-var kindMigration = Migration{
-	Version: 10,
-	Name:    "mentions_kind",
-	Statements: []string{
-		`ALTER TABLE {db}.mentions ADD COLUMN kind String DEFAULT 'berita', ADD COLUMN platform String DEFAULT ''`,
-	},
-}
-
-// Label sources.
-const (
-	LabelSourceModel = "model"
-	LabelSourceHuman = "human"
-)
+// LabelSourceHuman is the label source of a row an analyst labelled.
+const LabelSourceHuman = "human"
 
 // relabelMention inserts a new version of mention c.ID carrying c's label.
 // Every stored column is copied from the current version (read from
@@ -64,8 +38,11 @@ WHERE database = %s AND table = 'mentions' AND default_kind NOT IN ('MATERIALIZE
 	}
 	cols := make([]string, 0, len(res.Rows))
 	exprs := make([]string, 0, len(res.Rows))
-	for _, r := range res.Rows {
-		name := r[0]
+	for i := range res.Rows {
+		var name string
+		if err := res.Scan(i, &name); err != nil {
+			return fmt.Errorf("reading the columns of mentions: %w", err)
+		}
 		cols = append(cols, name)
 		if e, ok := override[name]; ok {
 			exprs = append(exprs, e)

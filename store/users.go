@@ -16,7 +16,7 @@ import (
 // place: a user or a session is replaced by a newer row (ReplacingMergeTree
 // on updated_at) and read with argMax, which needs no FINAL.
 var webMigration = Migration{
-	Version: 8,
+	Version: 9,
 	Name:    "web_users",
 	Statements: []string{
 		`CREATE TABLE IF NOT EXISTS {db}.users (
@@ -105,10 +105,10 @@ SELECT %s, %s, %s, %s, %s, %s`, b.Database(), Quote(u.Name), Quote(u.Role), Quot
 const userColumns = `name, argMax(role, updated_at), argMax(password_hash, updated_at), argMax(disabled, updated_at),
     max(updated_at), argMax(updated_by, updated_at)`
 
-func scanUser(r []string) User {
-	u := User{Name: r[0], Role: r[1], PasswordHash: r[2], Disabled: r[3] == "1", UpdatedBy: r[5]}
-	u.UpdatedAt, _ = time.ParseInLocation(time.DateTime, r[4], time.UTC)
-	return u
+func scanUser(res *Result, i int) (User, error) {
+	var u User
+	err := res.Scan(i, &u.Name, &u.Role, &u.PasswordHash, &u.Disabled, &u.UpdatedAt, &u.UpdatedBy)
+	return u, err
 }
 
 // GetUser reads one user's latest state.
@@ -121,7 +121,11 @@ func GetUser(ctx context.Context, b Backend, name string) (User, error) {
 	if len(res.Rows) == 0 {
 		return User{}, ErrNoSuchUser
 	}
-	return scanUser(res.Rows[0]), nil
+	u, err := scanUser(res, 0)
+	if err != nil {
+		return User{}, fmt.Errorf("reading user: %w", err)
+	}
+	return u, nil
 }
 
 // Users lists every user, by name.
@@ -130,9 +134,11 @@ func Users(ctx context.Context, b Backend) ([]User, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listing users: %w", err)
 	}
-	out := make([]User, 0, len(res.Rows))
-	for _, r := range res.Rows {
-		out = append(out, scanUser(r))
+	out := make([]User, len(res.Rows))
+	for i := range out {
+		if out[i], err = scanUser(res, i); err != nil {
+			return nil, fmt.Errorf("listing users: %w", err)
+		}
 	}
 	return out, nil
 }
@@ -167,13 +173,12 @@ FROM %s.web_sessions WHERE token_hash = %s GROUP BY token_hash`, b.Database(), Q
 	if err != nil {
 		return Session{}, fmt.Errorf("reading session: %w", err)
 	}
-	if len(res.Rows) == 0 {
+	s := Session{TokenHash: tokenHash}
+	if err := res.One(&s.User, &s.CSRF, &s.Created, &s.Expires, &s.Revoked); errors.Is(err, ErrNoRows) {
 		return Session{}, ErrNoSuchSession
+	} else if err != nil {
+		return Session{}, fmt.Errorf("reading session: %w", err)
 	}
-	r := res.Rows[0]
-	s := Session{TokenHash: tokenHash, User: r[0], CSRF: r[1], Revoked: r[4] == "1"}
-	s.Created, _ = time.ParseInLocation(time.DateTime, r[2], time.UTC)
-	s.Expires, _ = time.ParseInLocation(time.DateTime, r[3], time.UTC)
 	return s, nil
 }
 
@@ -211,11 +216,12 @@ ORDER BY at DESC LIMIT %s`, b.Database(), where, strconv.Itoa(limit)), nil)
 	if err != nil {
 		return nil, fmt.Errorf("reading audit log: %w", err)
 	}
-	out := make([]AuditEntry, 0, len(res.Rows))
-	for _, r := range res.Rows {
-		e := AuditEntry{User: r[1], Action: r[2], Target: r[3], Detail: r[4], Remote: r[5]}
-		e.At, _ = time.ParseInLocation(time.DateTime, r[0], time.UTC)
-		out = append(out, e)
+	out := make([]AuditEntry, len(res.Rows))
+	for i := range out {
+		e := &out[i]
+		if err := res.Scan(i, &e.At, &e.User, &e.Action, &e.Target, &e.Detail, &e.Remote); err != nil {
+			return nil, fmt.Errorf("reading audit log: %w", err)
+		}
 	}
 	return out, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -26,10 +25,8 @@ WHERE published_at >= {since:DateTime('UTC')} AND published_at < {until:DateTime
 	if err != nil {
 		return out, fmt.Errorf("class counts: %w", err)
 	}
-	if len(res.Rows) == 1 {
-		for i := range out {
-			out[i], _ = strconv.Atoi(res.Rows[0][i])
-		}
+	if err := res.One(&out[0], &out[1], &out[2], &out[3]); err != nil {
+		return out, fmt.Errorf("class counts: %w", err)
 	}
 	return out, nil
 }
@@ -64,14 +61,12 @@ SETTINGS join_use_nulls = 1`, db), map[string]string{"since": dt(since), "until"
 	if err != nil {
 		return nil, fmt.Errorf("region counts: %w", err)
 	}
-	out := make([]RegionCount, 0, len(res.Rows))
-	for _, r := range res.Rows {
-		c := RegionCount{Name: r[0], Kind: r[1]}
-		c.Lat, _ = strconv.ParseFloat(r[2], 64)
-		c.Lng, _ = strconv.ParseFloat(r[3], 64)
-		c.Mentions, _ = strconv.Atoi(r[4])
-		c.Negative, _ = strconv.Atoi(r[5])
-		out = append(out, c)
+	out := make([]RegionCount, len(res.Rows))
+	for i := range out {
+		c := &out[i]
+		if err := res.Scan(i, &c.Name, &c.Kind, &c.Lat, &c.Lng, &c.Mentions, &c.Negative); err != nil {
+			return nil, fmt.Errorf("region counts: %w", err)
+		}
 	}
 	return out, nil
 }
@@ -102,19 +97,19 @@ func Breakdown(ctx context.Context, b Backend, by string, since, until time.Time
 		limit = 10
 	}
 	res, err := b.Query(ctx, fmt.Sprintf(`SELECT %s AS k, count() AS n, countIf(label IN ('negatif', 'berpotensi negatif'))
-FROM %s.mentions FINAL
+FROM %s.mention_facts FINAL
 WHERE published_at >= {since:DateTime('UTC')} AND published_at < {until:DateTime('UTC')}
-GROUP BY k ORDER BY n DESC, k LIMIT %d`, expr, b.Database(), limit),
+GROUP BY k ORDER BY n DESC, k LIMIT %d`+FinalByPartition, expr, b.Database(), limit),
 		map[string]string{"since": dt(since), "until": dt(until)})
 	if err != nil {
 		return nil, fmt.Errorf("mentions by %s: %w", by, err)
 	}
-	out := make([]NamedCount, 0, len(res.Rows))
-	for _, r := range res.Rows {
-		c := NamedCount{Name: r[0]}
-		c.Mentions, _ = strconv.Atoi(r[1])
-		c.Negative, _ = strconv.Atoi(r[2])
-		out = append(out, c)
+	out := make([]NamedCount, len(res.Rows))
+	for i := range out {
+		c := &out[i]
+		if err := res.Scan(i, &c.Name, &c.Mentions, &c.Negative); err != nil {
+			return nil, fmt.Errorf("mentions by %s: %w", by, err)
+		}
 	}
 	return out, nil
 }
@@ -159,13 +154,15 @@ type ArticleFilter struct {
 	LeastSure bool
 }
 
-// confidenceExpr is the model's probability of its most likely class: the
-// scores are calibrated probabilities.
-const confidenceExpr = "greatest(score_positif, score_netral, score_berpotensi_negatif, score_negatif)"
+// confidenceExpr is the model's calibrated probability of its label: the
+// stored confidence, or for rows stored before it was, the highest score.
+const confidenceExpr = "if(confidence > 0, confidence, " + topScoreExpr + ")"
+
+const topScoreExpr = "greatest(score_positif, score_netral, score_berpotensi_negatif, score_negatif)"
 
 // modelLabelExpr is the class the model chose, whatever the stored label.
-const modelLabelExpr = `multiIf(score_positif = ` + confidenceExpr + `, 'positif', score_netral = ` + confidenceExpr +
-	`, 'netral', score_berpotensi_negatif = ` + confidenceExpr + `, 'berpotensi negatif', 'negatif')`
+const modelLabelExpr = `multiIf(score_positif = ` + topScoreExpr + `, 'positif', score_netral = ` + topScoreExpr +
+	`, 'netral', score_berpotensi_negatif = ` + topScoreExpr + `, 'berpotensi negatif', 'negatif')`
 
 // Articles returns the articles matching f, newest first (or least sure
 // first).
@@ -220,20 +217,19 @@ LIMIT %d`, snippet, confidenceExpr, modelLabelExpr, db, strings.Join(where, " AN
 	if err != nil {
 		return nil, fmt.Errorf("articles: %w", err)
 	}
-	out := make([]Article, 0, len(res.Rows))
-	for _, r := range res.Rows {
-		a := Article{ID: r[0], Title: r[1], Snippet: r[2], Outlet: r[3], URL: r[4], Kind: r[5], Platform: r[6],
-			Label: r[8], ModelLabel: r[10], Evidence: parseArray(r[11]), Regions: parseArray(r[12]), IssueID: r[13],
-			LabelSource: r[14], LabeledBy: r[15]}
+	out := make([]Article, len(res.Rows))
+	for i := range out {
+		a := &out[i]
+		if err := res.Scan(i, &a.ID, &a.Title, &a.Snippet, &a.Outlet, &a.URL, &a.Kind, &a.Platform, &a.Published, &a.Label,
+			&a.Confidence, &a.ModelLabel, &a.Evidence, &a.Regions, &a.IssueID, &a.LabelSource, &a.LabeledBy, &a.LabeledAt); err != nil {
+			return nil, fmt.Errorf("articles: %w", err)
+		}
 		if a.Kind == "" {
 			a.Kind = "berita"
 		}
-		a.Published, _ = time.ParseInLocation(time.DateTime, r[7], time.UTC)
-		a.Confidence, _ = strconv.ParseFloat(r[9], 64)
-		if a.LabelSource == LabelSourceHuman {
-			a.LabeledAt, _ = time.ParseInLocation(time.DateTime, r[16], time.UTC)
+		if a.LabelSource != LabelSourceHuman {
+			a.LabeledAt = time.Time{}
 		}
-		out = append(out, a)
 	}
 	return out, nil
 }
@@ -255,8 +251,11 @@ ORDER BY kind = 'provinsi' DESC, kind = 'otorita', name`, db), nil)
 	if err != nil {
 		return c, fmt.Errorf("regions: %w", err)
 	}
-	for _, r := range res.Rows {
-		c.Regions = append(c.Regions, r[0])
+	c.Regions = make([]string, len(res.Rows))
+	for i := range c.Regions {
+		if err := res.Scan(i, &c.Regions[i]); err != nil {
+			return c, fmt.Errorf("regions: %w", err)
+		}
 	}
 	params := map[string]string{"since": dt(since), "until": dt(until)}
 	res, err = b.Query(ctx, fmt.Sprintf(`SELECT groupUniqArrayArray(opds), groupUniqArray(outlet)
@@ -265,9 +264,11 @@ WHERE published_at >= {since:DateTime('UTC')} AND published_at < {until:DateTime
 	if err != nil {
 		return c, fmt.Errorf("offices and outlets: %w", err)
 	}
-	if len(res.Rows) == 1 {
-		c.OPDs, c.Outlets = sortedStrings(parseArray(res.Rows[0][0])), sortedStrings(parseArray(res.Rows[0][1]))
+	if err := res.One(&c.OPDs, &c.Outlets); err != nil {
+		return c, fmt.Errorf("offices and outlets: %w", err)
 	}
+	sortedStrings(c.OPDs)
+	sortedStrings(c.Outlets)
 	return c, nil
 }
 
