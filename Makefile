@@ -62,7 +62,7 @@ bench: deps
 ## fuzz: each fuzz target for FUZZTIME (`make test` runs their seed corpora
 ## only). Add yours to FUZZ as package:FuzzName.
 FUZZTIME    ?= 1m
-FUZZ        := ./config:FuzzLoad
+FUZZ        := ./config:FuzzLoad ./crawler:FuzzExtract ./crawler:FuzzFeed ./crawler:FuzzCanonical ./crawler:FuzzParseDate
 
 fuzz:
 	@set -e; for t in $(FUZZ); do \

@@ -52,6 +52,7 @@ type Config struct {
 	Stages        string
 	NATSReplicas  int
 	SourcesFile   string
+	Social        Credentials // the office's keys and tokens for social sources
 
 	Sources []Source
 }
@@ -166,6 +167,11 @@ var Options = []Option{
 	in(ScopeMail, str("report-time", "07:00", "jam pantau run mengirim laporan kemarin (HH:MM WITA)", func(c *Config) *string { return &c.ReportTime })),
 	str("stages", "crawler,classifier,writer,reporter", "tahap yang dijalankan pantau run (crawler, classifier, writer, reporter), untuk menjalankannya sebagai layanan terpisah", func(c *Config) *string { return &c.Stages }),
 	in(ScopeSources, str("sources", "", "berkas sumber (daftar YAML); kosong: sumber Kaltim bawaan", func(c *Config) *string { return &c.SourcesFile })),
+	in(ScopeSources, secret(str("youtube-api-key", "", "kunci YouTube Data API v3 milik kantor (komentar sumber youtube)", func(c *Config) *string { return &c.Social.YouTubeAPIKey }))),
+	in(ScopeSources, secret(str("graph-token", "", "token Graph API jangka panjang milik Page kantor (sumber facebook dan instagram)", func(c *Config) *string { return &c.Social.GraphToken }))),
+	in(ScopeSources, secret(str("x-bearer-token", "", "bearer token X API v2 milik kantor (sumber x)", func(c *Config) *string { return &c.Social.XBearerToken }))),
+	in(ScopeSources, secret(str("tiktok-client-key", "", "client key TikTok Research API (sumber tiktok)", func(c *Config) *string { return &c.Social.TikTokClientKey }))),
+	in(ScopeSources, secret(str("tiktok-client-secret", "", "client secret TikTok Research API (sumber tiktok)", func(c *Config) *string { return &c.Social.TikTokClientSecret }))),
 }
 
 // Lookup returns the option named name.
@@ -275,6 +281,7 @@ func Load(flags map[string]string, env func(string) string) (*Config, error) {
 		}
 		c.Sources = src
 	}
+	BindCredentials(c.Sources, c.Social)
 	return c, c.Validate()
 }
 
