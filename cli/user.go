@@ -76,9 +76,8 @@ func (c *userCmd) run(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	hash, err := web.HashPassword(pw)
-	if err != nil {
-		return usageError{err.Error()}
+	if len(pw) < web.MinPasswordLength {
+		return usageError{fmt.Sprintf("kata sandi minimal %d karakter", web.MinPasswordLength)}
 	}
 	by := os.Getenv("USER")
 	if by == "" {
@@ -90,12 +89,13 @@ func (c *userCmd) run(env *Env, args []string) error {
 	}
 	defer b.Close()
 	if dc, ok := throughDoor(ctx, env, b); ok {
+		hash, herr := web.HashPassword(pw)
+		if herr != nil {
+			return herr
+		}
 		err = dc.PutUser(ctx, door.User{Name: name, Role: c.role, PasswordHash: hash, Disabled: c.disable, By: by})
 	} else {
-		err = store.PutUser(ctx, b, store.User{Name: name, Role: c.role, PasswordHash: hash, Disabled: c.disable, UpdatedBy: by})
-		if err == nil {
-			err = store.Audit(ctx, b, store.AuditEntry{User: by, Action: "tambah pengguna", Target: name, Detail: c.role, Remote: "cli"})
-		}
+		err = web.AddUser(ctx, b, name, c.role, pw, by, c.disable)
 	}
 	if err != nil {
 		return err

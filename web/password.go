@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
@@ -10,6 +11,8 @@ import (
 	"sync"
 
 	"golang.org/x/crypto/argon2"
+
+	"github.com/diskominfo-kaltim/pantau/store"
 )
 
 // Passwords are hashed with argon2id at OWASP's recommended minimum (19 MiB,
@@ -79,3 +82,20 @@ var dummyHash = sync.OnceValue(func() string {
 	h, _ := HashPassword("pantau-tanpa-pengguna")
 	return h
 })
+
+// AddUser stores a user (a new one, or a new password, role or state for
+// an existing one, which ends its sessions) with the password hashed, and
+// audits it as done by by.
+func AddUser(ctx context.Context, b store.Backend, name, role, password, by string, disabled bool) error {
+	if !store.ValidRole(role) {
+		return fmt.Errorf("peran %q tidak dikenal: admin, analis atau pimpinan", role)
+	}
+	hash, err := HashPassword(password)
+	if err != nil {
+		return err
+	}
+	if err := store.PutUser(ctx, b, store.User{Name: name, Role: role, PasswordHash: hash, Disabled: disabled, UpdatedBy: by}); err != nil {
+		return err
+	}
+	return store.Audit(ctx, b, store.AuditEntry{User: by, Action: "tambah pengguna", Target: name, Detail: role, Remote: "cli"})
+}
