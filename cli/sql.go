@@ -13,7 +13,6 @@ import (
 	"golang.org/x/term"
 
 	"github.com/diskominfo-kaltim/pantau/config"
-	"github.com/diskominfo-kaltim/pantau/pipeline"
 	"github.com/diskominfo-kaltim/pantau/store"
 	"github.com/diskominfo-kaltim/pantau/store/chdb"
 )
@@ -60,7 +59,7 @@ func (c *sqlCmd) run(env *Env, args []string) error {
 	}
 	ctx, cancel := signalContext()
 	defer cancel()
-	b, err := pipeline.OpenStore(ctx, env.Config)
+	b, err := openShared(ctx, env, nil, false) // cli/door.go
 	if err != nil {
 		return err
 	}
