@@ -5,11 +5,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
-	"time"
 
 	"github.com/diskominfo-kaltim/pantau/config"
 	"github.com/diskominfo-kaltim/pantau/demo"
+	"github.com/diskominfo-kaltim/pantau/httpserver"
 	"github.com/diskominfo-kaltim/pantau/pipeline"
 )
 
@@ -49,7 +48,7 @@ func (*demoCmd) run(env *Env, _ []string) error {
 		}
 	}
 	site := &demo.Site{Name: "Warta Demo Kaltim", Articles: arts}
-	srv := &http.Server{Handler: site, ReadHeaderTimeout: 5 * time.Second}
+	srv := httpserver.New(site, httpserver.Default)
 	go srv.Serve(ln)
 	defer srv.Close()
 	base := "http://" + ln.Addr().String()

@@ -67,3 +67,31 @@ func TestSQLConsole(t *testing.T) {
 		t.Errorf("TSV of arrays, NULL and tabs: %q", out)
 	}
 }
+
+// TestMigrateRepairsADroppedTable: a table dropped after its migration was
+// recorded comes back with pantau migrate (it did not before), and the
+// output says what was made again.
+func TestMigrateRepairsADroppedTable(t *testing.T) {
+	data := t.TempDir()
+	run1 := func(want int, args ...string) string {
+		t.Helper()
+		var out, errb bytes.Buffer
+		if code := run(append(args, "--data", data), strings.NewReader(""), &out, &errb); code != want {
+			t.Fatalf("pantau %v: exit %d, want %d\n%s%s", args, code, want, out.String(), errb.String())
+		}
+		return out.String() + errb.String()
+	}
+	if out := run1(0, "migrate"); !strings.Contains(out, "tabel dan view ada semua") {
+		t.Errorf("first migrate: %s", out)
+	}
+	run1(0, "sql", "--write", "DROP TABLE issues")
+	if out := run1(1, "sql", "SELECT count() FROM issues"); !strings.Contains(out, "tabel issues tidak ada") {
+		t.Errorf("after DROP: %s", out)
+	}
+	if out := run1(0, "migrate"); !strings.Contains(out, "dibuat lagi: issues (kosong") {
+		t.Errorf("repairing migrate: %s", out)
+	}
+	if out := run1(0, "sql", "SELECT count() FROM issues"); out != "count()\n0\n" {
+		t.Errorf("issues after repair: %q", out)
+	}
+}

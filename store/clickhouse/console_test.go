@@ -58,3 +58,32 @@ func TestConsoleAgainstDebianServer(t *testing.T) {
 		t.Errorf("written row: %v %v", tbl, err)
 	}
 }
+
+// TestRepairAgainstDebianServer: a dropped table and the analysts' copy
+// come back on 18.16 too.
+func TestRepairAgainstDebianServer(t *testing.T) {
+	srv := chtest.Start(t)
+	ctx := context.Background()
+	b, err := Open(ctx, srv.DSN("repair_test"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if _, err := store.Migrate(ctx, b, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, stmt := range []string{"DROP TABLE repair_test.issues", "DROP TABLE repair_test.mention_facts"} {
+		if err := b.Exec(ctx, stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if missing, err := store.Check(ctx, b); err != nil || !reflect.DeepEqual(missing, []string{"issues", "mention_facts"}) {
+		t.Fatalf("Check = %v %v", missing, err)
+	}
+	if _, err := store.Repair(ctx, b, nil); err != nil {
+		t.Fatal(err)
+	}
+	if missing, err := store.Check(ctx, b); err != nil || len(missing) != 0 {
+		t.Errorf("after repair: %v %v", missing, err)
+	}
+}
