@@ -14,7 +14,6 @@ import (
 
 	"github.com/diskominfo-kaltim/pantau/config"
 	"github.com/diskominfo-kaltim/pantau/store"
-	"github.com/diskominfo-kaltim/pantau/store/chdb"
 )
 
 var sqlCommand = &command{
@@ -70,7 +69,7 @@ func (c *sqlCmd) run(env *Env, args []string) error {
 	case errors.Is(err, store.ErrReadOnly):
 		return fmt.Errorf("hanya-baca: perintah yang mengubah data atau skema ditolak. " +
 			"Bila memang perlu, ulangi dengan --write")
-	case errors.Is(err, chdb.ErrNotCompact):
+	case errors.Is(err, store.ErrNotCompact):
 		return usageError{"hapus klausa FORMAT dari query; format keluaran dipilih dengan --format tsv|json"}
 	case errors.As(err, &missing) && missing.Kind == "database":
 		return fmt.Errorf("basis data %s belum ada; jalankan pantau migrate", b.Database())

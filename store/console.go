@@ -1,9 +1,12 @@
 package store
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"strconv"
 )
@@ -90,4 +93,36 @@ func ConsoleError(code int, msg string, err error) error {
 		return &MissingError{Kind: "database", Name: name, Msg: msg}
 	}
 	return err
+}
+
+// ConsoleFormat is the output format the console reads (ParseCompact).
+const ConsoleFormat = "JSONCompactEachRowWithNamesAndTypes"
+
+// ErrNotCompact is returned when a statement's output is not the console's
+// format (a FORMAT clause of its own).
+var ErrNotCompact = errors.New("output is not JSONCompactEachRowWithNamesAndTypes (a FORMAT clause in the statement?)")
+
+// ParseCompact reads JSONCompactEachRowWithNamesAndTypes: a row of names,
+// a row of types, then the rows, numbers kept as json.Number.
+func ParseCompact(data []byte) (*Table, error) {
+	t := &Table{}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return t, nil // a statement without output
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if dec.Decode(&t.Columns) != nil || dec.Decode(&t.Types) != nil || len(t.Columns) != len(t.Types) {
+		return nil, ErrNotCompact
+	}
+	for {
+		var row []any
+		err := dec.Decode(&row)
+		if errors.Is(err, io.EOF) {
+			return t, nil
+		}
+		if err != nil || len(row) != len(t.Columns) {
+			return nil, fmt.Errorf("reading row %d: %w", len(t.Rows)+1, ErrNotCompact)
+		}
+		t.Rows = append(t.Rows, row)
+	}
 }

@@ -1,22 +1,30 @@
 package chdb
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
 
 	"github.com/diskominfo-kaltim/pantau/store"
 )
 
-// Console runs an analyst's statement on a connection of its own, whose
-// session has Pantau's database as the current one and, unless write is
-// set, readonly = 2 (statements that write or change the schema are
-// refused; settings may still be changed, readonly itself not). The
-// session ends with the connection.
+// Console runs an analyst's statement in a session of its own (see
+// SessionQuery) and returns its rows typed.
 func (b *Backend) Console(ctx context.Context, query string, write bool) (*store.Table, error) {
+	out, err := b.SessionQuery(ctx, query, store.ConsoleFormat, nil, write)
+	if err != nil {
+		return nil, consoleError(err)
+	}
+	return store.ParseCompact(out)
+}
+
+// SessionQuery runs a statement on a connection of its own, whose session
+// has Pantau's database as the current one and, unless write is set,
+// readonly = 2 (the engine refuses statements that write or change the
+// schema; settings may still be changed, readonly itself not), and returns
+// its output in format. Parameters are bound as given (escaped as
+// ClickHouse's HTTP interface takes them). The session ends with the
+// connection; the backend's own connection is untouched.
+func (b *Backend) SessionQuery(ctx context.Context, query, format string, params map[string]string, write bool) ([]byte, error) {
 	c, err := Connect(b.conn.path)
 	if err != nil {
 		return nil, err
@@ -28,14 +36,14 @@ func (b *Backend) Console(ctx context.Context, query string, write bool) (*store
 	}
 	for _, s := range setup {
 		if _, err := c.QueryContext(ctx, s, "TSV", nil); err != nil {
-			return nil, consoleError(err)
+			return nil, err
 		}
 	}
-	res, err := c.QueryContext(ctx, query, "JSONCompactEachRowWithNamesAndTypes", nil)
+	res, err := c.QueryContext(ctx, query, format, params)
 	if err != nil {
-		return nil, consoleError(err)
+		return nil, err
 	}
-	return parseCompact(res.Data)
+	return res.Data, nil
 }
 
 func consoleError(err error) error {
@@ -44,33 +52,4 @@ func consoleError(err error) error {
 		return store.ConsoleError(0, e.Msg, err)
 	}
 	return err
-}
-
-// ErrNotCompact is returned when a statement's output is not the console's
-// format (a FORMAT clause of its own).
-var ErrNotCompact = errors.New("output is not JSONCompactEachRowWithNamesAndTypes (a FORMAT clause in the statement?)")
-
-// parseCompact reads JSONCompactEachRowWithNamesAndTypes: a row of names,
-// a row of types, then the rows, numbers kept as json.Number.
-func parseCompact(data []byte) (*store.Table, error) {
-	t := &store.Table{}
-	if len(bytes.TrimSpace(data)) == 0 {
-		return t, nil // a statement without output
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	if dec.Decode(&t.Columns) != nil || dec.Decode(&t.Types) != nil || len(t.Columns) != len(t.Types) {
-		return nil, ErrNotCompact
-	}
-	for {
-		var row []any
-		err := dec.Decode(&row)
-		if errors.Is(err, io.EOF) {
-			return t, nil
-		}
-		if err != nil || len(row) != len(t.Columns) {
-			return nil, fmt.Errorf("reading row %d: %w", len(t.Rows)+1, ErrNotCompact)
-		}
-		t.Rows = append(t.Rows, row)
-	}
 }

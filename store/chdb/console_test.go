@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/diskominfo-kaltim/pantau/store"
@@ -52,8 +53,17 @@ func TestConsole(t *testing.T) {
 	if _, err := b.Console(ctx, "SELECT * FROM mentionz", false); !errors.As(err, &missing) || missing.Name != "mentionz" {
 		t.Errorf("missing table: %v", err)
 	}
-	if _, err := b.Console(ctx, "SELECT 1 FORMAT JSON", false); !errors.Is(err, ErrNotCompact) {
+	if _, err := b.Console(ctx, "SELECT 1 FORMAT JSON", false); !errors.Is(err, store.ErrNotCompact) {
 		t.Errorf("own FORMAT: %v", err)
+	}
+	// The read-only ClickHouse endpoint's queries run the same way: the
+	// engine refuses a write that got past the endpoint's own check, and
+	// Pantau's tables are found unprefixed.
+	if _, err := b.QueryFormat(ctx, "DROP TABLE issues", "TSV", nil); err == nil || !strings.Contains(err.Error(), "READONLY") {
+		t.Errorf("QueryFormat of a DROP: %v", err)
+	}
+	if out, err := b.QueryFormat(ctx, "SELECT count() FROM issues", "TSV", nil); err != nil || string(out) != "0\n" {
+		t.Errorf("QueryFormat unprefixed: %q %v", out, err)
 	}
 	if _, err := b.Console(ctx, "INSERT INTO label_corrections (id, label) VALUES ('a', 'negatif')", true); err != nil {
 		t.Errorf("write allowed: %v", err)
