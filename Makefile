@@ -15,7 +15,7 @@ BENCHTIME   ?= 2s
 
 export PANTAU_CHDB_LIB := $(CHDB_LIB)
 
-.PHONY: all build run demo test bench lint deps chdb debian-deps tidy-check clean
+.PHONY: all build run demo test bench lint deps chdb debian-deps rules tidy-check clean
 
 all: build
 
@@ -33,13 +33,28 @@ $(CHDB_LIB):
 	mv $(CHDB_DIR)/tmp/package/libchdb.so $(CHDB_LIB)
 	rm -rf $(CHDB_DIR)/tmp
 
-## debian-deps: Debian's ClickHouse (18.16) for the native backend's tests,
-## and poppler-utils (pdftoppm) to check the report's PDF
+## debian-deps: Debian's ClickHouse (18.16) and ZooKeeper for the native
+## backend's and the cluster's tests, poppler-utils (pdftoppm) to check the
+## report's PDF, Prometheus and Alertmanager (promtool, amtool) for the alert
+## rules, Caddy for the TLS front of the deployment
+DEBIAN_PKGS := clickhouse-server poppler-utils zookeeper prometheus prometheus-alertmanager caddy
 debian-deps:
-	@{ command -v clickhouse-server >/dev/null 2>&1 || [ -x /usr/bin/clickhouse-server ]; } && command -v pdftoppm >/dev/null 2>&1 || { \
-		echo ">> installing clickhouse-server and poppler-utils from Debian"; \
+	@{ command -v clickhouse-server >/dev/null 2>&1 || [ -x /usr/bin/clickhouse-server ]; } && command -v pdftoppm >/dev/null 2>&1 \
+		&& [ -f /usr/share/java/zookeeper.jar ] && command -v promtool >/dev/null 2>&1 && command -v amtool >/dev/null 2>&1 \
+		&& command -v caddy >/dev/null 2>&1 || { \
+		echo ">> installing $(DEBIAN_PKGS) from Debian"; \
 		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends clickhouse-server poppler-utils >/dev/null; }
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(DEBIAN_PKGS) >/dev/null; }
+
+## rules: Prometheus alert rules checked and unit-tested, the compose
+## Prometheus and Alertmanager configs checked
+rules: debian-deps
+	promtool check rules deploy/prometheus/pantau-rules.yml
+	cd deploy/prometheus && promtool test rules pantau-rules_test.yml
+	amtool check-config deploy/prometheus/alertmanager.yml
+	@tmp=$$(mktemp -d) && mkdir $$tmp/pantau && cp deploy/prometheus/pantau-rules.yml $$tmp/pantau/ \
+		&& sed "s#/etc/prometheus/pantau/#$$tmp/pantau/#" deploy/compose/prometheus.yml >$$tmp/prometheus.yml \
+		&& promtool check config $$tmp/prometheus.yml; rc=$$?; rm -rf $$tmp; exit $$rc
 
 deps: chdb debian-deps
 	$(GO) mod download
@@ -50,7 +65,7 @@ run: chdb build
 demo: chdb build
 	./bin/pantau demo
 
-test: deps lint
+test: deps lint rules
 	$(GO) test -race -count=1 -shuffle=on -timeout 45m ./...
 
 ## bench: Go benchmarks (writer rows/s per backend, classifier, extraction)

@@ -12,6 +12,7 @@ import (
 	"github.com/diskominfo-kaltim/pantau/pipeline"
 	"github.com/diskominfo-kaltim/pantau/report"
 	"github.com/diskominfo-kaltim/pantau/store"
+	"github.com/diskominfo-kaltim/pantau/systemd"
 )
 
 func cmdRun(env *Env, _ []string) error {
@@ -22,6 +23,8 @@ func cmdRun(env *Env, _ []string) error {
 		return err
 	}
 	defer p.Close()
+	p.Metrics.WatchDisk(env.Config.DataDir)
+	go systemd.Watch(ctx, healthCheck(env.Config, env.Config.APIToken != ""), env.Log)
 	if env.Config.APIToken != "" {
 		go func() {
 			if err := serveAPI(ctx, env.Config, p.Store, env.Log); err != nil {
@@ -41,6 +44,7 @@ func cmdRun(env *Env, _ []string) error {
 		host, _ := os.Hostname()
 		s := &report.Sender{Store: p.Store, Claims: claims, Mailer: mailer(env.Config), Rules: rs, Log: env.Log,
 			Metrics: p.Metrics, Instance: fmt.Sprintf("%s/%d", host, os.Getpid())}
+		p.Metrics.WatchReports(func(ctx context.Context) (time.Time, error) { return store.LastReportSent(ctx, p.Store) })
 		go scheduleReports(ctx, env.Config, s, env.Log)
 		env.Log.Info("laporan harian dijadwalkan", "time", env.Config.ReportTime+" WITA", "to", env.Config.ReportTo)
 	}

@@ -9,7 +9,9 @@ import (
 
 	"github.com/diskominfo-kaltim/pantau/api"
 	"github.com/diskominfo-kaltim/pantau/config"
+	"github.com/diskominfo-kaltim/pantau/metrics"
 	"github.com/diskominfo-kaltim/pantau/store"
+	"github.com/diskominfo-kaltim/pantau/systemd"
 )
 
 // serveAPI runs the HTTP API on cfg.APIAddr until ctx ends.
@@ -47,5 +49,11 @@ func cmdServe(env *Env, _ []string) error {
 		return err
 	}
 	defer b.Close()
+	// The API process exports its own metrics too (Prometheus scrapes every
+	// Pantau process alike), and tells systemd when it serves.
+	if err := metrics.New().Serve(ctx, env.Config.MetricsAddr, env.Log); err != nil {
+		env.Log.Error("metrics endpoint not started", "addr", env.Config.MetricsAddr, "error", err)
+	}
+	go systemd.Watch(ctx, healthCheck(env.Config, true), env.Log)
 	return serveAPI(ctx, env.Config, b, env.Log)
 }
