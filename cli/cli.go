@@ -57,6 +57,8 @@ var commands = []command{
 	{"extract", "extract FILE|URL", "menampilkan teks artikel hasil ekstraksi (judul, baris kosong, isi)", cmdExtract},
 	{"sql", `sql [--format tsv|json] "QUERY"`, "menjalankan query pada basis data", cmdSQL},
 	{"migrate", "migrate [--cluster NAME [--print]]", "membuat/memperbarui skema basis data", cmdMigrate},
+	{"backup", "backup DIR", "mencadangkan penyimpanan tertanam (ClickHouse dan NATS) ke DIR; pantau run harus berhenti", cmdBackup},
+	{"restore", "restore DIR --data DATA_BARU", "memulihkan cadangan DIR ke direktori data yang baru dan mencocokkan jumlah baris", cmdRestore},
 	{"config", "config", "menampilkan konfigurasi efektif (rahasia disamarkan)", cmdConfig},
 	{"version", "version", "menampilkan versi", cmdVersion},
 }

@@ -24,6 +24,7 @@ func cmdRun(env *Env, _ []string) error {
 	}
 	defer p.Close()
 	p.Metrics.WatchDisk(env.Config.DataDir)
+	applyRetention(ctx, env.Config, p.Store, "", env.Log)
 	go systemd.Watch(ctx, healthCheck(env.Config, env.Config.APIToken != ""), env.Log)
 	if env.Config.APIToken != "" {
 		go func() {
@@ -88,7 +89,7 @@ func cmdMigrate(env *Env, _ []string) error {
 			return err
 		}
 		fmt.Fprintf(env.Stdout, "skema klaster %s mutakhir: %d migrasi diterapkan\n", flagCluster, n)
-		return nil
+		return printRetention(ctx, env, b, flagCluster)
 	}
 	b, err := pipeline.OpenStore(ctx, env.Config)
 	if err != nil {
@@ -101,7 +102,7 @@ func cmdMigrate(env *Env, _ []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "skema mutakhir: %d migrasi diterapkan, versi %d (%s)\n", n,
 		store.Migrations[len(store.Migrations)-1].Version, b.Name())
-	return nil
+	return printRetention(ctx, env, b, "")
 }
 
 func cmdSQL(env *Env, args []string) error {

@@ -304,7 +304,12 @@ func TestDeployServesWhatItsHealthChecksAsk(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				t.Run(strings.TrimSuffix(u.name, ".service")+u.instance, func(t *testing.T) { runUnit(t, u.root, u.name, u.instance, d) })
+				t.Run(strings.TrimSuffix(u.name, ".service")+u.instance, func(t *testing.T) {
+					runUnit(t, u.root, u.name, u.instance, d)
+					if u.name == "pantau.service" {
+						runBackupUnit(t, u.root)
+					}
+				})
 			}()
 		}
 		wg.Wait()
@@ -438,6 +443,41 @@ func runUnit(t *testing.T, root, name, instance string, d *deployEnv) {
 	expect("WATCHDOG=1", 10*time.Second)
 	p.stop(t)
 	expect("STOPPING=1", time.Second)
+}
+
+// runBackupUnit runs pantau-backup.service's ExecStart and ExecStartPost
+// (not the privileged stop and start of pantau.service around them) on
+// the data that pantau.service left, and expects one backup.
+func runBackupUnit(t *testing.T, root string) {
+	t.Helper()
+	u := readUnit(t, filepath.Join(root, "etc/systemd/system/pantau-backup.service"))
+	verifyUnit(t, u, "")
+	if _, err := os.Stat(filepath.Join(root, "etc/systemd/system/pantau-backup.timer")); err != nil {
+		t.Fatalf("install.sh did not install the timer: %v", err)
+	}
+	shell := func(line string) string {
+		t.Helper()
+		// /bin/sh -c '...': systemd turns $$ into $ and %% into %.
+		i, j := strings.Index(line, "'"), strings.LastIndex(line, "'")
+		if !strings.HasPrefix(line, "/bin/sh -c '") || j <= i {
+			t.Fatalf("unexpected command %q", line)
+		}
+		cmd := strings.NewReplacer("$$", "$", "%%", "%", "/usr/local/bin/pantau", os.Args[0],
+			"/var/lib/pantau", root+"/var/lib/pantau", "/var/backups/pantau", root+"/var/backups/pantau").Replace(line[i+1 : j])
+		c := exec.Command("sh", "-c", cmd)
+		c.Env = append(baseEnv(), "PANTAU_CONFIG="+root+"/etc/pantau/pantau.yaml")
+		out, err := c.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", cmd, err, out)
+		}
+		return string(out)
+	}
+	out := shell(u.get("ExecStart")[0])
+	shell(u.get("ExecStartPost")[0])
+	manifests, _ := filepath.Glob(filepath.Join(root, "var/backups/pantau/*/MANIFEST.json"))
+	if len(manifests) != 1 || !strings.Contains(out, "cadangan") {
+		t.Fatalf("backups %v after the backup unit:\n%s", manifests, out)
+	}
 }
 
 // verifyUnit runs systemd-analyze verify on the unit (with ExecStart

@@ -56,6 +56,10 @@ type Config struct {
 	NATSReplicas  int
 	SourcesFile   string
 
+	// How long mentions keep their text and social items (ClickHouse TTLs).
+	RetentionText   time.Duration
+	RetentionSocial time.Duration
+
 	Sources []Source
 }
 
@@ -106,6 +110,38 @@ func integer(name, def, help string, p func(*Config) *int) Option {
 		get: func(c *Config) string { return strconv.Itoa(*p(c)) }}
 }
 
+// days is a retention period: whole days as "180d" (or a Go duration of
+// whole days); "0" keeps forever.
+func days(name, def, help string, p func(*Config) *time.Duration) Option {
+	return Option{Name: name, Default: def, Help: help,
+		set: func(c *Config, v string) error {
+			var d time.Duration
+			if n, ok := strings.CutSuffix(v, "d"); ok {
+				k, err := strconv.Atoi(n)
+				if err != nil || k < 0 {
+					return fmt.Errorf("%s: %q is not a number of days (e.g. 180d, or 0 to keep forever)", name, v)
+				}
+				d = time.Duration(k) * 24 * time.Hour
+			} else if v != "0" {
+				var err error
+				if d, err = time.ParseDuration(v); err != nil || d < 0 || d%(24*time.Hour) != 0 {
+					return fmt.Errorf("%s: %q is not a number of days (e.g. 180d, or 0 to keep forever)", name, v)
+				}
+			}
+			*p(c) = d
+			return nil
+		},
+		get: func(c *Config) string { return Days(*p(c)) }}
+}
+
+// Days prints a retention period as the options take it: "180d", or "0".
+func Days(d time.Duration) string {
+	if d == 0 {
+		return "0"
+	}
+	return fmt.Sprintf("%dd", int(d.Hours()/24))
+}
+
 func secret(o Option) Option { o.Secret = true; return o }
 
 // Options is the table of every option.
@@ -144,6 +180,8 @@ var Options = []Option{
 	str("report-time", "07:00", "when pantau run sends yesterday's report (HH:MM WITA)", func(c *Config) *string { return &c.ReportTime }),
 	str("stages", "crawler,classifier,writer,reporter", "stages pantau run starts (crawler, classifier, writer, reporter), to run them as separate services", func(c *Config) *string { return &c.Stages }),
 	str("sources", "", "sources file (YAML list); empty uses the shipped Kaltim sources", func(c *Config) *string { return &c.SourcesFile }),
+	days("retention-text", "0", "how long article text is kept (e.g. 730d; the row, its label and counts stay); 0 keeps forever; a ClickHouse TTL, needs chDB or ClickHouse 21.8+", func(c *Config) *time.Duration { return &c.RetentionText }),
+	days("retention-social", "180d", "how long social-media items (kind sosmed) are kept, whole rows; 0 keeps forever; a ClickHouse TTL, needs chDB or ClickHouse 21.8+", func(c *Config) *time.Duration { return &c.RetentionSocial }),
 }
 
 func lookup(name string) (Option, bool) {

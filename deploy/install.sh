@@ -181,8 +181,10 @@ units=$root/etc/systemd/system
 install -d -m 0755 "$units"
 enable=""
 if [ "$mode" = single ]; then
-	install -m 0644 "$here/systemd/pantau.service" "$units/"
-	enable=pantau.service
+	install -m 0644 "$here/systemd/pantau.service" "$here/systemd/pantau-backup.service" "$here/systemd/pantau-backup.timer" "$units/"
+	install -d -m 0750 "$root/var/backups/pantau"
+	run chown pantau:pantau "$root/var/backups/pantau"
+	enable="pantau.service pantau-backup.timer"
 else
 	install -m 0644 "$here/systemd/pantau-stage@.service" "$here/systemd/pantau-api.service" "$units/"
 	port=9464
@@ -238,5 +240,8 @@ if [ "$start" = 1 ]; then
 fi
 echo ">> done: $enable"
 echo "   status: systemctl status $enable"
-[ "$mode" = single ] && echo "   logs:   journalctl -u pantau -f    metrics: curl -s $metrics_host:9464/metrics"
+if [ "$mode" = single ]; then
+	echo "   logs:   journalctl -u pantau -f    metrics: curl -s $metrics_host:9464/metrics"
+	echo "   backups: nightly 02:30 WITA into /var/backups/pantau (systemctl list-timers pantau-backup)"
+fi
 exit 0
