@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/diskominfo-kaltim/pantau/config"
 	"github.com/diskominfo-kaltim/pantau/indonesian"
 	"github.com/diskominfo-kaltim/pantau/news"
 	"github.com/diskominfo-kaltim/pantau/store"
@@ -56,7 +58,45 @@ func openEmbedded(env *Env, dir string) (*chdb.Backend, error) {
 	return b, nil
 }
 
-func cmdBackup(env *Env, args []string) error {
+var backupCommand = &command{
+	name:    "backup",
+	args:    "DIR",
+	summary: "mencadangkan penyimpanan bawaan (ClickHouse dan NATS) ke DIR; pantau run harus berhenti",
+	about: `Menulis BACKUP DATABASE ClickHouse (semua tabel) ke DIR/clickhouse, salinan penyimpanan NATS
+bawaan (pesan yang belum selesai, status perayap dan pengelompokan isu) ke DIR/nats, dan
+DIR/MANIFEST.json (jumlah baris setiap tabel). DIR belum ada atau kosong. Penyimpanan bawaan
+hanya boleh dibuka satu proses: hentikan pantau run dulu (systemctl stop pantau);
+pantau-backup.timer melakukannya setiap malam. Untuk server ClickHouse pakai BACKUP server.`,
+	scope: config.ScopeCommon | config.ScopeLog,
+	examples: []string{
+		"pantau backup /var/backups/pantau/2026-11-30 --data /var/lib/pantau",
+	},
+	new: func() runner { return &backupCmd{} },
+}
+
+type backupCmd struct{}
+
+func (*backupCmd) flags(*flag.FlagSet) {}
+
+var restoreCommand = &command{
+	name:    "restore",
+	args:    "DIR --data DATA_BARU",
+	summary: "memulihkan cadangan DIR ke direktori data yang baru dan mencocokkan jumlah baris",
+	about: `Memulihkan cadangan dari pantau backup ke --data (direktori baru, atau penyimpanan tanpa data),
+termasuk penyimpanan NATS, lalu memeriksa bahwa setiap tabel berisi jumlah baris yang tercatat
+di MANIFEST.json. Pemulihan ke penyimpanan yang sudah berisi data ditolak.`,
+	scope: config.ScopeCommon | config.ScopeLog,
+	examples: []string{
+		"pantau restore /var/backups/pantau/2026-11-30 --data /var/lib/pantau.pulih",
+	},
+	new: func() runner { return &restoreCmd{} },
+}
+
+type restoreCmd struct{}
+
+func (*restoreCmd) flags(*flag.FlagSet) {}
+
+func (*backupCmd) run(env *Env, args []string) error {
 	if len(args) != 1 {
 		return usageError{"pakai: pantau backup DIR (DIR belum ada atau kosong)"}
 	}
@@ -84,7 +124,10 @@ func cmdBackup(env *Env, args []string) error {
 	if ok, err := store.DatabaseExists(ctx, b); err != nil || !ok {
 		return fmt.Errorf("basis data %s tidak ada di %s (%v)", b.Database(), env.Config.DataDir, err)
 	}
-	m := backupManifest{Database: b.Database(), Engine: b.Conn().Version(), Pantau: Version, Created: time.Now().UTC()}
+	m := backupManifest{Database: b.Database(), Engine: "", Pantau: Version, Created: time.Now().UTC()}
+	if m.Engine, err = store.EngineVersion(ctx, b); err != nil {
+		return err
+	}
 	if m.Tables, err = store.TableRows(ctx, b); err != nil {
 		return err
 	}
@@ -105,7 +148,7 @@ func cmdBackup(env *Env, args []string) error {
 	return nil
 }
 
-func cmdRestore(env *Env, args []string) error {
+func (*restoreCmd) run(env *Env, args []string) error {
 	if len(args) != 1 {
 		return usageError{"pakai: pantau restore DIR --data DATA_BARU"}
 	}

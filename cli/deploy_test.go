@@ -76,6 +76,8 @@ func TestComposeMatchesTheBinary(t *testing.T) {
 		pantau++
 		if len(s.Command) == 0 || !known[s.Command[0]] {
 			t.Errorf("service %s runs unknown command %v", name, s.Command)
+		} else if err := acceptsArgs(s.Command); err != nil {
+			t.Errorf("service %s: pantau %v: %v", name, s.Command, err)
 		}
 		for i, a := range s.Command {
 			if a == "--stages" {
@@ -339,6 +341,11 @@ func TestUnitsMatchTheBinary(t *testing.T) {
 	for _, path := range units {
 		u := readUnit(t, path)
 		exec := strings.Fields(strings.Join(u.get("ExecStart"), " "))
+		if len(exec) > 1 && exec[0] == "/usr/local/bin/pantau" {
+			if err := acceptsArgs(exec[1:]); err != nil {
+				t.Errorf("%s: pantau %v: %v", path, exec[1:], err)
+			}
+		}
 		if got := u.get("Type"); len(got) == 1 && got[0] == "oneshot" {
 			// A job, not a service: the nightly backup.
 			if !strings.Contains(strings.Join(exec, " "), "/usr/local/bin/pantau backup") {
@@ -405,4 +412,15 @@ func get(ctx context.Context, u string) error {
 		return fmt.Errorf("%s: %s", u, resp.Status)
 	}
 	return nil
+}
+
+// acceptsArgs parses args with the flags of the command they name.
+func acceptsArgs(args []string) error {
+	c := lookup(args[0])
+	if c == nil {
+		return fmt.Errorf("unknown command %q", args[0])
+	}
+	_, fs, _, _ := c.flagSet()
+	_, err := parse(fs, args[1:])
+	return err
 }

@@ -22,7 +22,7 @@ func TestRetentionOptions(t *testing.T) {
 		if c.RetentionText != wantText || c.RetentionSocial != wantSocial {
 			t.Fatalf("%s/%s: %s/%s", text, social, c.RetentionText, c.RetentionSocial)
 		}
-		if !strings.Contains(c.Print(), `retention_social: "`+Days(wantSocial)+`"`) {
+		if !strings.Contains(c.Print(), "retention_social: "+Days(wantSocial)+"\n") {
 			t.Fatalf("config print lacks retention_social %s:\n%s", Days(wantSocial), c.Print())
 		}
 	}

@@ -10,10 +10,10 @@ import (
 	"time"
 )
 
-// Retention is how long mentions keep what they hold, as ClickHouse TTLs
-// on mentions: Text empties the article text (the row, its label and
+// Retention is how long mentions keep what they hold, as ClickHouse TTLs:
+// Text empties the article text of mentions (the row, its label and
 // counts stay), Social deletes social-media items (kind = 'sosmed')
-// whole. Zero keeps forever. Both count from published_at, in whole days.
+// whole, from mentions and mention_facts. Zero keeps forever. Both count from published_at, in whole days.
 type Retention struct {
 	Text   time.Duration
 	Social time.Duration
@@ -52,50 +52,77 @@ func ttlDays(d time.Duration) string {
 	return fmt.Sprintf("published_at + toIntervalDay(%d)", int(d.Hours()/24))
 }
 
-// ApplyRetention brings the TTLs of mentions to r: on a cluster (cluster
-// set) those of every mentions_local, ON CLUSTER. It changes nothing when
-// they already match, so it may run at every start (a changed TTL rewrites
-// the table's parts in the background). A Distributed mentions seen
-// without cluster is left alone: `pantau migrate --cluster` sets it.
+// ApplyRetention brings the TTLs of mentions (text and social rows) and of
+// mention_facts (social rows: the analyst queries must not count items
+// that are gone) to r; on a cluster (cluster set) those of every *_local
+// table, ON CLUSTER. It changes nothing when they already match, so it may
+// run at every start (a changed TTL rewrites the table's parts in the
+// background). A Distributed mentions seen without cluster is left alone:
+// `pantau migrate --cluster` sets it.
 func ApplyRetention(ctx context.Context, b Backend, r Retention, cluster string) (RetentionResult, error) {
-	db := b.Database()
 	res := RetentionResult{Table: "mentions"}
-	on := ""
+	suffix, on := "", ""
 	if cluster != "" {
-		res.Table, on = "mentions_local", " ON CLUSTER "+cluster
+		suffix, on = "_local", " ON CLUSTER "+cluster
+		res.Table = "mentions_local"
 	}
-	version, err := engineVersion(ctx, b)
+	version, err := EngineVersion(ctx, b)
 	if err != nil {
 		return res, err
 	}
 	if !supportsTTL(version) {
 		return res, fmt.Errorf("ClickHouse %s: %w", version, ErrNoTTL)
 	}
+	for _, t := range []struct {
+		name string
+		text bool
+	}{{"mentions", true}, {"mention_facts", false}} {
+		stmts, skipped, err := retentionStatements(ctx, b, t.name+suffix, on, t.text, r)
+		if err != nil {
+			return res, err
+		}
+		if skipped != "" && res.Skipped == "" {
+			res.Skipped = skipped
+		}
+		for _, s := range stmts {
+			if err := b.Exec(ctx, s); err != nil {
+				return res, fmt.Errorf("retention: %s: %w", s, err)
+			}
+			res.Applied = append(res.Applied, s)
+		}
+	}
+	return res, nil
+}
+
+// retentionStatements are the ALTERs that bring one table's TTLs to r,
+// none when they match.
+func retentionStatements(ctx context.Context, b Backend, name, on string, text bool, r Retention) (stmts []string, skipped string, err error) {
+	db := b.Database()
 	tr, err := b.Query(ctx, fmt.Sprintf(`SELECT engine, create_table_query,
     (SELECT count() FROM system.columns WHERE database = %s AND table = %s AND name = 'kind')
-FROM system.tables WHERE database = %[1]s AND name = %[2]s`, Quote(db), Quote(res.Table)), nil)
+FROM system.tables WHERE database = %[1]s AND name = %[2]s`, Quote(db), Quote(name)), nil)
 	if err != nil {
-		return res, fmt.Errorf("reading %s.%s: %w", db, res.Table, err)
+		return nil, "", fmt.Errorf("reading %s.%s: %w", db, name, err)
 	}
 	if len(tr.Rows) != 1 {
-		return res, fmt.Errorf("%s.%s does not exist: migrate first", db, res.Table)
+		return nil, "", fmt.Errorf("%s.%s does not exist: migrate first", db, name)
 	}
 	engine, create, hasKind := tr.Rows[0][0], tr.Rows[0][1], tr.Rows[0][2] != "0"
 	if engine == "Distributed" {
-		res.Skipped = "mentions is Distributed: pantau migrate --cluster sets the TTLs of mentions_local"
-		return res, nil
+		return nil, name + " is Distributed: pantau migrate --cluster sets the TTLs of " + name + "_local", nil
 	}
-	var stmts []string
-	table := db + "." + res.Table + on
-	curText := ""
-	if m := textTTLRe.FindStringSubmatch(create); m != nil {
-		curText = m[1]
-	}
-	switch {
-	case r.Text > 0 && curText != ttlDays(r.Text):
-		stmts = append(stmts, fmt.Sprintf("ALTER TABLE %s MODIFY COLUMN text TTL %s", table, ttlDays(r.Text)))
-	case r.Text == 0 && curText != "":
-		stmts = append(stmts, fmt.Sprintf("ALTER TABLE %s MODIFY COLUMN text REMOVE TTL", table))
+	table := db + "." + name + on
+	if text {
+		curText := ""
+		if m := textTTLRe.FindStringSubmatch(create); m != nil {
+			curText = m[1]
+		}
+		switch {
+		case r.Text > 0 && curText != ttlDays(r.Text):
+			stmts = append(stmts, fmt.Sprintf("ALTER TABLE %s MODIFY COLUMN text TTL %s", table, ttlDays(r.Text)))
+		case r.Text == 0 && curText != "":
+			stmts = append(stmts, fmt.Sprintf("ALTER TABLE %s MODIFY COLUMN text REMOVE TTL", table))
+		}
 	}
 	curRow := ""
 	if m := tableTTLRe.FindStringSubmatch(create); m != nil {
@@ -107,24 +134,18 @@ FROM system.tables WHERE database = %[1]s AND name = %[2]s`, Quote(db), Quote(re
 	}
 	switch {
 	case wantRow != "" && !hasKind:
-		res.Skipped = "social retention waits for mentions.kind (no such column yet)"
+		skipped = "social retention waits for " + name + ".kind (no such column yet)"
 	case wantRow != "" && curRow != wantRow:
 		stmts = append(stmts, fmt.Sprintf("ALTER TABLE %s MODIFY TTL %s", table, wantRow))
 	case wantRow == "" && curRow != "":
 		stmts = append(stmts, fmt.Sprintf("ALTER TABLE %s REMOVE TTL", table))
 	}
-	for _, s := range stmts {
-		if err := b.Exec(ctx, s); err != nil {
-			return res, fmt.Errorf("retention: %s: %w", s, err)
-		}
-		res.Applied = append(res.Applied, s)
-	}
-	return res, nil
+	return stmts, skipped, nil
 }
 
-// engineVersion is the engine's version() (chDB reports the ClickHouse
+// EngineVersion is the engine's version() (chDB reports the ClickHouse
 // version it embeds).
-func engineVersion(ctx context.Context, b Backend) (string, error) {
+func EngineVersion(ctx context.Context, b Backend) (string, error) {
 	res, err := b.Query(ctx, "SELECT version()", nil)
 	if err != nil {
 		return "", fmt.Errorf("reading the ClickHouse version: %w", err)

@@ -16,8 +16,8 @@ import (
 const day = 24 * time.Hour
 
 // TestRetention sets the TTLs on chDB, checks that they delete old social
-// items and empty old article text (and nothing else) once ClickHouse
-// merges, that applying them again changes nothing, and that 0 removes
+// items (from mentions and mention_facts) and empty old article text, and
+// nothing else, once ClickHouse merges, that applying them again changes nothing, and that 0 removes
 // them.
 func TestRetention(t *testing.T) {
 	ctx := context.Background()
@@ -28,19 +28,6 @@ func TestRetention(t *testing.T) {
 	defer b.Close()
 	b.Exec(ctx, "DROP DATABASE IF EXISTS retensi")
 	if _, err := store.Migrate(ctx, b, quietLog()); err != nil {
-		t.Fatal(err)
-	}
-	// Social retention needs the item kind; without the column it waits.
-	res, err := store.ApplyRetention(ctx, b, store.Retention{Text: 365 * day, Social: 180 * day}, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(res.Applied) != 1 || !strings.Contains(res.Skipped, "kind") {
-		t.Fatalf("without mentions.kind: %+v", res)
-	}
-	// (mentions.kind comes with the social-media sources' schema; added
-	// here if this schema does not have it yet.)
-	if err := b.Exec(ctx, "ALTER TABLE retensi.mentions ADD COLUMN IF NOT EXISTS kind String DEFAULT 'berita'"); err != nil {
 		t.Fatal(err)
 	}
 	rows := []struct {
@@ -57,18 +44,23 @@ func TestRetention(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	res, err = store.ApplyRetention(ctx, b, store.Retention{Text: 365 * day, Social: 180 * day}, "")
+	res, err := store.ApplyRetention(ctx, b, store.Retention{Text: 365 * day, Social: 180 * day}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Applied) != 1 || !strings.Contains(res.Applied[0], "MODIFY TTL published_at + toIntervalDay(180) WHERE kind = 'sosmed'") {
-		t.Fatalf("with mentions.kind: %+v", res)
+	if len(res.Applied) != 3 || res.Skipped != "" ||
+		res.Applied[0] != "ALTER TABLE retensi.mentions MODIFY COLUMN text TTL published_at + toIntervalDay(365)" ||
+		res.Applied[1] != "ALTER TABLE retensi.mentions MODIFY TTL published_at + toIntervalDay(180) WHERE kind = 'sosmed'" ||
+		res.Applied[2] != "ALTER TABLE retensi.mention_facts MODIFY TTL published_at + toIntervalDay(180) WHERE kind = 'sosmed'" {
+		t.Fatalf("applied: %q (skipped %q)", res.Applied, res.Skipped)
 	}
 	if res, err := store.ApplyRetention(ctx, b, store.Retention{Text: 365 * day, Social: 180 * day}, ""); err != nil || len(res.Applied) != 0 {
 		t.Fatalf("again: %+v %v, want nothing changed", res, err)
 	}
-	if err := b.Exec(ctx, "OPTIMIZE TABLE retensi.mentions FINAL"); err != nil {
-		t.Fatal(err)
+	for _, table := range []string{"mentions", "mention_facts"} {
+		if err := b.Exec(ctx, "OPTIMIZE TABLE retensi."+table+" FINAL"); err != nil {
+			t.Fatal(err)
+		}
 	}
 	got, err := b.Query(ctx, "SELECT id, title, text FROM retensi.mentions FINAL ORDER BY id", nil)
 	if err != nil {
@@ -88,12 +80,16 @@ func TestRetention(t *testing.T) {
 			t.Errorf("row %d: %v, want %v", i, got.Rows[i], want[i])
 		}
 	}
+	if got, err := b.Query(ctx, "SELECT groupArray(id) FROM (SELECT id FROM retensi.mention_facts FINAL ORDER BY id)", nil); err != nil ||
+		got.Rows[0][0] != "['berita-baru','berita-lama','rilis-lama','sosmed-baru']" {
+		t.Errorf("mention_facts after the TTLs: %v %v", got, err)
+	}
 	// 0 keeps forever: the TTLs go.
 	res, err = store.ApplyRetention(ctx, b, store.Retention{}, "")
-	if err != nil || len(res.Applied) != 2 {
+	if err != nil || len(res.Applied) != 3 {
 		t.Fatalf("removing: %+v %v", res, err)
 	}
-	q, err := b.Query(ctx, "SELECT create_table_query FROM system.tables WHERE database = 'retensi' AND name = 'mentions'", nil)
+	q, err := b.Query(ctx, "SELECT groupArray(create_table_query) FROM system.tables WHERE database = 'retensi' AND name IN ('mentions', 'mention_facts')", nil)
 	if err != nil || strings.Contains(q.Rows[0][0], "TTL") {
 		t.Fatalf("TTL left after removing: %v %v", q, err)
 	}
