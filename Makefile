@@ -15,7 +15,7 @@ BENCHTIME   ?= 2s
 
 export PANTAU_CHDB_LIB := $(CHDB_LIB)
 
-.PHONY: all build run demo test bench fuzz lint deps chdb debian-deps rules tidy-check clean
+.PHONY: all build run demo test bench fuzz lint deps chdb debian-deps rules web-assets tidy-check clean
 
 all: build
 
@@ -35,12 +35,13 @@ $(CHDB_LIB):
 
 ## debian-deps: Debian's ClickHouse (18.16) and ZooKeeper for the native
 ## backend's and the cluster's tests, poppler-utils (pdftoppm) to check the
-## report's PDF, Prometheus and Alertmanager (promtool, amtool) for the alert
-## rules, Caddy for the TLS front of the deployment
-DEBIAN_PKGS := clickhouse-server poppler-utils zookeeper prometheus prometheus-alertmanager caddy
+## report's PDF, chromium (with a font) for the web app's browser test,
+## Prometheus and Alertmanager (promtool, amtool) for the alert rules, Caddy
+## for the TLS front of the deployment
+DEBIAN_PKGS := clickhouse-server poppler-utils chromium fonts-dejavu-core zookeeper prometheus prometheus-alertmanager caddy
 debian-deps:
 	@{ command -v clickhouse-server >/dev/null 2>&1 || [ -x /usr/bin/clickhouse-server ]; } && command -v pdftoppm >/dev/null 2>&1 \
-		&& [ -f /usr/share/java/zookeeper.jar ] && command -v promtool >/dev/null 2>&1 && command -v amtool >/dev/null 2>&1 \
+		&& command -v chromium >/dev/null 2>&1 && [ -f /usr/share/java/zookeeper.jar ] && command -v promtool >/dev/null 2>&1 && command -v amtool >/dev/null 2>&1 \
 		&& command -v caddy >/dev/null 2>&1 || { \
 		echo ">> installing $(DEBIAN_PKGS) from Debian"; \
 		$(SUDO) apt-get update -qq && \

@@ -132,15 +132,25 @@ func portOf(addr string) string {
 
 // servedBy is what a Pantau service serves, from its command and
 // environment: /metrics on metrics-addr, /api/health on api-addr when it
-// serves the API.
+// serves the web app and API.
 func servedBy(s composeService) map[string]string {
 	served := map[string]string{}
 	if p := portOf(s.Environment["PANTAU_METRICS_ADDR"]); p != "" {
 		served[p+"/metrics"] = "metrics"
 	}
-	api := len(s.Command) > 0 && s.Command[0] == "serve" ||
-		s.Environment["PANTAU_API_TOKEN_FILE"] != "" || s.Environment["PANTAU_API_TOKEN"] != ""
-	if p := portOf(s.Environment["PANTAU_API_ADDR"]); api && p != "" {
+	// serve, and run (the web app beside the pipeline), serve the API on
+	// api-addr unless it is emptied.
+	addr := s.Environment["PANTAU_API_ADDR"]
+	if addr == "" {
+		addr = "127.0.0.1:8080"
+	}
+	for _, a := range s.Command {
+		if a == "--api-addr=" {
+			addr = ""
+		}
+	}
+	api := len(s.Command) > 0 && (s.Command[0] == "serve" || s.Command[0] == "run")
+	if p := portOf(addr); api && p != "" {
 		served[p+"/api/health"] = "api"
 	}
 	return served

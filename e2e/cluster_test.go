@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"os"
 	"os/exec"
 	"strings"
@@ -67,7 +66,7 @@ func TestClickHouseCluster(t *testing.T) {
 	defer b.Close()
 
 	metricsAddr := freeAddr(t)
-	writer := exec.Command(pantauBin, "run", "--stages", "writer", "--nats-url", natsURL, "--clickhouse-dsn", dsn,
+	writer := exec.Command(pantauBin, "run", "--stages", "writer", "--api-addr=", "--nats-url", natsURL, "--clickhouse-dsn", dsn,
 		"--data", t.TempDir(), "--metrics-addr", metricsAddr, "--writer-batch", "25", "--writer-flush", "100ms", "--ack-wait", "5s")
 	var werr bytes.Buffer
 	writer.Stderr = &werr
@@ -188,14 +187,4 @@ func startNATS(t *testing.T) string {
 	}
 	t.Cleanup(s.Shutdown)
 	return s.ClientURL()
-}
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return strings.TrimSpace(ln.Addr().String())
 }

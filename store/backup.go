@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // Backups use ClickHouse's own BACKUP and RESTORE (chDB, and servers from
@@ -13,18 +14,23 @@ import (
 // (--backups.allowed_path for chDB; <backups><allowed_path> on a server).
 
 // TableRows counts the rows of every table of the database that holds
-// rows (views and Distributed tables hold none of their own), as stored:
-// rows that ReplacingMergeTree has not merged yet count too, so a backup
-// and its restore compare equal.
+// rows (views and Distributed tables hold none of their own), as queries
+// see them: FINAL for the Replacing tables, whose background merges may
+// fold a row's versions at any time (right after a restore too), so a
+// backup and its restore compare equal.
 func TableRows(ctx context.Context, b Backend) (map[string]uint64, error) {
 	db := b.Database()
-	res, err := b.Query(ctx, fmt.Sprintf("SELECT name FROM system.tables WHERE database = %s AND engine LIKE '%%MergeTree' ORDER BY name", Quote(db)), nil)
+	res, err := b.Query(ctx, fmt.Sprintf("SELECT name, engine FROM system.tables WHERE database = %s AND engine LIKE '%%MergeTree' ORDER BY name", Quote(db)), nil)
 	if err != nil {
 		return nil, fmt.Errorf("listing the tables of %s: %w", db, err)
 	}
 	rows := map[string]uint64{}
 	for _, r := range res.Rows {
-		c, err := b.Query(ctx, fmt.Sprintf("SELECT count() FROM %s.%s", db, r[0]), nil)
+		final := ""
+		if strings.Contains(r[1], "Replacing") {
+			final = " FINAL"
+		}
+		c, err := b.Query(ctx, fmt.Sprintf("SELECT count() FROM %s.%s%s", db, r[0], final), nil)
 		if err != nil {
 			return nil, fmt.Errorf("counting %s.%s: %w", db, r[0], err)
 		}
