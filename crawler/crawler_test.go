@@ -367,7 +367,19 @@ func TestPageDateFromIndonesianDateLine(t *testing.T) {
 // testCrawler is a crawler on a fresh embedded bus, closed with the test.
 func testCrawler(t *testing.T, timeout time.Duration) (*Crawler, *bus.Bus) {
 	t.Helper()
-	b, err := bus.Open(context.Background(), bus.Options{StoreDir: t.TempDir()}, quiet())
+	return testCrawlerOn(t, t.TempDir(), timeout)
+}
+
+// testCrawlerIn is a crawler on the embedded bus stored in dir (reused
+// across a restart).
+func testCrawlerIn(t *testing.T, dir string) (*Crawler, *bus.Bus) {
+	t.Helper()
+	return testCrawlerOn(t, dir, 5*time.Second)
+}
+
+func testCrawlerOn(t *testing.T, dir string, timeout time.Duration) (*Crawler, *bus.Bus) {
+	t.Helper()
+	b, err := bus.Open(context.Background(), bus.Options{StoreDir: dir}, quiet())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -128,7 +128,7 @@ func writeSources(t *testing.T, base string, extra bool) string {
 	return p
 }
 
-func sqlOne(t *testing.T, data string, extra []string, q string) string {
+func sqlOne(t testing.TB, data string, extra []string, q string) string {
 	t.Helper()
 	args := append([]string{"sql", "--data", data}, extra...)
 	r := pantau(t, time.Minute, append(args, q)...)

@@ -125,7 +125,7 @@ func TestNewsAndSocialTogether(t *testing.T) {
 		t.Errorf("%s stored items carry the X author's name", got)
 	}
 	hr := pantau(t, time.Minute, "sources", "--config", sources, "--data", data)
-	for _, want := range []string{"Telegram Info Samarinda", "X banjir Samarinda", "Google News Pemprov"} {
+	for _, want := range []string{"Telegram Info Samarinda", "X banjir Samarinda", "Google News Pemprov", "JENIS", "INTERVAL", "telegram", "google_news", "30 mnt"} {
 		if !strings.Contains(hr.stdout, want) {
 			t.Errorf("pantau sources lacks %q:\n%s", want, hr.stdout)
 		}
