@@ -54,8 +54,8 @@ test: deps lint
 	$(GO) test -race -count=1 -shuffle=on -timeout 45m ./...
 
 ## bench: Go benchmarks (writer rows/s per backend, classifier, extraction),
-## freshness (publication to stored, p95 seconds, default settings)
-## and the end-to-end pipeline load test (articles/s on a local site).
+## the end-to-end pipeline load test (articles/s on a local site) and
+## freshness (seconds from publication to stored, p95, default settings).
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./classifier/ ./crawler/ ./store/chdb/
 	$(GO) test -run '^$$' -bench . -skip Freshness -benchmem -benchtime 3x -timeout 30m ./store/ ./e2e/
