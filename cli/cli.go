@@ -41,7 +41,7 @@ type Env struct {
 
 var commands = []command{
 	{"run", "run [--once]", "menjalankan seluruh pipeline (crawl → klasifikasi → simpan)", cmdRun},
-	{"demo", "demo", "demo tanpa internet: situs berita contoh di loopback, lalu pipeline", cmdDemo},
+	{"demo", "demo [--once]", "demo tanpa internet: dua pekan contoh media Kaltim di loopback, pipeline, lalu tetap berjalan", cmdDemo},
 	{"classify", "classify [--model FILE]", "klasifikasi JSON lines {id,title,text} dari stdin ke stdout", cmdClassify},
 	{"eval", "eval --data FILE.jsonl [--model FILE]", "mengukur model pada data berlabel (empat kelas atau polaritas)", cmdEval},
 	{"train", "train [--shared DIR] [--out FILE]", "melatih model dari data bersama dan koreksi analis", cmdTrain},
@@ -139,7 +139,7 @@ var (
 
 func commandFlags(name string, fs *flag.FlagSet) bool {
 	switch name {
-	case "run":
+	case "run", "demo":
 		fs.BoolVar(&flagOnce, "once", false, "crawl every source once, wait until everything is stored, print a summary, exit")
 	case "sql":
 		fs.StringVar(&flagFormat, "format", "tsv", "output format: tsv (with a header row) or json (JSON lines)")

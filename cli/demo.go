@@ -3,44 +3,45 @@ package cli
 import (
 	"fmt"
 	"log/slog"
-	"net"
-	"net/http"
+	"os"
+	"strings"
 	"time"
 
-	"github.com/diskominfo-kaltim/pantau/config"
 	"github.com/diskominfo-kaltim/pantau/demo"
 	"github.com/diskominfo-kaltim/pantau/pipeline"
 )
 
-// DemoAddr is where the demo outlet listens.
-const DemoAddr = "127.0.0.1:18088"
+// demoAPIToken is the API token of a demo that keeps running, unless one
+// is configured.
+const demoAPIToken = "demo"
 
-// cmdDemo serves the bundled outlet on loopback and runs the pipeline over
-// it once, with the configured data dir.
+// cmdDemo serves the Kaltim example outlets on loopback, crawls the
+// fortnight that ends today once into the configured data dir, prints what
+// to try next and, unless --once, keeps the pipeline and the API running
+// over the demo outlets.
 func cmdDemo(env *Env, _ []string) error {
-	arts, err := demo.Articles()
+	outlets, err := demo.Outlets(time.Now())
 	if err != nil {
 		return err
 	}
-	// A fixed port keeps article URLs, and so their ids, the same from one
-	// demo run to the next.
-	ln, err := net.Listen("tcp", DemoAddr)
+	sites, err := demo.Serve(outlets, demo.Port)
 	if err != nil {
-		env.Log.Warn("port demo terpakai; memakai port acak (artikel akan dianggap baru)", slog.String("addr", DemoAddr))
-		if ln, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
-			return err
-		}
+		return err
 	}
-	site := &demo.Site{Name: "Warta Demo Kaltim", Articles: arts}
-	srv := &http.Server{Handler: site, ReadHeaderTimeout: 5 * time.Second}
-	go srv.Serve(ln)
-	defer srv.Close()
-	base := "http://" + ln.Addr().String()
-	env.Log.Info("situs demo berjalan", slog.String("url", base), slog.Int("artikel", len(arts)))
+	defer sites.Close()
+	if sites.Moved {
+		env.Log.Warn("alamat situs demo tetap tidak tersedia; memakai port acak (artikel akan dianggap baru)")
+	}
+	env.Log.Info("situs contoh berjalan", slog.Int("media", len(outlets)), slog.Int("item", sites.Items()),
+		slog.String("contoh", sites.Bases[0]))
 
 	cfg := *env.Config
-	cfg.Sources = []config.Source{{Name: site.Name, Feed: base + "/rss.xml", Site: base, Region: "Kalimantan Timur", AllowPrivate: true}}
-	cfg.HostDelay = 0
+	cfg.Sources = sites.Sources()
+	cfg.HostDelay = demo.HostDelay
+	cfg.Workers = max(cfg.Workers, 16)
+	if !flagOnce && cfg.APIToken == "" {
+		cfg.APIToken = demoAPIToken
+	}
 	ctx, cancel := signalContext()
 	defer cancel()
 	p, err := pipeline.Open(ctx, &cfg, env.Log)
@@ -52,14 +53,43 @@ func cmdDemo(env *Env, _ []string) error {
 	if err != nil {
 		return err
 	}
-	data := cfg.DataDir
+	bin := os.Args[0]
+	if !strings.Contains(bin, "/") {
+		bin = "pantau" // found on PATH
+	}
+	data := ""
+	if cfg.DataDir != "data" && cfg.DataDir != "./data" {
+		data = " --data " + cfg.DataDir
+	}
 	fmt.Fprintf(env.Stdout, `%s
 
+Data contoh: %d item dari %d media, siaran pers dan akun media sosial rekaan di Kalimantan Timur,
+dua pekan yang berakhir hari ini (WITA). Semua isinya contoh, bukan berita sungguhan.
+`, sum.String(), sites.Items(), len(outlets))
+	try := fmt.Sprintf(`
 Coba selanjutnya:
-  pantau sql --data %[2]s "SELECT label, count() AS jumlah FROM pantau.mentions FINAL GROUP BY label ORDER BY jumlah DESC"
-  pantau sql --data %[2]s "SELECT toDate(published_at, 'Asia/Makassar') AS hari, count() FROM pantau.mentions FINAL GROUP BY hari ORDER BY hari DESC LIMIT 7"
-  pantau sql --data %[2]s --format json "SELECT title, label, evidence FROM pantau.mentions FINAL WHERE label = 'negatif' LIMIT 5"
-  pantau demo --data %[2]s     (jalankan lagi: artikel yang sama tidak dihitung dua kali)
-`, sum.String(), data)
-	return nil
+  %[1]s issues%[2]s                     isu 7 hari terakhir, dengan rekomendasi
+  %[1]s trend%[2]s                      jumlah dan sentimen per hari
+  %[1]s search%[2]s "banjir"            berita yang memuat kata kunci
+  %[1]s report%[2]s                     laporan harian untuk Kadis (kemarin)
+  %[1]s report%[2]s --out laporan.pdf   laporan yang sama sebagai PDF
+`, bin, data)
+	if flagOnce {
+		fmt.Fprint(env.Stdout, try)
+		return nil
+	}
+	fmt.Fprintf(env.Stdout, `
+Demo tetap berjalan: situs contoh, pipeline dan API.
+  API:   http://%s/api/issues   (header "Authorization: Bearer %s")
+Tekan Ctrl-C untuk berhenti; basis data tersimpan di %s.
+%s`, cfg.APIAddr, cfg.APIToken, cfg.DataDir, strings.Replace(try, "Coba selanjutnya:", "Setelah berhenti, coba:", 1))
+	go func() {
+		if err := serveAPI(ctx, &cfg, p.Store, env.Log); err != nil {
+			env.Log.Error("API berhenti", slog.Any("error", err))
+		}
+	}()
+	// The first pass's metrics endpoint is still up.
+	cfg.MetricsAddr = ""
+	_, err = p.Run(ctx, false)
+	return err
 }

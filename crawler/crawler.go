@@ -364,6 +364,7 @@ func (c *Crawler) article(ctx context.Context, src config.Source, it *gofeed.Ite
 	if it.Author != nil {
 		a.Author = it.Author.Name
 	}
+	a.Kind, a.Platform = itemKind(it)
 	resp, err := c.get(ctx, src, link, "", "")
 	if err == nil {
 		ex, xerr := Extract(resp.Body, resp.URL)

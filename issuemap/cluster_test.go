@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/diskominfo-kaltim/pantau/bus"
-	"github.com/diskominfo-kaltim/pantau/demo"
+	"github.com/diskominfo-kaltim/pantau/demo/indosum"
 	"github.com/diskominfo-kaltim/pantau/news"
 	"github.com/diskominfo-kaltim/pantau/tagger"
 )
@@ -71,7 +71,7 @@ func TestIncrementalClusteringGroupsTheRightArticles(t *testing.T) {
 		assign(c, topic, len(topics[topic])-1, topics[topic][len(topics[topic])-1])
 	}
 	// Unrelated news starts issues of its own.
-	arts, _ := demo.Articles()
+	arts, _ := indosum.Articles()
 	for i, a := range arts[:20] {
 		na := news.Article{ID: a.ID + "-x", Title: a.Title(), Text: a.Text, PublishedAt: base.Add(time.Duration(i) * time.Hour)}
 		is := c.Assign(ctx, na, tagger.Terms(na.Title, na.Text))
