@@ -42,6 +42,12 @@ var now = time.Date(2024, 6, 12, 0, 0, 0, 0, time.UTC)
 
 func server(t *testing.T) *httptest.Server {
 	t.Helper()
+	return serverAt(t, now)
+}
+
+// serverAt serves the fixture with the clock at at.
+func serverAt(t *testing.T, at time.Time) *httptest.Server {
+	t.Helper()
 	ctx := context.Background()
 	backend.Exec(ctx, "DROP DATABASE IF EXISTS api_test")
 	if _, err := store.Migrate(ctx, backend, nil); err != nil {
@@ -66,7 +72,7 @@ func server(t *testing.T) *httptest.Server {
 		t.Fatal(err)
 	}
 	rs, _ := issuemap.DefaultRules()
-	s := &Server{Store: backend, Rules: rs, Token: "rahasia", Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return now }}
+	s := &Server{Store: backend, Rules: rs, Token: "rahasia", Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return at }}
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
 	return srv
@@ -185,5 +191,18 @@ func TestInjectionIsInert(t *testing.T) {
 	res, err := backend.Query(context.Background(), "SELECT count() FROM api_test.mentions FINAL", nil)
 	if err != nil || res.Rows[0][0] != "6" {
 		t.Fatalf("data after injection attempts: %v %v", err, res)
+	}
+}
+
+// TestIssueWithoutSince: one issue is found by id whenever it was active;
+// since, when given, restricts it.
+func TestIssueWithoutSince(t *testing.T) {
+	srv := serverAt(t, now.AddDate(0, 3, 0))
+	code, obj, _ := call(t, srv, "GET", "/api/issues/isu-banjir", "rahasia", "")
+	if code != 200 || obj["mentions"].(float64) != 6 || len(obj["articles"].([]any)) != 6 {
+		t.Errorf("three months later: %d %v", code, obj)
+	}
+	if code, obj, _ := call(t, srv, "GET", "/api/issues/isu-banjir?since=30d", "rahasia", ""); code != 404 || obj["error"] != "isu tidak ditemukan" {
+		t.Errorf("outside since: %d %v", code, obj)
 	}
 }

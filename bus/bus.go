@@ -97,7 +97,7 @@ func Open(ctx context.Context, opts Options, log *slog.Logger) (*Bus, error) {
 				log.Warn("nats disconnected", slog.Any("error", err))
 			}),
 			nats.ReconnectHandler(func(nc *nats.Conn) {
-				log.Info("nats reconnected", slog.String("url", nc.ConnectedUrl()))
+				log.Info("nats reconnected", slog.String("url", nc.ConnectedUrlRedacted()))
 			}))
 	}
 	if err != nil {
@@ -210,41 +210,6 @@ func (b *Bus) Publish(ctx context.Context, subject, msgID string, data []byte) (
 		return false, fmt.Errorf("publishing to %s: %w", subject, err)
 	}
 	return ack.Duplicate, nil
-}
-
-// DeadLetter moves msg to the dead-letter subject of stage with the reason
-// in headers, then terminates it so it is not redelivered.
-func (b *Bus) DeadLetter(ctx context.Context, stage string, msg jetstream.Msg, reason error) error {
-	out := nats.NewMsg(SubjectDLQPrefix + stage)
-	out.Data = msg.Data()
-	out.Header.Set("Pantau-Stage", stage)
-	out.Header.Set("Pantau-Reason", reason.Error())
-	out.Header.Set("Pantau-Subject", msg.Subject())
-	if md, err := msg.Metadata(); err == nil {
-		out.Header.Set("Pantau-Deliveries", fmt.Sprint(md.NumDelivered))
-		out.Header.Set("Pantau-Stream-Seq", fmt.Sprint(md.Sequence.Stream))
-	}
-	if _, err := b.JS.PublishMsg(ctx, out); err != nil {
-		return fmt.Errorf("dead-lettering: %w", err)
-	}
-	return msg.Term()
-}
-
-// Reject dead-letters msg on behalf of stage and logs it; a failure to
-// dead-letter is logged too (the message is then redelivered).
-func (b *Bus) Reject(ctx context.Context, stage string, msg jetstream.Msg, reason error) {
-	b.log.Error("dead-lettering message", slog.String("stage", stage), slog.Any("reason", reason))
-	if err := b.DeadLetter(ctx, stage, msg, reason); err != nil {
-		b.log.Error("dead-letter failed", slog.String("stage", stage), slog.Any("error", err))
-	}
-}
-
-// Sleep waits d or until ctx ends.
-func Sleep(ctx context.Context, d time.Duration) {
-	select {
-	case <-ctx.Done():
-	case <-time.After(d):
-	}
 }
 
 // Pending returns how many messages a consumer has not yet finished:

@@ -1,8 +1,7 @@
 // Package classifier labels articles with Diskominfo's four issue-sentiment
-// classes (positif, netral, berpotensi negatif, negatif) and runs the stage
-// that consumes crawled articles from the bus and publishes classified ones.
-// Models sit behind the Model interface; this package must not write to the
-// store.
+// classes (positif, netral, berpotensi negatif, negatif). Models sit behind
+// the Model interface; the stage that consumes crawled articles is in
+// package stage. This package must not write to the store or use the bus.
 package classifier
 
 import "github.com/diskominfo-kaltim/pantau/news"

@@ -3,16 +3,18 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
 	"text/tabwriter"
 	"time"
 
-	"github.com/diskominfo-kaltim/pantau/api"
 	"github.com/diskominfo-kaltim/pantau/config"
-	"github.com/diskominfo-kaltim/pantau/crawler"
 	"github.com/diskominfo-kaltim/pantau/issuemap"
+	"github.com/diskominfo-kaltim/pantau/issueview"
+	"github.com/diskominfo-kaltim/pantau/news"
+	"github.com/diskominfo-kaltim/pantau/period"
 	"github.com/diskominfo-kaltim/pantau/pipeline"
 	"github.com/diskominfo-kaltim/pantau/store"
 )
@@ -26,24 +28,6 @@ var (
 	flagInterval string
 	flagUntil    string
 )
-
-// until reads --until: a date (its 00:00 WITA) or an RFC 3339 time;
-// empty is now. It makes a report of a past period reproducible.
-func until() (time.Time, error) {
-	if flagUntil == "" {
-		return time.Now().UTC(), nil
-	}
-	if t, err := time.Parse(time.RFC3339, flagUntil); err == nil {
-		return t.UTC(), nil
-	}
-	t, err := time.ParseInLocation("2006-01-02", flagUntil, crawler.WITA)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("--until %q: pakai YYYY-MM-DD atau waktu RFC 3339", flagUntil)
-	}
-	return t.UTC(), nil
-}
-
-type issueView = api.IssueView
 
 // rules loads the configured rules file (--rules) or the shipped rules.
 func rules(cfg *config.Config) (issuemap.Rules, error) {
@@ -65,11 +49,7 @@ type issueQuery struct {
 }
 
 func openIssueQuery(env *Env) (*issueQuery, error) {
-	d, err := api.ParsePeriod(flagSince)
-	if err != nil {
-		return nil, usageError{err.Error()}
-	}
-	now, err := until()
+	w, err := period.Back(flagSince, flagUntil, time.Now())
 	if err != nil {
 		return nil, usageError{err.Error()}
 	}
@@ -81,7 +61,7 @@ func openIssueQuery(env *Env) (*issueQuery, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &issueQuery{ctx: ctx, cancel: cancel, b: b, rules: rs, since: now.Add(-d), until: now}, nil
+	return &issueQuery{ctx: ctx, cancel: cancel, b: b, rules: rs, since: w.Since, until: w.Until}, nil
 }
 
 func (q *issueQuery) close() {
@@ -115,7 +95,7 @@ func openForQuery(env *Env) (context.Context, context.CancelFunc, store.Backend,
 // cmdIssues lists the issues of a period with their sentiment mix,
 // spikes and recommendation.
 func cmdIssues(env *Env, _ []string) error {
-	if flagLabel != "" && !validLabel(flagLabel) {
+	if flagLabel != "" && !news.ValidLabel(flagLabel) {
 		return usageError{fmt.Sprintf("label %q tidak dikenal", flagLabel)}
 	}
 	q, err := openIssueQuery(env)
@@ -123,14 +103,9 @@ func cmdIssues(env *Env, _ []string) error {
 		return err
 	}
 	defer q.close()
-	rs := q.rules
-	list, err := store.Issues(q.ctx, q.b, store.IssueFilter{Since: q.since, Until: q.until, Region: flagRegion, Label: flagLabel, Limit: flagLimit})
+	views, err := issueview.List(q.ctx, q.b, q.rules, store.IssueFilter{Since: q.since, Until: q.until, Region: flagRegion, Label: flagLabel, Limit: flagLimit})
 	if err != nil {
 		return err
-	}
-	views := make([]issueView, len(list))
-	for i, s := range list {
-		views[i] = issueView{IssueSummary: s, Recommendation: rs.Recommend(s)}
 	}
 	if flagJSON {
 		enc := jsonOut(env)
@@ -169,15 +144,6 @@ func mainOPD(opds []string) string {
 	return fmt.Sprintf("%s +%d", cut(opds[0], 32), len(opds)-1)
 }
 
-func validLabel(l string) bool {
-	for _, x := range []string{"positif", "netral", "berpotensi negatif", "negatif"} {
-		if x == l {
-			return true
-		}
-	}
-	return false
-}
-
 func cut(s string, n int) string {
 	r := []rune(s)
 	if len(r) <= n {
@@ -197,42 +163,21 @@ func cmdIssue(env *Env, args []string) error {
 		return err
 	}
 	defer q.close()
-	ctx, b, rs := q.ctx, q.b, q.rules
-	list, err := store.Issues(ctx, b, store.IssueFilter{ID: args[0], Since: q.since, Until: q.until, Limit: 1})
-	if err != nil {
-		return err
-	}
-	if len(list) == 0 {
+	d, err := issueview.Get(q.ctx, q.b, q.rules, args[0], period.Window{Since: q.since, Until: q.until})
+	if errors.Is(err, issueview.ErrNotFound) {
 		return fmt.Errorf("isu %s tidak ditemukan dalam %s terakhir", args[0], flagSince)
 	}
-	s := list[0]
-	rec := rs.Recommend(s)
-	arts, err := store.IssueMentions(ctx, b, s.ID, 50)
-	if err != nil {
-		return err
-	}
-	var points []string
-	for _, a := range arts {
-		if (a.Label == "positif" || a.Label == "netral") && len(points) < 3 {
-			points = append(points, a.Title)
-		}
-	}
-	series, err := store.IssueSeries(ctx, b, s.ID, q.since, q.until)
 	if err != nil {
 		return err
 	}
 	if flagJSON {
 		enc := jsonOut(env)
 		enc.SetIndent("", "  ")
-		return enc.Encode(struct {
-			issueView
-			Series        []store.DayMix     `json:"series"`
-			TalkingPoints []string           `json:"talking_points"`
-			Articles      []store.MentionRow `json:"articles"`
-		}{issueView{IssueSummary: s, Recommendation: rec}, series, points, arts})
+		return enc.Encode(d)
 	}
+	s, rec, series, points, arts := d.IssueSummary, d.Recommendation, d.Series, d.TalkingPoints, d.Articles
 	w := env.Stdout
-	wita := crawler.WITA
+	wita := news.WITA
 	fmt.Fprintf(w, "%s — %s\n", s.ID, s.Name)
 	fmt.Fprintf(w, "Periode: %s s.d. %s WITA\n", s.FirstSeen.In(wita).Format("02/01/2006 15:04"), s.LastSeen.In(wita).Format("02/01/2006 15:04"))
 	fmt.Fprintf(w, "Pemberitaan: %d (positif %d, netral %d, berpotensi negatif %d, negatif %d) di %d media\n",
@@ -326,7 +271,7 @@ func cmdSearch(env *Env, args []string) error {
 		return nil
 	}
 	for _, a := range rows {
-		fmt.Fprintf(env.Stdout, "%s  %-18s  %-18s %s\n    %s\n", a.Published.In(crawler.WITA).Format("02/01 15:04"), cut(a.Outlet, 18), a.Label, cut(a.Title, 80), a.URL)
+		fmt.Fprintf(env.Stdout, "%s  %-18s  %-18s %s\n    %s\n", a.Published.In(news.WITA).Format("02/01 15:04"), cut(a.Outlet, 18), a.Label, cut(a.Title, 80), a.URL)
 	}
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/diskominfo-kaltim/pantau/bus"
 	"github.com/diskominfo-kaltim/pantau/config"
 	"github.com/diskominfo-kaltim/pantau/metrics"
+	"github.com/diskominfo-kaltim/pantau/news"
 	"github.com/diskominfo-kaltim/pantau/pipeline"
 	"github.com/diskominfo-kaltim/pantau/report"
 	"github.com/diskominfo-kaltim/pantau/store"
@@ -46,9 +47,9 @@ func mailer(cfg *config.Config) report.Mailer {
 
 // cmdReport renders a day's report to a file or stdout, or sends it.
 func cmdReport(env *Env, _ []string) error {
-	day := time.Now().In(report.WITA).AddDate(0, 0, -1)
+	day := time.Now().In(news.WITA).AddDate(0, 0, -1)
 	if flagDate != "" {
-		t, err := time.ParseInLocation("2006-01-02", flagDate, report.WITA)
+		t, err := time.ParseInLocation("2006-01-02", flagDate, news.WITA)
 		if err != nil {
 			return usageError{fmt.Sprintf("--date %q: pakai YYYY-MM-DD", flagDate)}
 		}
@@ -145,8 +146,8 @@ func sendReport(ctx context.Context, env *Env, b store.Backend, day time.Time, f
 func scheduleReports(ctx context.Context, cfg *config.Config, s *report.Sender, log *slog.Logger) {
 	at, _ := time.Parse("15:04", cfg.ReportTime)
 	for {
-		now := time.Now().In(report.WITA)
-		next := time.Date(now.Year(), now.Month(), now.Day(), at.Hour(), at.Minute(), 0, 0, report.WITA)
+		now := time.Now().In(news.WITA)
+		next := time.Date(now.Year(), now.Month(), now.Day(), at.Hour(), at.Minute(), 0, 0, news.WITA)
 		if !next.After(now) {
 			next = next.AddDate(0, 0, 1)
 		}

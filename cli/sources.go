@@ -11,6 +11,7 @@ import (
 	"github.com/diskominfo-kaltim/pantau/bus"
 	"github.com/diskominfo-kaltim/pantau/crawler"
 	"github.com/diskominfo-kaltim/pantau/metrics"
+	"github.com/diskominfo-kaltim/pantau/news"
 )
 
 var flagJSON bool
@@ -45,7 +46,7 @@ func cmdSources(env *Env, _ []string) error {
 		}
 		return nil
 	}
-	wita := crawler.WITA
+	wita := news.WITA
 	when := func(t time.Time) string {
 		if t.IsZero() {
 			return "-"

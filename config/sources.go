@@ -16,6 +16,7 @@ import (
 // file.
 type Source struct {
 	Name         string        `yaml:"name"`
+	Kind         string        `yaml:"kind"`          // what the source is (Kinds); default from the fields given
 	Feed         string        `yaml:"feed"`          // RSS/Atom/JSON feed URL
 	Site         string        `yaml:"site"`          // homepage, for HTML crawling
 	Region       string        `yaml:"region"`        // region the outlet covers
@@ -26,7 +27,33 @@ type Source struct {
 	Sitemap      string        `yaml:"sitemap"`       // sitemap or Google News sitemap; default from robots.txt
 	MaxDepth     int           `yaml:"max_depth"`     // listing pages followed from a listing (default 1: none)
 	MaxItems     int           `yaml:"max_items"`     // newest articles taken per pass from sitemaps and listings (default 100)
+	KeepHandles  bool          `yaml:"keep_handles"`  // keep authors' handles of social items (the office replies to them); otherwise a keyed hash
 	Line         int           `yaml:"-"`             // line in the sources file
+}
+
+// Kinds of source. A web source's kind follows from its fields when not
+// given: feed when a feed is named, else sitemap, else listing, else site.
+const (
+	KindFeed    = "feed"    // an RSS/Atom/JSON feed
+	KindSite    = "site"    // a homepage: its discovered feed, robots.txt sitemaps, then its links
+	KindSitemap = "sitemap" // a sitemap or Google News sitemap
+	KindListing = "listing" // listing (section) pages whose article links are followed
+)
+
+// KindOrDefault returns the source's kind, inferred from its fields when
+// not given.
+func (s *Source) KindOrDefault() string {
+	switch {
+	case s.Kind != "":
+		return s.Kind
+	case s.Feed != "":
+		return KindFeed
+	case s.Sitemap != "":
+		return KindSitemap
+	case len(s.Listings) > 0:
+		return KindListing
+	}
+	return KindSite
 }
 
 // DefaultSources is the shipped list of Kaltim outlets.
@@ -77,8 +104,8 @@ func sourcesFromNode(name string, n *yaml.Node) ([]Source, error) {
 		if item.Kind == yaml.MappingNode {
 			for i := 0; i+1 < len(item.Content); i += 2 {
 				switch k := item.Content[i]; k.Value {
-				case "name", "feed", "site", "region", "allow_private", "poll_interval",
-					"listings", "link_pattern", "sitemap", "max_depth", "max_items":
+				case "name", "kind", "feed", "site", "region", "allow_private", "poll_interval",
+					"listings", "link_pattern", "sitemap", "max_depth", "max_items", "keep_handles":
 				default:
 					return nil, fmt.Errorf("%s line %d: unknown field %q in source", name, k.Line, k.Value)
 				}
@@ -102,8 +129,32 @@ func (s *Source) validate() error {
 	if s.Name == "" {
 		return fmt.Errorf("source has no name")
 	}
+	s.Kind = strings.TrimSpace(strings.ToLower(s.Kind))
+	switch s.Kind {
+	case "", KindFeed, KindSite, KindSitemap, KindListing:
+	default:
+		return fmt.Errorf("source %q: unknown kind %q (feed, site, sitemap, listing)", s.Name, s.Kind)
+	}
 	if s.Feed == "" && s.Site == "" {
 		return fmt.Errorf("source %q has neither feed nor site", s.Name)
+	}
+	switch s.Kind {
+	case KindFeed:
+		if s.Feed == "" {
+			return fmt.Errorf("source %q: kind feed needs a feed", s.Name)
+		}
+	case KindSitemap:
+		if s.Sitemap == "" {
+			return fmt.Errorf("source %q: kind sitemap needs a sitemap", s.Name)
+		}
+	case KindListing:
+		if len(s.Listings) == 0 && s.Site == "" {
+			return fmt.Errorf("source %q: kind listing needs listings or a site", s.Name)
+		}
+	case KindSite:
+		if s.Site == "" {
+			return fmt.Errorf("source %q: kind site needs a site", s.Name)
+		}
 	}
 	for _, u := range append([]string{s.Feed, s.Site, s.Sitemap}, s.Listings...) {
 		if u == "" {

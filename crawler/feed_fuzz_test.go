@@ -1,11 +1,10 @@
 package crawler
 
 import (
-	"bytes"
 	"testing"
 	"time"
 
-	"github.com/mmcdole/gofeed"
+	"github.com/diskominfo-kaltim/pantau/crawler/fetch"
 )
 
 // FuzzFeed feeds arbitrary bytes through the crawler's feed handling:
@@ -20,7 +19,7 @@ func FuzzFeed(f *testing.F) {
 		if len(data) > 1<<16 {
 			return
 		}
-		feed, err := gofeed.NewParser().Parse(bytes.NewReader(toUTF8(data, "application/xml")))
+		feed, err := parseFeed(fetch.ToUTF8(data, "application/xml"))
 		if err != nil {
 			return
 		}

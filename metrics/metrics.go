@@ -31,6 +31,8 @@ type Metrics struct {
 	Stored         prometheus.Counter
 	Failed         *prometheus.CounterVec // per stage
 	DeadLettered   *prometheus.CounterVec // per stage
+	Panics         *prometheus.CounterVec // per stage: handler panics recovered (the message was dead-lettered)
+	DeadLetters    prometheus.Gauge       // messages waiting on the dead-letter stream
 	Lag            *prometheus.GaugeVec   // per consumer: messages not yet finished
 	InsertSeconds  prometheus.Histogram
 }
@@ -62,6 +64,10 @@ func New() *Metrics {
 			Help: "Processing failures, by stage."}, []string{"stage"}),
 		DeadLettered: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pantau_dead_lettered_total",
 			Help: "Messages moved to the dead-letter subject, by stage."}, []string{"stage"}),
+		Panics: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pantau_stage_panics_total",
+			Help: "Panics recovered while handling a message (the message was dead-lettered), by stage."}, []string{"stage"}),
+		DeadLetters: prometheus.NewGauge(prometheus.GaugeOpts{Name: "pantau_dead_letters",
+			Help: "Messages waiting on the dead-letter stream (pantau dlq list)."}),
 		Lag: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "pantau_consumer_lag",
 			Help: "Messages a consumer has not finished (pending plus unacknowledged)."}, []string{"consumer"}),
 		InsertSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "pantau_store_insert_seconds",
@@ -77,6 +83,8 @@ func New() *Metrics {
 	f(m.Stored)
 	f(m.Failed)
 	f(m.DeadLettered)
+	f(m.Panics)
+	f(m.DeadLetters)
 	f(m.Lag)
 	f(m.InsertSeconds)
 	return m

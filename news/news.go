@@ -9,6 +9,10 @@ import (
 	"time"
 )
 
+// WITA (UTC+8, Asia/Makassar) is Kalimantan Timur's time zone: the one
+// analysts read dates in and the report's days are cut in.
+var WITA = time.FixedZone("WITA", 8*3600)
+
 // The four classes of Diskominfo's issue-sentiment map, in the order used
 // for score vectors.
 const (

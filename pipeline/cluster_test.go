@@ -18,6 +18,7 @@ import (
 	"github.com/diskominfo-kaltim/pantau/classifier"
 	"github.com/diskominfo-kaltim/pantau/metrics"
 	"github.com/diskominfo-kaltim/pantau/news"
+	"github.com/diskominfo-kaltim/pantau/stage"
 	"github.com/diskominfo-kaltim/pantau/store"
 	"github.com/diskominfo-kaltim/pantau/store/chdb"
 )
@@ -123,11 +124,11 @@ func TestR3StreamSurvivesANodeStop(t *testing.T) {
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
-		(&classifier.Stage{Bus: b, Model: classifier.NewLexicon(), Metrics: m, Log: log}).Run(stageCtx)
+		(&stage.Classifier{Bus: b, Model: classifier.NewLexicon(), Metrics: m, Log: log}).Run(stageCtx)
 	}()
 	go func() {
 		defer wg.Done()
-		(&store.Writer{Bus: b, Backend: backend, Metrics: m, Log: log, BatchSize: 50, FlushInterval: 200 * time.Millisecond}).Run(stageCtx)
+		(&stage.Writer{Bus: b, Store: backend, Metrics: m, Log: log, BatchSize: 50, FlushInterval: 200 * time.Millisecond}).Run(stageCtx)
 	}()
 
 	const total = 300

@@ -18,6 +18,7 @@ import (
 	"github.com/diskominfo-kaltim/pantau/crawler"
 	"github.com/diskominfo-kaltim/pantau/issuemap"
 	"github.com/diskominfo-kaltim/pantau/metrics"
+	"github.com/diskominfo-kaltim/pantau/stage"
 	"github.com/diskominfo-kaltim/pantau/store"
 	"github.com/diskominfo-kaltim/pantau/store/chdb"
 	"github.com/diskominfo-kaltim/pantau/store/clickhouse"
@@ -159,9 +160,9 @@ func (p *Pipeline) Run(ctx context.Context, once bool) (Summary, error) {
 			}
 		}()
 	}
-	cls := &classifier.Stage{Bus: p.Bus, Model: p.Model, Tagger: p.Tagger, Issues: p.Issues, Metrics: p.Metrics,
+	cls := &stage.Classifier{Bus: p.Bus, Model: p.Model, Tagger: p.Tagger, Issues: p.Issues, Metrics: p.Metrics,
 		Log: p.log.With(slog.String("stage", "classifier"))}
-	wr := &store.Writer{Bus: p.Bus, Backend: p.Store, Metrics: p.Metrics, Log: p.log.With(slog.String("stage", "writer")),
+	wr := &stage.Writer{Bus: p.Bus, Store: p.Store, Metrics: p.Metrics, Log: p.log.With(slog.String("stage", "writer")),
 		BatchSize: p.cfg.WriterBatch, FlushInterval: p.cfg.WriterFlush}
 	if p.cfg.HasStage("classifier") {
 		run("classifier", cls.Run)

@@ -1,8 +1,8 @@
 // Package store holds Pantau's ClickHouse schema, its migrations, the
 // backend contract shared by the embedded (chDB) and native (clickhouse-go)
-// backends, and the writer stage that moves classified articles from the bus
-// into `mentions`. It must not know which backend it runs on: one schema and
-// one set of SQL serve both.
+// backends, and every SQL statement Pantau runs. It must not know which
+// backend it runs on (one schema and one set of SQL serve both) and must
+// not import the bus: the writer stage lives in package stage.
 package store
 
 import (
@@ -22,6 +22,10 @@ const DefaultDatabase = "pantau"
 // ErrUnavailable wraps errors that mean the store cannot be reached right
 // now (connection refused, timeouts): callers keep their data and retry.
 var ErrUnavailable = errors.New("store unavailable")
+
+// IsUnavailable reports whether err means the store cannot be reached
+// right now (the caller keeps its data and retries).
+func IsUnavailable(err error) bool { return errors.Is(err, ErrUnavailable) }
 
 // Backend is one ClickHouse engine: chDB in process or a server reached
 // with clickhouse-go/v2.

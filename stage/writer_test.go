@@ -1,69 +1,27 @@
-package store_test
+package stage_test
 
 import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
-	"os"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/diskominfo-kaltim/pantau/bus"
 	"github.com/diskominfo-kaltim/pantau/metrics"
+	"github.com/diskominfo-kaltim/pantau/stage"
 	"github.com/diskominfo-kaltim/pantau/store"
 	"github.com/diskominfo-kaltim/pantau/store/chdb"
 	"github.com/diskominfo-kaltim/pantau/store/storetest"
 )
-
-var engineDir string
-
-// TestMain boots one chDB engine for the package (one path per process)
-// and keeps a connection open so it is not rebooted between tests.
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "pantau-store-test-")
-	if err != nil {
-		panic(err)
-	}
-	engineDir = dir
-	keep, err := chdb.Connect(dir)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "chdb:", err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	keep.Close()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
-
-func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
-
-func openBus(t *testing.T, dir string) *bus.Bus {
-	t.Helper()
-	b, err := bus.Open(context.Background(), bus.Options{StoreDir: dir, AckWait: time.Second}, quietLog())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
-func countRows(t *testing.T, b store.Backend) string {
-	t.Helper()
-	res, err := b.Query(context.Background(), "SELECT count() FROM "+b.Database()+".mentions FINAL", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res.Rows[0][0]
-}
 
 // TestWriterCrashLosesNothingAndCountsOnce publishes classified articles,
 // kills the writer after it consumed a batch but before the insert, and
 // again after the insert but before the acks; after each restart every
 // article is in mentions exactly once.
 func TestWriterCrashLosesNothingAndCountsOnce(t *testing.T) {
-	for _, point := range []string{"fetched", "inserted"} {
+	for _, point := range []string{"fetched", "written"} {
 		t.Run(point, func(t *testing.T) {
 			ctx := context.Background()
 			natsDir := t.TempDir()
@@ -86,9 +44,9 @@ func TestWriterCrashLosesNothingAndCountsOnce(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			w := &store.Writer{Bus: b, Backend: backend, Metrics: metrics.New(), Log: quietLog(), BatchSize: 200, FlushInterval: 200 * time.Millisecond}
+			w := &stage.Writer{Bus: b, Store: backend, Metrics: metrics.New(), Log: quietLog(), BatchSize: 200, FlushInterval: 200 * time.Millisecond}
 			crashed := false
-			store.SetCrashHook(w, func(p string) bool {
+			stage.SetCrashHook(w, func(p string) bool {
 				if p == point && !crashed {
 					crashed = true
 					return true
@@ -107,7 +65,7 @@ func TestWriterCrashLosesNothingAndCountsOnce(t *testing.T) {
 			b = openBus(t, natsDir)
 			defer b.Close()
 			wctx, cancel := context.WithCancel(ctx)
-			w2 := &store.Writer{Bus: b, Backend: backend, Metrics: metrics.New(), Log: quietLog(), BatchSize: 200, FlushInterval: 200 * time.Millisecond}
+			w2 := &stage.Writer{Bus: b, Store: backend, Metrics: metrics.New(), Log: quietLog(), BatchSize: 200, FlushInterval: 200 * time.Millisecond}
 			done := make(chan struct{})
 			go func() { w2.Run(wctx); close(done) }()
 			deadline := time.Now().Add(30 * time.Second)
@@ -155,7 +113,7 @@ func TestWriterDeadLettersMalformedMessages(t *testing.T) {
 	}
 	m := metrics.New()
 	wctx, cancel := context.WithCancel(ctx)
-	w := &store.Writer{Bus: b, Backend: backend, Metrics: m, Log: quietLog(), FlushInterval: 100 * time.Millisecond}
+	w := &stage.Writer{Bus: b, Store: backend, Metrics: m, Log: quietLog(), FlushInterval: 100 * time.Millisecond}
 	done := make(chan struct{})
 	go func() { w.Run(wctx); close(done) }()
 	deadline := time.Now().Add(20 * time.Second)
@@ -180,5 +138,62 @@ func TestWriterDeadLettersMalformedMessages(t *testing.T) {
 	}
 	if got := countRows(t, backend); got != "3" {
 		t.Fatalf("stored %s, want 3", got)
+	}
+}
+
+// TestWriterRowByRowWritesIssuesAndDeadLettersTheRefused: when the store
+// refuses a batch for one row (here a table constraint), the others are
+// written row by row with their issues, and the refused row is retried
+// until its last delivery, then dead-lettered with the store's reason.
+func TestWriterRowByRowWritesIssuesAndDeadLettersTheRefused(t *testing.T) {
+	ctx := context.Background()
+	backend, err := chdb.Open(engineDir, "refused")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer backend.Close()
+	if err := backend.Exec(ctx, "DROP DATABASE IF EXISTS refused"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Migrate(ctx, backend, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := backend.Exec(ctx, "ALTER TABLE refused.mentions ADD CONSTRAINT no_poison CHECK title != 'racun'"); err != nil {
+		t.Fatal(err)
+	}
+	b := openBus(t, t.TempDir())
+	defer b.Close()
+	rows := storetest.Rows(5, "refused")
+	for i := range rows {
+		rows[i].IssueID, rows[i].IssueName = fmt.Sprintf("isu-%d", i), fmt.Sprintf("Isu %d", i)
+	}
+	rows[2].Title = "racun"
+	for _, r := range rows {
+		data, _ := json.Marshal(r)
+		if _, err := b.Publish(ctx, bus.SubjectClassify, r.ID, data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := metrics.New()
+	wctx, cancel := context.WithCancel(ctx)
+	w := &stage.Writer{Bus: b, Store: backend, Metrics: m, Log: quietLog(), FlushInterval: 100 * time.Millisecond, RetryDelay: 20 * time.Millisecond}
+	done := make(chan struct{})
+	go func() { w.Run(wctx); close(done) }()
+	waitFor(t, "the refused row's dead letter", func() bool { return len(letters(t, b, stage.WriterName)) == 1 })
+	cancel()
+	<-done
+	if got := countRows(t, backend); got != "4" {
+		t.Fatalf("stored %s, want 4", got)
+	}
+	res, err := backend.Query(ctx, "SELECT arrayStringConcat(groupArray(id), ',') FROM (SELECT id FROM refused.issues ORDER BY id)", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := res.Rows[0][0]; got != "isu-0,isu-1,isu-3,isu-4" {
+		t.Errorf("issues written %q, want the four stored rows' issues", got)
+	}
+	l := letters(t, b, stage.WriterName)[0]
+	if l.MsgID != rows[2].ID || !strings.Contains(l.Reason, "VIOLATED_CONSTRAINT") || l.Deliveries != b.Options().MaxDeliver {
+		t.Errorf("dead letter %s after %d deliveries: %q", l.MsgID, l.Deliveries, l.Reason)
 	}
 }

@@ -1,4 +1,4 @@
-package store_test
+package stage_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/diskominfo-kaltim/pantau/bus"
 	"github.com/diskominfo-kaltim/pantau/metrics"
+	"github.com/diskominfo-kaltim/pantau/stage"
 	"github.com/diskominfo-kaltim/pantau/store"
 	"github.com/diskominfo-kaltim/pantau/store/chdb"
 	"github.com/diskominfo-kaltim/pantau/store/clickhouse"
@@ -56,7 +57,7 @@ func BenchmarkWriter(b *testing.B) {
 			start := time.Now()
 			wctx, cancel := context.WithCancel(ctx)
 			m := metrics.New()
-			w := &store.Writer{Bus: bs, Backend: backend, Metrics: m, Log: quietLog(), BatchSize: 10000, FlushInterval: time.Second}
+			w := &stage.Writer{Bus: bs, Store: backend, Metrics: m, Log: quietLog(), BatchSize: 10000, FlushInterval: time.Second}
 			done := make(chan struct{})
 			go func() { w.Run(wctx); close(done) }()
 			for metrics.Value(m.Stored) < n {

@@ -1,0 +1,333 @@
+// Package stage holds the one consume loop every pipeline stage runs on,
+// and the stages built on it. The loop fetches from a JetStream pull
+// consumer, hands each message over with the function that settles it
+// (redpanda connect's AckFunc style), recovers a panic, and dead-letters
+// what cannot be handled with the reason in headers. The classifier stage
+// writes only its handler (classify, tag, assign an issue, publish) and the
+// writer only its batch write (insert, acknowledged after the insert, kept
+// while the store is unavailable). A stage must not fetch, acknowledge or
+// dead-letter by itself, and the loop must not know what a message means.
+package stage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/diskominfo-kaltim/pantau/bus"
+	"github.com/diskominfo-kaltim/pantau/metrics"
+)
+
+// Config names a stage's consumer and how it fetches.
+type Config struct {
+	Name     string // the stage: log attribute, metrics label, dead-letter subject pantau.dlq.<Name>
+	Stream   string
+	Consumer string // a durable pull consumer created by bus.Open
+	Bus      *bus.Bus
+	Metrics  *metrics.Metrics
+	Log      *slog.Logger
+
+	Batch      int           // messages per fetch (default 256)
+	MaxWait    time.Duration // longest wait to fill a fetch (default 500ms)
+	RetryDelay time.Duration // redelivery delay after a failure that may pass (default 2s)
+
+	// crashAt, when set by tests, is asked at each named point ("fetched",
+	// "written"); returning true abandons the loop there as if the process
+	// had died: nothing more is acknowledged.
+	crashAt func(point string) bool
+}
+
+// AckFunc settles one message: nil acknowledges it; an error marks it
+// failed. A permanent error (see Permanent), or any error on the message's
+// last delivery, dead-letters it with the error as reason; any other error
+// has it redelivered after the stage's retry delay.
+type AckFunc func(ctx context.Context, err error)
+
+// Msg is one message handed to a stage.
+type Msg struct {
+	Data       []byte
+	Subject    string
+	Deliveries uint64 // deliveries so far, this one included
+
+	raw     jetstream.Msg
+	l       *loop
+	settled bool
+}
+
+// Ack settles m (it is an AckFunc). A message is settled once; later calls
+// do nothing.
+func (m *Msg) Ack(ctx context.Context, err error) {
+	if m.settled {
+		return
+	}
+	m.settled = true
+	m.l.settle(ctx, m, err)
+}
+
+// InProgress tells the server the message is still being worked on, so it
+// is not redelivered meanwhile.
+func (m *Msg) InProgress() {
+	if err := m.raw.InProgress(); err != nil {
+		m.l.Log.Warn("extending a message's ack wait", slog.Any("error", err))
+	}
+}
+
+// PermanentError is a failure that no retry can fix (a malformed message,
+// a value the store rejects): its message is dead-lettered at once.
+type PermanentError struct{ Err error }
+
+func (e *PermanentError) Error() string { return e.Err.Error() }
+func (e *PermanentError) Unwrap() error { return e.Err }
+
+// Permanent marks err as permanent.
+func Permanent(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &PermanentError{Err: err}
+}
+
+// IsPermanent reports whether err was marked permanent.
+func IsPermanent(err error) bool {
+	var p *PermanentError
+	return errors.As(err, &p)
+}
+
+type loop struct {
+	Config
+	cons       jetstream.Consumer
+	maxDeliver uint64
+}
+
+func open(ctx context.Context, c Config) (*loop, error) {
+	if c.Batch <= 0 {
+		c.Batch = 256
+	}
+	if c.MaxWait <= 0 {
+		c.MaxWait = 500 * time.Millisecond
+	}
+	if c.RetryDelay <= 0 {
+		c.RetryDelay = 2 * time.Second
+	}
+	if c.Log == nil {
+		c.Log = slog.Default()
+	}
+	cons, err := c.Bus.Consumer(ctx, c.Stream, c.Consumer)
+	if err != nil {
+		return nil, fmt.Errorf("%s consumer: %w", c.Name, err)
+	}
+	return &loop{Config: c, cons: cons, maxDeliver: uint64(c.Bus.Options().MaxDeliver)}, nil
+}
+
+func (l *loop) crashed(point string) bool { return l.crashAt != nil && l.crashAt(point) }
+
+// fetch starts one pull of up to n messages. It returns nil when ctx ended.
+func (l *loop) fetch(ctx context.Context, n int) jetstream.MessageBatch {
+	for ctx.Err() == nil {
+		batch, err := l.cons.Fetch(n, jetstream.FetchMaxWait(l.MaxWait))
+		if err == nil {
+			return batch
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		l.Log.Warn("fetching messages", slog.Any("error", err))
+		sleep(ctx, time.Second)
+	}
+	return nil
+}
+
+// fetchErr logs what ended a pull early, other than an empty or timed-out
+// pull or the stage stopping.
+func (l *loop) fetchErr(ctx context.Context, batch jetstream.MessageBatch) {
+	err := batch.Error()
+	if err == nil || ctx.Err() != nil || errors.Is(err, jetstream.ErrNoMessages) || errors.Is(err, context.DeadlineExceeded) {
+		return
+	}
+	l.Log.Warn("pulling messages", slog.Any("error", err))
+}
+
+func (l *loop) wrap(raw jetstream.Msg) *Msg {
+	m := &Msg{Data: raw.Data(), Subject: raw.Subject(), raw: raw, l: l}
+	if md, err := raw.Metadata(); err == nil {
+		m.Deliveries = md.NumDelivered
+	}
+	return m
+}
+
+// settle acknowledges, redelivers or dead-letters m after err.
+func (l *loop) settle(ctx context.Context, m *Msg, err error) {
+	if err == nil {
+		if aerr := m.raw.Ack(); aerr != nil {
+			// The message comes again; its stage's work is idempotent.
+			l.Log.Warn("acknowledging a message", slog.Any("error", aerr))
+		}
+		return
+	}
+	if ctx.Err() != nil && !IsPermanent(err) {
+		// The stage is stopping: let the next start try again.
+		l.nak(m, 0)
+		return
+	}
+	if IsPermanent(err) || (l.maxDeliver > 0 && m.Deliveries >= l.maxDeliver) {
+		l.deadLetter(ctx, m, err)
+		return
+	}
+	l.Metrics.Failed.WithLabelValues(l.Name).Inc()
+	l.Log.Warn("handling a message failed; it will be redelivered", slog.Uint64("deliveries", m.Deliveries), slog.Any("error", err))
+	l.nak(m, l.RetryDelay)
+}
+
+func (l *loop) nak(m *Msg, delay time.Duration) {
+	if err := m.raw.NakWithDelay(delay); err != nil {
+		l.Log.Warn("returning a message for redelivery", slog.Any("error", err))
+	}
+}
+
+func (l *loop) deadLetter(ctx context.Context, m *Msg, reason error) {
+	var extra map[string]string
+	var pe *PanicError
+	if errors.As(reason, &pe) {
+		extra = map[string]string{HeaderStack: pe.Stack}
+	}
+	l.Log.Error("dead-lettering a message", slog.Uint64("deliveries", m.Deliveries), slog.Any("reason", reason))
+	// The message is settled even when the stage is stopping.
+	if err := l.Bus.DeadLetter(context.WithoutCancel(ctx), l.Name, m.raw, reason, extra); err != nil {
+		l.Log.Error("dead-lettering failed; the message will be redelivered", slog.Any("error", err))
+		l.nak(m, l.RetryDelay)
+		return
+	}
+	l.Metrics.DeadLettered.WithLabelValues(l.Name).Inc()
+}
+
+// Each hands the messages of c's consumer to handle, one at a time as they
+// arrive, until ctx ends. Each message is settled with handle's result
+// unless handle settled it itself; a panic in handle dead-letters the
+// message with the panic as reason, and the loop goes on.
+func Each(ctx context.Context, c Config, handle func(ctx context.Context, m *Msg) error) error {
+	l, err := open(ctx, c)
+	if err != nil {
+		return err
+	}
+	for ctx.Err() == nil {
+		batch := l.fetch(ctx, l.Batch)
+		if batch == nil {
+			break
+		}
+		for raw := range batch.Messages() {
+			m := l.wrap(raw)
+			err := l.call(func() error { return handle(ctx, m) })
+			m.Ack(ctx, err)
+		}
+		l.fetchErr(ctx, batch)
+	}
+	return nil
+}
+
+// Batch is what a batch stage supplies: how a message becomes an item, and
+// how a batch of items is written.
+type Batch[T any] struct {
+	// Decode reads one message. An error dead-letters the message: no
+	// retry can make it writable.
+	Decode func(data []byte) (T, error)
+	// Write writes items all or nothing.
+	Write func(ctx context.Context, items []T) error
+	// Temporary reports errors after which the whole batch is kept and
+	// written again (the store is unavailable). After any other error the
+	// items are written one by one and each is settled on its own.
+	Temporary func(err error) bool
+}
+
+// Batches fetches up to c.Batch messages at a time (waiting at most
+// c.MaxWait to fill a batch), decodes them and writes each batch with b.
+// Messages are acknowledged only after their batch was written.
+func Batches[T any](ctx context.Context, c Config, b Batch[T]) error {
+	l, err := open(ctx, c)
+	if err != nil {
+		return err
+	}
+	for ctx.Err() == nil {
+		batch := l.fetch(ctx, l.Batch)
+		if batch == nil {
+			break
+		}
+		var msgs []*Msg
+		var items []T
+		for raw := range batch.Messages() {
+			m := l.wrap(raw)
+			var item T
+			err := l.call(func() (err error) {
+				item, err = b.Decode(m.Data)
+				return err
+			})
+			if err != nil {
+				m.Ack(ctx, Permanent(fmt.Errorf("malformed message: %w", err)))
+				continue
+			}
+			msgs = append(msgs, m)
+			items = append(items, item)
+		}
+		l.fetchErr(ctx, batch)
+		if len(items) == 0 {
+			continue
+		}
+		if l.crashed("fetched") || !writeBatch(ctx, l, b, msgs, items) {
+			return nil
+		}
+	}
+	return nil
+}
+
+// writeBatch writes items and settles msgs. While the batch fails with
+// temporary errors it is kept: the messages are marked in progress so they
+// are not redelivered, and the write is retried with back-off. It returns
+// false when the loop must stop.
+func writeBatch[T any](ctx context.Context, l *loop, b Batch[T], msgs []*Msg, items []T) bool {
+	backoff := 500 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		err := l.call(func() error { return b.Write(ctx, items) })
+		if err == nil {
+			if l.crashed("written") {
+				return false
+			}
+			for _, m := range msgs {
+				m.Ack(ctx, nil)
+			}
+			return true
+		}
+		l.Metrics.Failed.WithLabelValues(l.Name).Inc()
+		if IsPermanent(err) || b.Temporary == nil || !b.Temporary(err) {
+			l.Log.Error("writing a batch failed; writing item by item", slog.Int("items", len(items)), slog.Any("error", err))
+			for i, m := range msgs {
+				m.Ack(ctx, l.call(func() error { return b.Write(ctx, items[i:i+1]) }))
+			}
+			return true
+		}
+		if attempt == 1 || attempt%10 == 0 {
+			l.Log.Error("store unavailable; keeping the batch and retrying", slog.Int("items", len(items)),
+				slog.Int("attempt", attempt), slog.Any("error", err))
+		}
+		for _, m := range msgs {
+			m.InProgress()
+		}
+		select {
+		case <-ctx.Done():
+			// Not acknowledged: the messages are redelivered after a restart.
+			return false
+		case <-time.After(backoff):
+		}
+		backoff = min(backoff*2, 15*time.Second)
+	}
+}
+
+// sleep waits d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) {
+	select {
+	case <-ctx.Done():
+	case <-time.After(d):
+	}
+}

@@ -1,0 +1,212 @@
+package stage_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/diskominfo-kaltim/pantau/bus"
+	"github.com/diskominfo-kaltim/pantau/metrics"
+	"github.com/diskominfo-kaltim/pantau/stage"
+)
+
+// runEach runs a stage.Each loop on the articles stream until stop is
+// called.
+func runEach(t *testing.T, b *bus.Bus, m *metrics.Metrics, handle func(ctx context.Context, msg *stage.Msg) error) (stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		err := stage.Each(ctx, stage.Config{Name: "uji", Stream: bus.StreamArticles, Consumer: bus.ConsumerClassifier,
+			Bus: b, Metrics: m, Log: quietLog(), MaxWait: 100 * time.Millisecond, RetryDelay: 20 * time.Millisecond}, handle)
+		if err != nil {
+			t.Error(err)
+		}
+	}()
+	return func() { cancel(); <-done }
+}
+
+func publish(t *testing.T, b *bus.Bus, subject string, msgs ...string) {
+	t.Helper()
+	for i, m := range msgs {
+		if _, err := b.Publish(context.Background(), subject, fmt.Sprintf("%s-%d", m, i), []byte(m)); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func letters(t *testing.T, b *bus.Bus, stageName string) []bus.Letter {
+	t.Helper()
+	ls, err := b.DeadLetters(context.Background(), stageName, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ls
+}
+
+// TestPanicIsDeadLetteredAndLoopGoesOn: a handler that panics on one
+// message has that message dead-lettered with the panic and where it
+// happened; the messages around it are handled and acknowledged.
+func TestPanicIsDeadLetteredAndLoopGoesOn(t *testing.T) {
+	b := openBus(t, t.TempDir())
+	defer b.Close()
+	m := metrics.New()
+	var mu sync.Mutex
+	var handled []string
+	stop := runEach(t, b, m, func(_ context.Context, msg *stage.Msg) error {
+		if string(msg.Data) == "boom" {
+			var ids []string
+			_ = ids[3] // an index out of range, as a short id once did
+		}
+		mu.Lock()
+		handled = append(handled, string(msg.Data))
+		mu.Unlock()
+		return nil
+	})
+	publish(t, b, bus.SubjectArticles, "a", "boom", "b")
+	waitFor(t, "the messages after the panic", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(handled) == 2
+	})
+	stop()
+	if handled[0] != "a" || handled[1] != "b" {
+		t.Fatalf("handled %v", handled)
+	}
+	ls := letters(t, b, "uji")
+	if len(ls) != 1 || string(ls[0].Data) != "boom" {
+		t.Fatalf("dead letters %+v", ls)
+	}
+	l := ls[0]
+	if !strings.Contains(l.Reason, "panic: runtime error: index out of range") || !strings.Contains(l.Reason, "loop_test.go") {
+		t.Errorf("reason %q", l.Reason)
+	}
+	if st := l.Header.Get(stage.HeaderStack); !strings.Contains(st, "stage_test.TestPanicIsDeadLetteredAndLoopGoesOn") || strings.Contains(st, "runtime.") {
+		t.Errorf("stack summary %q", st)
+	}
+	if l.Subject != bus.SubjectArticles || l.Stage != "uji" || l.MsgID != "boom-1" || l.At.IsZero() {
+		t.Errorf("letter %+v", l)
+	}
+	if got := metrics.Sum(m.Panics); got != 1 {
+		t.Errorf("panics %v, want 1", got)
+	}
+	if got := metrics.Sum(m.DeadLettered); got != 1 {
+		t.Errorf("dead-lettered %v, want 1", got)
+	}
+	if n, err := b.Pending(context.Background(), bus.StreamArticles, bus.ConsumerClassifier); err != nil || n != 0 {
+		t.Errorf("pending %d (%v), want 0", n, err)
+	}
+}
+
+// TestFailuresRetriedThenDeadLettered: an error that may pass is retried
+// until the last delivery, then dead-lettered; a permanent one at once.
+func TestFailuresRetriedThenDeadLettered(t *testing.T) {
+	b := openBus(t, t.TempDir())
+	defer b.Close()
+	m := metrics.New()
+	var mu sync.Mutex
+	tries := map[string]int{}
+	stop := runEach(t, b, m, func(_ context.Context, msg *stage.Msg) error {
+		mu.Lock()
+		tries[string(msg.Data)]++
+		mu.Unlock()
+		switch string(msg.Data) {
+		case "flaky":
+			return errors.New("peer away")
+		case "bad":
+			return stage.Permanent(errors.New("cannot be read"))
+		}
+		return nil
+	})
+	publish(t, b, bus.SubjectArticles, "flaky", "bad", "ok")
+	waitFor(t, "two dead letters", func() bool { return len(letters(t, b, "uji")) == 2 })
+	stop()
+	max := b.Options().MaxDeliver
+	if tries["flaky"] != max || tries["bad"] != 1 || tries["ok"] != 1 {
+		t.Fatalf("tries %v, want flaky %d, bad 1, ok 1", tries, max)
+	}
+	for _, l := range letters(t, b, "uji") {
+		want := map[string]string{"flaky": "peer away", "bad": "cannot be read"}[string(l.Data)]
+		if l.Reason != want {
+			t.Errorf("%s: reason %q, want %q", l.Data, l.Reason, want)
+		}
+		if string(l.Data) == "flaky" && l.Deliveries != max {
+			t.Errorf("flaky: %d deliveries recorded, want %d", l.Deliveries, max)
+		}
+	}
+	if got := metrics.Sum(m.Failed); got != float64(max-1) {
+		t.Errorf("failures counted %v, want %d", got, max-1)
+	}
+}
+
+// TestReplayAndDrop: a dead letter replayed goes back to its subject and
+// is handled; replaying it twice delivers it once; a dropped one is gone.
+func TestReplayAndDrop(t *testing.T) {
+	b := openBus(t, t.TempDir())
+	defer b.Close()
+	m := metrics.New()
+	var mu sync.Mutex
+	fixed := false
+	var handled []string
+	stop := runEach(t, b, m, func(_ context.Context, msg *stage.Msg) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if !fixed {
+			return stage.Permanent(errors.New("store rejected it"))
+		}
+		handled = append(handled, string(msg.Data))
+		return nil
+	})
+	defer stop()
+	publish(t, b, bus.SubjectArticles, "satu", "dua")
+	waitFor(t, "two dead letters", func() bool { return len(letters(t, b, "uji")) == 2 })
+	if n, err := b.DeadLetterCount(context.Background()); err != nil || n != 2 {
+		t.Fatalf("dead letter count %d (%v)", n, err)
+	}
+	mu.Lock()
+	fixed = true
+	mu.Unlock()
+	ls := letters(t, b, "uji")
+	ctx := context.Background()
+	if _, err := b.Replay(ctx, ls[0].Seq); err != nil {
+		t.Fatal(err)
+	}
+	// The same letter again (as after a crash between publish and removal):
+	// it is gone from the stream, so this is an error, not a second copy.
+	if _, err := b.Replay(ctx, ls[0].Seq); err == nil {
+		t.Error("replaying a replayed letter succeeded")
+	}
+	if err := b.Drop(ctx, ls[1].Seq); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the replayed message", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(handled) == 1
+	})
+	time.Sleep(300 * time.Millisecond)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(handled) != 1 || handled[0] != "satu" {
+		t.Fatalf("handled %v, want [satu]", handled)
+	}
+	if n, _ := b.DeadLetterCount(ctx); n != 0 {
+		t.Fatalf("%d dead letters left", n)
+	}
+}

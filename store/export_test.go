@@ -1,5 +1,0 @@
-package store
-
-// SetCrashHook lets tests abandon a writer at a named point, as if the
-// process died there.
-func SetCrashHook(w *Writer, f func(point string) bool) { w.crashAt = f }
