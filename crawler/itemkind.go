@@ -15,7 +15,8 @@ var platforms = map[string]bool{"youtube": true, "facebook": true, "instagram": 
 // <pantau:kind> (berita, rilis or sosmed) and <pantau:platform> (for a
 // social post), which the demo's outlets carry: a press-release feed or a
 // social account served as a feed. Unknown values are ignored: the item
-// stays a news article from the web.
+// stays a news article from the web. feedItem turns a social entry into a
+// complete post.
 func itemKind(it *gofeed.Item) (kind, platform string) {
 	ext := it.Extensions["pantau"]
 	value := func(name string) string {

@@ -29,3 +29,26 @@ func TestItemKindFromFeedElements(t *testing.T) {
 		}
 	}
 }
+
+// TestFeedItemsOfKinds: a press release stays an article to fetch, with
+// its kind; a social entry becomes a complete post of its platform.
+func TestFeedItemsOfKinds(t *testing.T) {
+	feed := `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:pantau="https://github.com/diskominfo-kaltim/pantau/ns/feed"><channel><title>T</title>
+<item><title>Rilis</title><link>http://x/r</link><pantau:kind>rilis</pantau:kind></item>
+<item><title>Sempaja dalam banget nah</title><link>http://x/p?utm_source=rss</link><pubDate>Mon, 30 Nov 2026 08:13:00 +0800</pubDate>
+<description>Sempaja dalam banget nah, yg pakai matic jangan maksa lewat 🙏</description><pantau:kind>sosmed</pantau:kind><pantau:platform>facebook</pantau:platform></item>
+</channel></rss>`
+	f, err := gofeed.NewParser().Parse(strings.NewReader(feed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if it := feedItem(f.Items[0]); it.Kind != "rilis" || it.Post != nil || it.Link != "http://x/r" {
+		t.Errorf("press release %+v", it)
+	}
+	it := feedItem(f.Items[1])
+	if p := it.Post; p == nil || p.Kind != "sosmed" || p.Platform != "facebook" || p.Text != "Sempaja dalam banget nah, yg pakai matic jangan maksa lewat 🙏" ||
+		p.URL != "http://x/p?utm_source=rss" || p.PublishedAt.Format("2006-01-02 15:04") != "2026-11-30 00:13" {
+		t.Errorf("post %+v", it.Post)
+	}
+}
