@@ -15,7 +15,7 @@ BENCHTIME   ?= 2s
 
 export PANTAU_CHDB_LIB := $(CHDB_LIB)
 
-.PHONY: all build run demo test bench lint deps chdb debian-deps tidy-check clean
+.PHONY: all build run demo test bench fuzz lint deps chdb debian-deps tidy-check clean
 
 all: build
 
@@ -58,6 +58,17 @@ test: deps lint
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./classifier/ ./crawler/ ./store/chdb/
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x -timeout 30m ./store/ ./e2e/
+
+## fuzz: each fuzz target for FUZZTIME (`make test` runs their seed corpora
+## only). Add yours to FUZZ as package:FuzzName.
+FUZZTIME    ?= 1m
+FUZZ        := ./config:FuzzLoad ./crawler:FuzzExtract ./crawler:FuzzFeed ./crawler:FuzzCanonical ./crawler:FuzzParseDate
+
+fuzz:
+	@set -e; for t in $(FUZZ); do \
+		echo ">> fuzzing $${t#*:} in $${t%%:*} for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) $${t%%:*}; \
+	done
 
 lint: tidy-check
 	@fmt=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$fmt" ]; then echo "gofmt needed:"; echo "$$fmt"; exit 1; fi

@@ -73,8 +73,7 @@ func bad(format string, a ...any) error {
 
 func (s *Server) auth(h func(*http.Request) (any, error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		tok := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if s.Token == "" || subtle.ConstantTimeCompare([]byte(tok), []byte(s.Token)) != 1 {
+		if s.Token == "" || !bearer(r, s.Token) {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="pantau"`)
 			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "token tidak valid atau tidak ada (Authorization: Bearer ...)"})
 			return
@@ -98,6 +97,16 @@ func (s *Server) auth(h func(*http.Request) (any, error)) http.Handler {
 
 // labelChoices names the four classes for error messages.
 var labelChoices = strings.Join(news.Labels[:3], ", ") + " atau " + news.Labels[3]
+
+// bearer reports whether r carries token in "Authorization: Bearer
+// <token>"; the scheme is case-insensitive (RFC 7235) and required.
+func bearer(r *http.Request, token string) bool {
+	scheme, tok, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return false
+	}
+	return subtle.ConstantTimeCompare([]byte(strings.TrimSpace(tok)), []byte(token)) == 1
+}
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")

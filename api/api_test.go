@@ -206,3 +206,42 @@ func TestIssueWithoutSince(t *testing.T) {
 		t.Errorf("outside since: %d %v", code, obj)
 	}
 }
+
+// TestBearerScheme: the token needs the Bearer scheme, in any case
+// (before, a bare token passed and "bearer" failed).
+func TestBearerScheme(t *testing.T) {
+	srv := server(t)
+	for header, want := range map[string]int{"Bearer rahasia": 200, "bearer rahasia": 200, "BEARER  rahasia": 200,
+		"rahasia": 401, "Basic rahasia": 401, "Bearer": 401, "Bearerrahasia": 401, "": 401} {
+		req, _ := http.NewRequest("GET", srv.URL+"/api/issues", nil)
+		if header != "" {
+			req.Header.Set("Authorization", header)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("Authorization %q: %d, want %d", header, resp.StatusCode, want)
+		}
+	}
+}
+
+// TestSearchBackslash: a backslash in q is a character like any other
+// (before, q=x\ gave 500 and \S was read as S).
+func TestSearchBackslash(t *testing.T) {
+	srv := server(t)
+	at := now.Add(-time.Hour)
+	row := news.Classified{Article: news.Article{ID: "m-bs", URL: "https://x.id/bs", Outlet: "Kaltim Post",
+		Title: `Berkas C:\Samarinda\new bocor`, Text: "teks", PublishedAt: at, FetchedAt: at}, Label: "netral", Polarity: "netral"}
+	if err := backend.InsertMentions(context.Background(), []news.Classified{row}); err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]int{`x\`: 0, `\`: 1, `C:\Samarinda\new`: 1, `\S`: 1, `\n`: 1, "Samarinda\nnew": 0, `CSamarinda`: 0} {
+		code, obj, arr := call(t, srv, "GET", "/api/search?q="+url.QueryEscape(q), "rahasia", "")
+		if code != 200 || len(arr) != want {
+			t.Errorf("q=%s: %d %v %v, want %d results", q, code, obj, arr, want)
+		}
+	}
+}

@@ -1,12 +1,14 @@
 package cli
 
 import (
+	"flag"
 	"fmt"
 	"log/slog"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/diskominfo-kaltim/pantau/config"
 	"github.com/diskominfo-kaltim/pantau/demo"
 	"github.com/diskominfo-kaltim/pantau/pipeline"
 )
@@ -15,11 +17,35 @@ import (
 // is configured.
 const demoAPIToken = "demo"
 
-// cmdDemo serves the Kaltim example outlets on loopback, crawls the
-// fortnight that ends today once into the configured data dir, prints what
-// to try next and, unless --once, keeps the pipeline and the API running
-// over the demo outlets.
-func cmdDemo(env *Env, _ []string) error {
+var demoCommand = &command{
+	name:    "demo",
+	args:    "[--once]",
+	summary: "demo tanpa internet: dua pekan contoh media Kaltim di komputer ini, dirayapi, lalu tetap berjalan",
+	about: `Menyajikan 1.355 item contoh Kalimantan Timur (berita media rekaan, siaran pers, unggahan media
+sosial; semuanya ditandai CONTOH, bukan berita sungguhan) sebagai 270 media dan akun di alamat
+loopback, dengan waktu terbit digeser sehingga dua pekannya berakhir hari ini (WITA). Pipeline
+merayapinya sekali ke --data, lalu mencetak perintah yang dapat dicoba. Tanpa --once, situs contoh,
+pipeline dan HTTP API tetap berjalan sampai Ctrl-C. Menjalankannya lagi tidak menghitung item yang
+sama dua kali.`,
+	scope:    config.ScopeAll,
+	examples: []string{"pantau demo", "pantau demo --once --data /tmp/pantau-demo"},
+	exits:    runCommand.exits,
+	new:      func() runner { return &demoCmd{} },
+}
+
+type demoCmd struct {
+	once bool
+}
+
+func (c *demoCmd) flags(fs *flag.FlagSet) {
+	fs.BoolVar(&c.once, "once", false, "berhenti setelah semua item contoh dirayapi dan tersimpan")
+}
+
+// run serves the Kaltim example outlets on loopback, crawls the fortnight
+// that ends today once into the configured data dir, prints what to try
+// next and, unless --once, keeps the pipeline and the API running over
+// the demo outlets.
+func (c *demoCmd) run(env *Env, _ []string) error {
 	outlets, err := demo.Outlets(time.Now())
 	if err != nil {
 		return err
@@ -30,7 +56,7 @@ func cmdDemo(env *Env, _ []string) error {
 	}
 	defer sites.Close()
 	if sites.Moved {
-		env.Log.Warn("alamat situs demo tetap tidak tersedia; memakai port acak (artikel akan dianggap baru)")
+		env.Log.Warn("alamat situs demo tetap tidak tersedia; memakai port acak (item akan dianggap baru)")
 	}
 	env.Log.Info("situs contoh berjalan", slog.Int("media", len(outlets)), slog.Int("item", sites.Items()),
 		slog.String("contoh", sites.Bases[0]))
@@ -39,7 +65,7 @@ func cmdDemo(env *Env, _ []string) error {
 	cfg.Sources = sites.Sources()
 	cfg.HostDelay = demo.HostDelay
 	cfg.Workers = max(cfg.Workers, 16)
-	if !flagOnce && cfg.APIToken == "" {
+	if !c.once && cfg.APIToken == "" {
 		cfg.APIToken = demoAPIToken
 	}
 	ctx, cancel := signalContext()
@@ -51,6 +77,10 @@ func cmdDemo(env *Env, _ []string) error {
 	defer p.Close()
 	sum, err := p.Run(ctx, true)
 	if err != nil {
+		return err
+	}
+	if err := onceOutcome(sum, cfg.DrainTimeout); err != nil {
+		fmt.Fprintln(env.Stdout, sum.String())
 		return err
 	}
 	bin := os.Args[0]
@@ -74,7 +104,7 @@ Coba selanjutnya:
   %[1]s report%[2]s                     laporan harian untuk Kadis (kemarin)
   %[1]s report%[2]s --out laporan.pdf   laporan yang sama sebagai PDF
 `, bin, data)
-	if flagOnce {
+	if c.once {
 		fmt.Fprint(env.Stdout, try)
 		return nil
 	}

@@ -3,21 +3,41 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"path/filepath"
 	"text/tabwriter"
 	"time"
 
 	"github.com/diskominfo-kaltim/pantau/bus"
+	"github.com/diskominfo-kaltim/pantau/config"
 	"github.com/diskominfo-kaltim/pantau/crawler"
 	"github.com/diskominfo-kaltim/pantau/metrics"
 	"github.com/diskominfo-kaltim/pantau/news"
 )
 
-var flagJSON bool
+var sourcesCommand = &command{
+	name:    "sources",
+	args:    "[--json]",
+	summary: "kesehatan setiap sumber: status, terakhir berhasil, artikel baru, galat terakhir",
+	scope:   config.ScopeBus | config.ScopeSources,
+	examples: []string{
+		"pantau sources",
+		"pantau sources --config pantau.yaml --json",
+	},
+	new: func() runner { return &sourcesCmd{} },
+}
 
-// cmdSources shows each configured source's health, for analysts.
-func cmdSources(env *Env, _ []string) error {
+type sourcesCmd struct {
+	json bool
+}
+
+func (c *sourcesCmd) flags(fs *flag.FlagSet) {
+	fs.BoolVar(&c.json, "json", false, "JSON lines (dengan galat lengkap), bukan tabel")
+}
+
+// run shows each configured source's health, for analysts.
+func (c *sourcesCmd) run(env *Env, _ []string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	cfg := env.Config
@@ -26,16 +46,16 @@ func cmdSources(env *Env, _ []string) error {
 		return err
 	}
 	defer b.Close()
-	c := &crawler.Crawler{Bus: b, Log: env.Log, Metrics: metrics.New()}
-	if err := c.Init(ctx); err != nil {
+	cr := &crawler.Crawler{Bus: b, Log: env.Log, Metrics: metrics.New()}
+	if err := cr.Init(ctx); err != nil {
 		return err
 	}
-	hs, err := c.SourceHealth(ctx, cfg.Sources)
+	hs, err := cr.SourceHealth(ctx, cfg.Sources)
 	if err != nil {
 		return err
 	}
 	now := time.Now()
-	if flagJSON {
+	if c.json {
 		enc := json.NewEncoder(env.Stdout)
 		for _, h := range hs {
 			every := cfg.PollInterval

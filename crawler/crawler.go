@@ -242,13 +242,9 @@ func (c *Crawler) get(ctx context.Context, src config.Source, u, etag, lastMod s
 	return resp, err
 }
 
-// privateHosts are the hosts src may reach on special-purpose addresses.
-func privateHosts(src config.Source) []string {
-	if src.AllowPrivate {
-		return []string{"*"}
-	}
-	return nil
-}
+// privateHosts are the hosts src may reach on special-purpose addresses
+// (only those listed for it, with allow_private).
+func privateHosts(src config.Source) []string { return src.PrivateHosts() }
 
 // seen reports whether article id was published before; an unreadable
 // state is an error, not "new".

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/diskominfo-kaltim/pantau/crawler/feed"
 	"github.com/diskominfo-kaltim/pantau/crawler/fetch"
 )
 
@@ -19,11 +20,11 @@ func FuzzFeed(f *testing.F) {
 		if len(data) > 1<<16 {
 			return
 		}
-		feed, err := parseFeed(fetch.ToUTF8(data, "application/xml"))
+		parsed, err := feed.Parse(fetch.ToUTF8(data, "application/xml"), "application/xml")
 		if err != nil {
 			return
 		}
-		for _, it := range feed.Items {
+		for _, it := range parsed.Items {
 			if it == nil {
 				continue
 			}

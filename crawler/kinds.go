@@ -1,7 +1,6 @@
 package crawler
 
 import (
-	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -18,8 +17,11 @@ import (
 	"github.com/mmcdole/gofeed"
 
 	"github.com/diskominfo-kaltim/pantau/config"
+	"github.com/diskominfo-kaltim/pantau/crawler/feed"
 	"github.com/diskominfo-kaltim/pantau/crawler/fetch"
 	"github.com/diskominfo-kaltim/pantau/crawler/source"
+	"github.com/diskominfo-kaltim/pantau/crawler/telegram"
+	"github.com/diskominfo-kaltim/pantau/crawler/youtube"
 	"github.com/diskominfo-kaltim/pantau/news"
 )
 
@@ -51,6 +53,10 @@ func (c *Crawler) newSource(src config.Source) (source.Source, error) {
 		return &listingSource{c: c, max: max}, nil
 	case config.KindSite:
 		return &siteSource{c: c, max: max}, nil
+	case config.KindYouTube:
+		return youtube.New(src)
+	case config.KindTelegram:
+		return telegram.New(src)
 	default:
 		return nil, fmt.Errorf("source %q: kind %q has no connector", src.Name, k)
 	}
@@ -113,7 +119,7 @@ func (c *Crawler) readFeed(ctx context.Context, src config.Source, feedURL strin
 		c.Log.Debug("feed not modified", slog.String("source", src.Name))
 		return nil, nil, nil
 	}
-	feed, err := parseFeed(resp.Body)
+	parsed, err := feed.Parse(resp.Body, resp.ContentType)
 	if err != nil {
 		return nil, nil, fmt.Errorf("parsing feed %s: %w", feedURL, err)
 	}
@@ -121,17 +127,13 @@ func (c *Crawler) readFeed(ctx context.Context, src config.Source, feedURL strin
 	if resp.ETag != "" || resp.LastModified != "" {
 		next = &Validators{URL: feedURL, ETag: resp.ETag, LastModified: resp.LastModified}
 	}
-	items := make([]source.Item, 0, len(feed.Items))
-	for _, it := range feed.Items {
+	items := make([]source.Item, 0, len(parsed.Items))
+	for _, it := range parsed.Items {
 		if it != nil {
 			items = append(items, feedItem(it))
 		}
 	}
 	return items, next, nil
-}
-
-func parseFeed(body []byte) (*gofeed.Feed, error) {
-	return gofeed.NewParser().Parse(bytes.NewReader(body))
 }
 
 // feedItem turns a parsed feed entry into an item.
@@ -285,7 +287,7 @@ func (c *Crawler) discoverFeed(ctx context.Context, src config.Source) (string, 
 		if err != nil {
 			continue
 		}
-		if _, err := parseFeed(r.Body); err == nil {
+		if _, err := feed.Parse(r.Body, r.ContentType); err == nil {
 			if err := c.state.SaveDiscoveredFeed(ctx, src.Site, cand); err != nil {
 				c.warn(src.Name, "remembering a discovered feed", slog.Any("error", err))
 			}
@@ -339,6 +341,8 @@ func (e *sourceEnv) Handle(platform, handle string) string {
 	m.Write([]byte(platform + "\x00" + strings.ToLower(strings.TrimPrefix(handle, "@"))))
 	return "h:" + hex.EncodeToString(m.Sum(nil)[:12])
 }
+
+func (e *sourceEnv) KeepHandles() bool { return e.src.KeepHandles }
 
 func (e *sourceEnv) Warn(key, msg string, attrs ...any) {
 	e.c.warnTo(e.log, e.src.Name+"\x00"+key, msg, attrs...)

@@ -5,16 +5,15 @@ package metrics
 
 import (
 	"context"
-	"errors"
 	"log/slog"
-	"net"
 	"net/http"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	dto "github.com/prometheus/client_model/go"
+
+	"github.com/diskominfo-kaltim/pantau/httpserver"
 )
 
 // Metrics are the per-stage counters of the pipeline.
@@ -95,22 +94,15 @@ func (m *Metrics) Serve(ctx context.Context, addr string, log *slog.Logger) erro
 	if addr == "" {
 		return nil
 	}
-	ln, err := net.Listen("tcp", addr)
+	ln, err := httpserver.Listen(addr, httpserver.Default)
 	if err != nil {
 		return err
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}))
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	log.Info("metrics listening", slog.String("addr", ln.Addr().String()))
 	go func() {
-		<-ctx.Done()
-		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(sctx)
-	}()
-	go func() {
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := httpserver.Serve(ctx, httpserver.New(mux, httpserver.Default), ln, httpserver.Default, log); err != nil {
 			log.Error("metrics server", slog.Any("error", err))
 		}
 	}()

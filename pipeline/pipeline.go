@@ -131,14 +131,21 @@ type Summary struct {
 	Dead       int64
 	Total      int64 // distinct articles in mentions
 	Took       time.Duration
+	// DrainErr says why a --once run stopped before everything crawled
+	// was stored; CountErr why Total could not be read.
+	DrainErr, CountErr error
 }
 
 // String is the one-line summary printed for analysts.
 func (s Summary) String() string {
+	total := fmt.Sprint(s.Total)
+	if s.CountErr != nil {
+		total = "tidak diketahui"
+	}
 	return fmt.Sprintf("selesai: %d sumber (%d gagal), %d item feed, %d artikel baru, %d sudah ada, %d gagal; "+
-		"%d diklasifikasi, %d tersimpan, %d ke dead-letter; total %d artikel di basis data (%.1f dtk)",
+		"%d diklasifikasi, %d tersimpan, %d ke dead-letter; total %s artikel di basis data (%.1f dtk)",
 		s.Sources, s.SourcesFailed, s.Items, s.New, s.Duplicates, s.Failed,
-		s.Classified, s.Stored, s.Dead, s.Total, s.Took.Seconds())
+		s.Classified, s.Stored, s.Dead, total, s.Took.Seconds())
 }
 
 // Run runs the pipeline until ctx ends, or, with once, crawls every source
@@ -181,6 +188,7 @@ func (p *Pipeline) Run(ctx context.Context, once bool) (Summary, error) {
 		sum.Stats = *st
 		t := time.Now()
 		if err := p.waitDrained(ctx, p.cfg.DrainTimeout); err != nil {
+			sum.DrainErr = err
 			p.log.Error("pipeline not drained", slog.Any("error", err))
 		}
 		p.log.Info("pipeline drained", slog.Duration("took", time.Since(t)))
@@ -205,9 +213,13 @@ func (p *Pipeline) Run(ctx context.Context, once bool) (Summary, error) {
 	sum.Classified = int64(metrics.Sum(p.Metrics.Classified))
 	sum.Stored = int64(metrics.Value(p.Metrics.Stored))
 	sum.Dead = int64(metrics.Sum(p.Metrics.DeadLettered))
-	if res, err := p.Store.Query(context.WithoutCancel(ctx), "SELECT count() FROM "+p.Store.Database()+".mentions FINAL", nil); err == nil && len(res.Rows) == 1 {
-		fmt.Sscan(res.Rows[0][0], &sum.Total)
+	n, err := store.CountMentions(context.WithoutCancel(ctx), p.Store)
+	if err == nil {
+		sum.Total = n
+	} else {
+		p.log.Error("counting stored articles", slog.Any("error", err))
 	}
+	sum.CountErr = err
 	sum.Took = time.Since(start)
 	return sum, nil
 }

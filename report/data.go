@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strconv"
 	"time"
 
 	"github.com/diskominfo-kaltim/pantau/issuemap"
@@ -33,12 +32,8 @@ type DayCounts struct {
 	Counts [4]int
 }
 
-// Count is a name with a number.
-type Count struct {
-	Name  string
-	Count int
-	Neg   int
-}
+// Count is a name with its mentions and how many were negative.
+type Count = store.NameCount
 
 // IssueItem is an issue needing attention, with its recommendation.
 type IssueItem struct {
@@ -70,23 +65,9 @@ func Gather(ctx context.Context, b store.Backend, rules issuemap.Rules, day time
 	start := time.Date(y, m, dd, 0, 0, 0, 0, WITA)
 	end := start.AddDate(0, 0, 1)
 	d := &Data{Date: start, Generated: now}
-	db := b.Database()
-	p := map[string]string{"from": start.AddDate(0, 0, -13).UTC().Format(time.DateTime), "to": end.UTC().Format(time.DateTime)}
-	res, err := b.Query(ctx, fmt.Sprintf(`SELECT toString(toDate(published_at, 'Asia/Makassar')) AS day,
-    countIf(label = 'positif'), countIf(label = 'netral'), countIf(label = 'berpotensi negatif'), countIf(label = 'negatif')
-FROM %s.mentions FINAL
-WHERE published_at >= {from:DateTime('UTC')} AND published_at < {to:DateTime('UTC')}
-GROUP BY day ORDER BY day`, db), p)
+	byDay, err := store.DailyCounts(ctx, b, start.AddDate(0, 0, -13), end)
 	if err != nil {
-		return nil, fmt.Errorf("daily counts: %w", err)
-	}
-	byDay := map[string][4]int{}
-	for _, r := range res.Rows {
-		var c [4]int
-		for i := range c {
-			c[i], _ = strconv.Atoi(r[1+i])
-		}
-		byDay[r[0]] = c
+		return nil, err
 	}
 	for i := 13; i >= 0; i-- {
 		day := start.AddDate(0, 0, -i)
@@ -136,55 +117,16 @@ GROUP BY day ORDER BY day`, db), p)
 		}
 		d.Urgent[i].Articles = arts
 	}
-	d.Positive, err = positive(ctx, b, start, end)
-	if err != nil {
+	// The day's positive stories to amplify: most confident first, one per
+	// story.
+	if d.Positive, err = store.TopPositive(ctx, b, start, end, 5); err != nil {
 		return nil, err
 	}
-	if d.Regions, err = counts(ctx, b, "arrayJoin(if(empty(regions), ['(tanpa wilayah)'], regions))", start, end, 10); err != nil {
+	if d.Regions, err = store.Coverage(ctx, b, "region", start, end, 10); err != nil {
 		return nil, err
 	}
-	if d.Outlets, err = counts(ctx, b, "outlet", start, end, 10); err != nil {
+	if d.Outlets, err = store.Coverage(ctx, b, "outlet", start, end, 10); err != nil {
 		return nil, err
 	}
 	return d, nil
-}
-
-// positive picks the day's positive stories to amplify: most confident
-// first, one per story.
-func positive(ctx context.Context, b store.Backend, start, end time.Time) ([]store.MentionRow, error) {
-	res, err := b.Query(ctx, fmt.Sprintf(`SELECT id, title, outlet, url, published_at
-FROM %s.mentions FINAL
-WHERE published_at >= {from:DateTime('UTC')} AND published_at < {to:DateTime('UTC')} AND label = 'positif'
-ORDER BY score_positif DESC, id
-LIMIT 1 BY story_id
-LIMIT 5`, b.Database()), map[string]string{"from": start.UTC().Format(time.DateTime), "to": end.UTC().Format(time.DateTime)})
-	if err != nil {
-		return nil, fmt.Errorf("positive stories: %w", err)
-	}
-	var out []store.MentionRow
-	for _, r := range res.Rows {
-		m := store.MentionRow{ID: r[0], Title: r[1], Outlet: r[2], URL: r[3], Label: "positif"}
-		m.Published, _ = time.ParseInLocation(time.DateTime, r[4], time.UTC)
-		out = append(out, m)
-	}
-	return out, nil
-}
-
-func counts(ctx context.Context, b store.Backend, expr string, start, end time.Time, n int) ([]Count, error) {
-	res, err := b.Query(ctx, fmt.Sprintf(`SELECT %s AS k, count() AS c, countIf(label IN ('negatif', 'berpotensi negatif'))
-FROM %s.mentions FINAL
-WHERE published_at >= {from:DateTime('UTC')} AND published_at < {to:DateTime('UTC')}
-GROUP BY k ORDER BY c DESC, k LIMIT %d`, expr, b.Database(), n),
-		map[string]string{"from": start.UTC().Format(time.DateTime), "to": end.UTC().Format(time.DateTime)})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Count, 0, len(res.Rows))
-	for _, r := range res.Rows {
-		c := Count{Name: r[0]}
-		c.Count, _ = strconv.Atoi(r[1])
-		c.Neg, _ = strconv.Atoi(r[2])
-		out = append(out, c)
-	}
-	return out, nil
 }

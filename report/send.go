@@ -130,10 +130,9 @@ func (s *Sender) Send(ctx context.Context, day time.Time, to []string, force boo
 			s.Metrics.Failed.WithLabelValues("report").Inc()
 		}
 	}
-	rec := fmt.Sprintf(`INSERT INTO %s.reports_sent (report_date, recipients, message_id, status, instance, sent_at, error)
-SELECT toDate(%s), %s, %s, %s, %s, toDateTime(%s, 'UTC'), %s`, s.Store.Database(), store.Quote(date), store.Quote(strings.Join(to, ",")),
-		store.Quote(id), store.Quote(status), store.Quote(s.Instance), store.Quote(s.Now().UTC().Format(time.DateTime)), store.Quote(errText))
-	if rerr := s.Store.Exec(ctx, rec); rerr != nil {
+	rec := store.ReportRecord{Date: date, Recipients: to, MessageID: id, Status: status, Instance: s.Instance,
+		At: s.Now(), Error: errText}
+	if rerr := store.RecordReport(ctx, s.Store, rec); rerr != nil {
 		s.Log.Error("recording the report", slog.String("date", date), slog.Any("error", rerr))
 		if err == nil {
 			err = fmt.Errorf("report sent as %s but not recorded: %w", id, rerr)
@@ -143,12 +142,7 @@ SELECT toDate(%s), %s, %s, %s, %s, toDateTime(%s, 'UTC'), %s`, s.Store.Database(
 }
 
 func (s *Sender) sent(ctx context.Context, date string) (bool, error) {
-	res, err := s.Store.Query(ctx, fmt.Sprintf("SELECT count() FROM %s.reports_sent WHERE report_date = toDate(%s) AND status = 'terkirim'",
-		s.Store.Database(), store.Quote(date)), nil)
-	if err != nil {
-		return false, fmt.Errorf("checking sent reports: %w", err)
-	}
-	return len(res.Rows) == 1 && res.Rows[0][0] != "0", nil
+	return store.ReportSent(ctx, s.Store, date)
 }
 
 // deliver builds the message and sends it, retrying temporary failures.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -102,14 +101,11 @@ LIMIT %[2]d`+FinalByPartition, db, f.Limit*4)
 		return nil, fmt.Errorf("issue summaries: %w", err)
 	}
 	var out []IssueSummary
-	for _, r := range res.Rows {
-		s := IssueSummary{ID: r[0]}
-		s.Mentions, _ = strconv.Atoi(r[1])
-		for i := 0; i < 4; i++ {
-			s.ByLabel[i], _ = strconv.Atoi(r[2+i])
+	for i := range res.Rows {
+		var s IssueSummary
+		if err := res.Scan(i, &s.ID, &s.Mentions, &s.ByLabel[0], &s.ByLabel[1], &s.ByLabel[2], &s.ByLabel[3], &s.FirstSeen, &s.LastSeen); err != nil {
+			return nil, fmt.Errorf("issue summaries: %w", err)
 		}
-		s.FirstSeen, _ = time.ParseInLocation(time.DateTime, r[6], time.UTC)
-		s.LastSeen, _ = time.ParseInLocation(time.DateTime, r[7], time.UTC)
 		if f.Label != "" && s.Dominant() != f.Label {
 			continue
 		}
@@ -135,9 +131,14 @@ GROUP BY issue_id`+FinalByPartition, db), params)
 	if err != nil {
 		return nil, fmt.Errorf("issue details: %w", err)
 	}
-	for _, r := range res.Rows {
-		if i, ok := idx[r[0]]; ok {
-			out[i].Outlets, out[i].Regions, out[i].OPDs = parseArray(r[1]), parseArray(r[2]), parseArray(r[3])
+	for i := range res.Rows {
+		var id string
+		var outlets, regions, opds []string
+		if err := res.Scan(i, &id, &outlets, &regions, &opds); err != nil {
+			return nil, fmt.Errorf("issue details: %w", err)
+		}
+		if j, ok := idx[id]; ok {
+			out[j].Outlets, out[j].Regions, out[j].OPDs = outlets, regions, opds
 		}
 	}
 	names, err := issueNames(ctx, b, ids)
@@ -175,8 +176,13 @@ FROM %s.issues WHERE id IN {ids:Array(String)} GROUP BY id`, b.Database()),
 		return nil, fmt.Errorf("issue names: %w", err)
 	}
 	names := make(map[string]issueName, len(res.Rows))
-	for _, r := range res.Rows {
-		names[r[0]] = issueName{r[1], parseArray(r[2])}
+	for i := range res.Rows {
+		var id string
+		var n issueName
+		if err := res.Scan(i, &id, &n.name, &n.keyPhrases); err != nil {
+			return nil, fmt.Errorf("issue names: %w", err)
+		}
+		names[id] = n
 	}
 	return names, nil
 }
@@ -198,12 +204,17 @@ GROUP BY issue_id`+FinalByPartition, b.Database()), map[string]string{"day": dt(
 	if err != nil {
 		return fmt.Errorf("spikes: %w", err)
 	}
-	for _, r := range res.Rows {
-		s := &out[idx[r[0]]]
-		today, _ := strconv.Atoi(r[1])
-		before, _ := strconv.Atoi(r[2])
-		negToday, _ := strconv.Atoi(r[3])
-		negBefore, _ := strconv.Atoi(r[4])
+	for i := range res.Rows {
+		var id string
+		var today, before, negToday, negBefore int
+		if err := res.Scan(i, &id, &today, &before, &negToday, &negBefore); err != nil {
+			return fmt.Errorf("spikes: %w", err)
+		}
+		j, ok := idx[id]
+		if !ok {
+			continue
+		}
+		s := &out[j]
 		s.Today = today
 		s.Baseline = float64(before) / 14
 		if today > 0 {
@@ -225,34 +236,6 @@ func arrayParam(v []string) string {
 		q[i] = Quote(s)
 	}
 	return "[" + strings.Join(q, ",") + "]"
-}
-
-// parseArray reads a ClickHouse array of strings as printed in TSV.
-func parseArray(s string) []string {
-	s = strings.TrimSpace(s)
-	if len(s) < 2 || s[0] != '[' {
-		return nil
-	}
-	var out []string
-	var cur strings.Builder
-	in := false
-	for i := 1; i < len(s)-1; i++ {
-		c := s[i]
-		switch {
-		case !in && c == '\'':
-			in = true
-		case in && c == '\\' && i+1 < len(s)-1:
-			i++
-			cur.WriteByte(s[i])
-		case in && c == '\'':
-			in = false
-			out = append(out, cur.String())
-			cur.Reset()
-		case in:
-			cur.WriteByte(c)
-		}
-	}
-	return out
 }
 
 // MentionRow is one article as analysts see it.
@@ -292,11 +275,18 @@ FROM %s.mentions FINAL WHERE %s ORDER BY published_at DESC LIMIT %d`, b.Database
 	if err != nil {
 		return nil, err
 	}
-	out := make([]MentionRow, 0, len(res.Rows))
-	for _, r := range res.Rows {
-		m := MentionRow{ID: r[0], Title: r[1], Outlet: r[2], Label: r[3], URL: r[4], Regions: parseArray(r[6])}
-		m.Published, _ = time.ParseInLocation(time.DateTime, r[5], time.UTC)
-		out = append(out, m)
+	return scanMentions(res)
+}
+
+// scanMentions reads rows of id, title, outlet, label, url, published_at,
+// regions.
+func scanMentions(res *Result) ([]MentionRow, error) {
+	out := make([]MentionRow, len(res.Rows))
+	for i := range res.Rows {
+		m := &out[i]
+		if err := res.Scan(i, &m.ID, &m.Title, &m.Outlet, &m.Label, &m.URL, &m.Published, &m.Regions); err != nil {
+			return nil, fmt.Errorf("mentions: %w", err)
+		}
 	}
 	return out, nil
 }
@@ -326,16 +316,26 @@ var (
 	TrendIntervals  = []string{"day", "hour"}
 )
 
+// Keys for mentions without a region or an office, in trends and counts.
+const (
+	NoRegion = "(tanpa wilayah)"
+	NoOPD    = "(tanpa OPD)"
+)
+
+// dimensionExpr is how mention_facts is counted by each dimension; a
+// mention counts once for each of its regions or offices.
+var dimensionExpr = map[string]string{
+	"label":  "toString(label)",
+	"outlet": "outlet",
+	"region": "arrayJoin(if(empty(regions), [" + Quote(NoRegion) + "], regions))",
+	"opd":    "arrayJoin(if(empty(opds), [" + Quote(NoOPD) + "], opds))",
+	"issue":  "issue_id",
+}
+
 // Trend counts mentions per day or hour (WITA) and key, with their
 // sentiment mix.
 func Trend(ctx context.Context, b Backend, q TrendQuery) ([]TrendPoint, error) {
-	keyExpr := map[string]string{
-		"label":  "toString(label)",
-		"outlet": "outlet",
-		"region": "arrayJoin(if(empty(regions), ['(tanpa wilayah)'], regions))",
-		"opd":    "arrayJoin(if(empty(opds), ['(tanpa OPD)'], opds))",
-		"issue":  "issue_id",
-	}[q.By]
+	keyExpr := dimensionExpr[q.By]
 	if keyExpr == "" {
 		return nil, fmt.Errorf("unknown trend dimension %q (%s)", q.By, strings.Join(TrendDimensions, ", "))
 	}
@@ -369,15 +369,13 @@ GROUP BY period, key ORDER BY period, key`+FinalByPartition, periodExpr, keyExpr
 	if err != nil {
 		return nil, err
 	}
-	out := make([]TrendPoint, 0, len(res.Rows))
-	for _, r := range res.Rows {
-		p := TrendPoint{Period: r[0], Key: r[1]}
-		p.Count, _ = strconv.Atoi(r[2])
-		for i := range p.ByLabel {
-			p.ByLabel[i], _ = strconv.Atoi(r[3+i])
+	out := make([]TrendPoint, len(res.Rows))
+	for i := range res.Rows {
+		p := &out[i]
+		if err := res.Scan(i, &p.Period, &p.Key, &p.Count, &p.ByLabel[0], &p.ByLabel[1], &p.ByLabel[2], &p.ByLabel[3]); err != nil {
+			return nil, fmt.Errorf("trend: %w", err)
 		}
 		p.Negatif = p.ByLabel[2] + p.ByLabel[3]
-		out = append(out, p)
 	}
 	if q.By == "issue" && len(out) > 0 {
 		if err := trendNames(ctx, b, out); err != nil {
@@ -421,13 +419,12 @@ GROUP BY day ORDER BY day`+FinalByPartition, b.Database()), map[string]string{"i
 	if err != nil {
 		return nil, fmt.Errorf("issue series: %w", err)
 	}
-	out := make([]DayMix, 0, len(res.Rows))
-	for _, r := range res.Rows {
-		d := DayMix{Day: r[0]}
-		for i := range d.ByLabel {
-			d.ByLabel[i], _ = strconv.Atoi(r[1+i])
+	out := make([]DayMix, len(res.Rows))
+	for i := range res.Rows {
+		d := &out[i]
+		if err := res.Scan(i, &d.Day, &d.ByLabel[0], &d.ByLabel[1], &d.ByLabel[2], &d.ByLabel[3]); err != nil {
+			return nil, fmt.Errorf("issue series: %w", err)
 		}
-		out = append(out, d)
 	}
 	return out, nil
 }

@@ -1,13 +1,9 @@
 package store
 
 import (
-	"context"
 	"fmt"
-	"log/slog"
 	"regexp"
-	"strconv"
 	"strings"
-	"time"
 )
 
 // Cluster DDL: on a ClickHouse cluster (2 shards × 2 replicas with
@@ -26,6 +22,7 @@ var (
 	alterRe  = regexp.MustCompile(`(?s)^ALTER TABLE \{db\}\.(\w+) (.*)$`)
 	insertRe = regexp.MustCompile(`(?s)^INSERT INTO \{db\}\.(\w+)(.*)$`)
 	renameRe = regexp.MustCompile(`^RENAME TABLE`)
+	dropRe   = regexp.MustCompile(`^DROP TABLE IF EXISTS \{db\}\.(\w+)$`)
 	viewRe   = regexp.MustCompile(`(?s)^CREATE MATERIALIZED VIEW IF NOT EXISTS \{db\}\.(\w+) TO \{db\}\.(\w+) AS(.*)$`)
 	fromRe   = regexp.MustCompile(`\{db\}\.(\w+)`)
 )
@@ -91,32 +88,28 @@ func ClusterStatements(stmt, db, cluster string) ([]string, error) {
 	case insertRe.MatchString(stmt):
 		// Replicated tables take an insert on one node.
 		return []string{x(stmt)}, nil
+	case dropRe.MatchString(stmt):
+		// Views and whole tables only: dropping a sharded table would need
+		// its local tables too.
+		table := dropRe.FindStringSubmatch(stmt)[1]
+		if _, sharded := ShardedTables[table]; sharded {
+			return nil, fmt.Errorf("DROP of sharded table %s has no cluster form here", table)
+		}
+		return []string{fmt.Sprintf("DROP TABLE IF EXISTS %s.%s%s", db, table, on)}, nil
 	case renameRe.MatchString(stmt):
 		return nil, fmt.Errorf("RENAME has no cluster form here: %q", stmt)
 	}
 	return nil, fmt.Errorf("no cluster form for %q", firstLine(stmt))
 }
 
-func firstLine(s string) string {
-	s, _, _ = strings.Cut(s, "\n")
-	return s
-}
-
-const clusterMigrationsTable = `CREATE TABLE IF NOT EXISTS {db}.schema_migrations (
-    version UInt32,
-    name String,
-    applied_at DateTime('UTC')
-) ENGINE = ReplacingMergeTree(applied_at)
-ORDER BY version`
-
 // ClusterDDL returns every statement that builds the schema on a cluster,
 // in order, for review (`pantau migrate --cluster NAME --print`).
 func ClusterDDL(db, cluster string) ([]string, error) {
-	out, err := ClusterStatements("CREATE DATABASE IF NOT EXISTS "+db, db, cluster)
+	out, err := ClusterStatements("CREATE DATABASE IF NOT EXISTS {db}", db, cluster)
 	if err != nil {
 		return nil, err
 	}
-	s, err := ClusterStatements(clusterMigrationsTable, db, cluster)
+	s, err := ClusterStatements(migrationsTable, db, cluster)
 	if err != nil {
 		return nil, err
 	}
@@ -131,56 +124,4 @@ func ClusterDDL(db, cluster string) ([]string, error) {
 		}
 	}
 	return out, nil
-}
-
-// MigrateCluster applies the migrations not yet recorded, in cluster form.
-func MigrateCluster(ctx context.Context, b Backend, cluster string, log *slog.Logger) (int, error) {
-	db := b.Database()
-	for _, stmt := range []string{"CREATE DATABASE IF NOT EXISTS " + db, clusterMigrationsTable} {
-		ss, err := ClusterStatements(stmt, db, cluster)
-		if err != nil {
-			return 0, err
-		}
-		for _, s := range ss {
-			if err := b.Exec(ctx, s); err != nil {
-				return 0, fmt.Errorf("%s: %w", firstLine(s), err)
-			}
-		}
-	}
-	res, err := b.Query(ctx, "SELECT DISTINCT version FROM "+db+".schema_migrations", nil)
-	if err != nil {
-		return 0, err
-	}
-	done := map[int]bool{}
-	for _, r := range res.Rows {
-		v, _ := strconv.Atoi(r[0])
-		done[v] = true
-	}
-	applied := 0
-	for _, m := range Migrations {
-		if done[m.Version] {
-			continue
-		}
-		for _, stmt := range m.Statements {
-			ss, err := ClusterStatements(stmt, db, cluster)
-			if err != nil {
-				return applied, err
-			}
-			for _, s := range ss {
-				if err := b.Exec(ctx, s); err != nil {
-					return applied, fmt.Errorf("migration %d (%s): %w", m.Version, m.Name, err)
-				}
-			}
-		}
-		rec := fmt.Sprintf("INSERT INTO %s.schema_migrations (version, name, applied_at) SELECT %d, '%s', toDateTime('%s', 'UTC')",
-			db, m.Version, m.Name, time.Now().UTC().Format(time.DateTime))
-		if err := b.Exec(ctx, rec); err != nil {
-			return applied, err
-		}
-		applied++
-		if log != nil {
-			log.Info("cluster migration applied", slog.Int("version", m.Version), slog.String("cluster", cluster))
-		}
-	}
-	return applied, nil
 }

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"strconv"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -18,8 +18,9 @@ type Migration struct {
 	Statements []string
 }
 
-// Migrations is the schema's history. Append only: never edit a migration
-// that has shipped.
+// Migrations is the schema's history. Append only: never change what a
+// migration that has shipped does (making a statement idempotent is not a
+// change). Every statement must be safe to run twice (see migrate).
 var Migrations = []Migration{
 	{
 		Version: 1,
@@ -100,7 +101,9 @@ ORDER BY (report_date, sent_at)`},
 	},
 	{
 		// Centroids of Kaltim's regions (shared/datasets/wilayah_indonesia),
-		// for the dashboards' map.
+		// for the dashboards' map. The INSERT skips the names already there,
+		// so a run interrupted before its record does not add them twice
+		// (the rows it writes are the same as before).
 		Version: 6,
 		Name:    "regions_ref",
 		Statements: []string{
@@ -126,7 +129,8 @@ FROM (SELECT arrayJoin([
         ('Kota Bontang', 'kota', 0.093265, 117.458068),
         ('Kalimantan Timur', 'provinsi', 0.538700, 116.419400),
         ('IKN Nusantara', 'otorita', -0.973700, 116.708300)
-    ]) AS r)`,
+    ]) AS r)
+WHERE tupleElement(r, 1) NOT IN (SELECT name FROM {db}.regions_ref)`,
 		},
 	},
 	{
@@ -165,63 +169,204 @@ SELECT issue_id, id, published_at, label, outlet, regions, opds, ingested_at
 FROM {db}.mentions`,
 		},
 	},
+	{
+		// What an item is (berita, rilis, sosmed), where a social item was
+		// posted, by whom, what it answers and its reach; how sure the
+		// model was and who set the label (model, or an analyst). The
+		// columns analysts filter on go to mention_facts as well, and its
+		// view is created again to fill them: dropped, created with the new
+		// columns, then the rows that reached mentions since the last one
+		// the old view copied (none on one box: the writer waits for the
+		// migrations) are copied from mentions; copies collapse under FINAL.
+		// Rows stored before this migration keep the defaults in both
+		// tables. kind is also what a later retention rule (a TTL by kind,
+		// on engines with TTL) can use.
+		Version: 8,
+		Name:    "item_kind_and_label_source",
+		Statements: []string{
+			`ALTER TABLE {db}.mentions ADD COLUMN kind String DEFAULT 'berita', ADD COLUMN platform String DEFAULT '',
+    ADD COLUMN author_handle String DEFAULT '', ADD COLUMN parent_id String DEFAULT '',
+    ADD COLUMN likes UInt64 DEFAULT 0, ADD COLUMN comments UInt64 DEFAULT 0, ADD COLUMN shares UInt64 DEFAULT 0,
+    ADD COLUMN views UInt64 DEFAULT 0, ADD COLUMN confidence Float32 DEFAULT 0, ADD COLUMN label_source String DEFAULT 'model',
+    ADD COLUMN labeled_by String DEFAULT '', ADD COLUMN labeled_at DateTime('UTC') DEFAULT toDateTime(0, 'UTC')`,
+			`ALTER TABLE {db}.mention_facts ADD COLUMN kind String DEFAULT 'berita', ADD COLUMN platform String DEFAULT '',
+    ADD COLUMN confidence Float32 DEFAULT 0, ADD COLUMN label_source String DEFAULT 'model'`,
+			`DROP TABLE IF EXISTS {db}.mention_facts_mv`,
+			`CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.mention_facts_mv TO {db}.mention_facts AS
+SELECT issue_id, id, published_at, label, outlet, regions, opds, ingested_at, kind, platform, confidence, label_source
+FROM {db}.mentions`,
+			`INSERT INTO {db}.mention_facts (issue_id, id, published_at, label, outlet, regions, opds, ingested_at, kind, platform, confidence, label_source)
+SELECT issue_id, id, published_at, label, outlet, regions, opds, ingested_at, kind, platform, confidence, label_source
+FROM {db}.mentions
+WHERE ingested_at + 3600 >= (SELECT max(ingested_at) FROM {db}.mention_facts)`,
+		},
+	},
 }
 
-// Migrate creates the database and applies every migration not yet
-// recorded in {db}.schema_migrations. It is idempotent and safe to run at
-// every start.
-func Migrate(ctx context.Context, b Backend, log *slog.Logger) (applied int, err error) {
-	db := b.Database()
-	if err := ValidateDatabase(db); err != nil {
-		return 0, err
-	}
-	if err := b.Exec(ctx, "CREATE DATABASE IF NOT EXISTS "+db); err != nil {
-		return 0, fmt.Errorf("creating database %s: %w", db, err)
-	}
-	if err := b.Exec(ctx, expand(db, `CREATE TABLE IF NOT EXISTS {db}.schema_migrations (
+// migrationsTable records the applied migrations, one row per version.
+const migrationsTable = `CREATE TABLE IF NOT EXISTS {db}.schema_migrations (
     version UInt32,
     name String,
     applied_at DateTime('UTC')
 ) ENGINE = ReplacingMergeTree(applied_at)
-ORDER BY version`)); err != nil {
-		return 0, fmt.Errorf("creating schema_migrations: %w", err)
+ORDER BY version`
+
+// Migrate creates the database and applies every migration not yet
+// recorded in {db}.schema_migrations. It is idempotent and safe to run at
+// every start, and it repairs a migration a crash left half applied (see
+// migrate).
+func Migrate(ctx context.Context, b Backend, log *slog.Logger) (applied int, err error) {
+	return migrate(ctx, b, "", 0, log)
+}
+
+// MigrateTo applies the migrations up to version and no further: the
+// store as an older Pantau left it, for tests of upgrades.
+func MigrateTo(ctx context.Context, b Backend, version int, log *slog.Logger) (int, error) {
+	if version <= 0 {
+		return 0, fmt.Errorf("migrating to version %d", version)
 	}
-	res, err := b.Query(ctx, expand(db, "SELECT DISTINCT version FROM {db}.schema_migrations"), nil)
-	if err != nil {
-		return 0, fmt.Errorf("reading applied migrations: %w", err)
+	return migrate(ctx, b, "", version, log)
+}
+
+// MigrateCluster applies the migrations not yet recorded, in cluster form
+// (ClusterStatements), on the cluster named.
+func MigrateCluster(ctx context.Context, b Backend, cluster string, log *slog.Logger) (int, error) {
+	return migrate(ctx, b, cluster, 0, log)
+}
+
+// migrate is the one migration runner. A migration is recorded with one
+// row, after all its statements ran; a crash before that leaves it
+// unrecorded, and the next run applies it again. So every statement must
+// be idempotent: CREATE … IF NOT EXISTS, DROP … IF EXISTS, inserts that
+// skip what is there (or that FINAL collapses), and ADD COLUMN — which
+// ClickHouse 18.16 cannot write as IF NOT EXISTS — drops the columns
+// system.columns already lists (addMissingColumns).
+// upTo, when above zero, stops after that version (tests of upgrades).
+func migrate(ctx context.Context, b Backend, cluster string, upTo int, log *slog.Logger) (applied int, err error) {
+	db := b.Database()
+	if err := ValidateDatabase(db); err != nil {
+		return 0, err
 	}
-	done := map[int]bool{}
-	for _, r := range res.Rows {
-		v, err := strconv.Atoi(r[0])
-		if err != nil {
-			return 0, fmt.Errorf("bad migration version %q: %w", r[0], err)
+	form := func(stmt string) ([]string, error) {
+		if cluster == "" {
+			return []string{expand(db, stmt)}, nil
 		}
-		done[v] = true
+		return ClusterStatements(stmt, db, cluster)
+	}
+	run := func(stmt string) error {
+		ss, err := form(stmt)
+		if err != nil {
+			return err
+		}
+		for _, s := range ss {
+			s, err := addMissingColumns(ctx, b, s)
+			if err != nil {
+				return err
+			}
+			if s == "" {
+				continue // every column is there
+			}
+			if err := b.Exec(ctx, s); err != nil {
+				return fmt.Errorf("%s: %w", firstLine(s), err)
+			}
+		}
+		return nil
+	}
+	for _, stmt := range []string{"CREATE DATABASE IF NOT EXISTS {db}", migrationsTable} {
+		if err := run(stmt); err != nil {
+			return 0, fmt.Errorf("preparing migrations: %w", err)
+		}
+	}
+	done, err := appliedMigrations(ctx, b)
+	if err != nil {
+		return 0, err
 	}
 	for _, m := range Migrations {
-		if done[m.Version] {
+		if done[m.Version] || (upTo > 0 && m.Version > upTo) {
 			continue
 		}
 		start := time.Now()
 		for _, stmt := range m.Statements {
-			if err := b.Exec(ctx, expand(db, stmt)); err != nil {
+			if err := run(stmt); err != nil {
 				return applied, fmt.Errorf("migration %d (%s): %w", m.Version, m.Name, err)
 			}
 		}
 		// INSERT ... SELECT rather than VALUES: it needs no data blocks from
-		// the client, which every backend and server version accepts.
-		rec := fmt.Sprintf("INSERT INTO %s.schema_migrations (version, name, applied_at) SELECT %d, '%s', toDateTime('%s', 'UTC')",
-			db, m.Version, m.Name, time.Now().UTC().Format(time.DateTime))
+		// the client, which every backend and server version accepts. One
+		// row: it is there or it is not.
+		rec := fmt.Sprintf("INSERT INTO %s.schema_migrations (version, name, applied_at) SELECT %d, %s, toDateTime(%s, 'UTC')",
+			db, m.Version, Quote(m.Name), Quote(dt(time.Now())))
 		if err := b.Exec(ctx, rec); err != nil {
 			return applied, fmt.Errorf("recording migration %d: %w", m.Version, err)
 		}
 		applied++
 		if log != nil {
 			log.Info("migration applied", slog.Int("version", m.Version), slog.String("name", m.Name),
-				slog.String("backend", b.Name()), slog.Duration("took", time.Since(start)))
+				slog.String("backend", b.Name()), slog.String("cluster", cluster), slog.Duration("took", time.Since(start)))
 		}
 	}
 	return applied, nil
 }
 
+// appliedMigrations reads the versions recorded in schema_migrations.
+func appliedMigrations(ctx context.Context, b Backend) (map[int]bool, error) {
+	res, err := b.Query(ctx, "SELECT DISTINCT version FROM "+b.Database()+".schema_migrations", nil)
+	if err != nil {
+		return nil, fmt.Errorf("reading applied migrations: %w", err)
+	}
+	done := map[int]bool{}
+	for i := range res.Rows {
+		var v int
+		if err := res.Scan(i, &v); err != nil {
+			return nil, fmt.Errorf("reading applied migrations: %w", err)
+		}
+		done[v] = true
+	}
+	return done, nil
+}
+
+var (
+	addColumnsRe = regexp.MustCompile(`(?s)^(ALTER TABLE (\w+)\.(\w+)(?: ON CLUSTER \S+)?) ADD COLUMN (.*)$`)
+	nextColumnRe = regexp.MustCompile(`,\s*ADD COLUMN\s+`)
+)
+
+// addMissingColumns returns an ALTER TABLE … ADD COLUMN statement without
+// the columns the table already has ("" when it has them all); any other
+// statement as it is.
+func addMissingColumns(ctx context.Context, b Backend, stmt string) (string, error) {
+	m := addColumnsRe.FindStringSubmatch(stmt)
+	if m == nil {
+		return stmt, nil
+	}
+	head, db, table, clauses := m[1], m[2], m[3], nextColumnRe.Split(m[4], -1)
+	res, err := b.Query(ctx, fmt.Sprintf("SELECT name FROM system.columns WHERE database = %s AND table = %s", Quote(db), Quote(table)), nil)
+	if err != nil {
+		return "", fmt.Errorf("reading the columns of %s.%s: %w", db, table, err)
+	}
+	have := map[string]bool{}
+	for i := range res.Rows {
+		var name string
+		if err := res.Scan(i, &name); err != nil {
+			return "", err
+		}
+		have[name] = true
+	}
+	var missing []string
+	for _, c := range clauses {
+		name, _, _ := strings.Cut(strings.TrimSpace(c), " ")
+		if !have[strings.Trim(name, "`")] {
+			missing = append(missing, strings.TrimSpace(c))
+		}
+	}
+	if len(missing) == 0 {
+		return "", nil
+	}
+	return head + " ADD COLUMN " + strings.Join(missing, ", ADD COLUMN "), nil
+}
+
 func expand(db, stmt string) string { return strings.ReplaceAll(stmt, "{db}", db) }
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
+}

@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"strings"
 	"time"
@@ -43,17 +44,7 @@ type Backend interface {
 	InsertMentions(ctx context.Context, rows []news.Classified) error
 	// InsertIssues records the latest state of issues.
 	InsertIssues(ctx context.Context, rows []IssueRow) error
-	// Ping checks that the engine answers.
-	Ping(ctx context.Context) error
 	Close() error
-}
-
-// Result is a query's output: column names and types, and each value as
-// ClickHouse prints it in TSV (unescaped).
-type Result struct {
-	Columns []string
-	Types   []string
-	Rows    [][]string
 }
 
 var identRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
@@ -73,6 +64,8 @@ var MentionColumns = []string{
 	"score_berpotensi_negatif", "score_negatif", "polarity", "model_version", "evidence",
 	"ingested_at", "story_id", "simhash",
 	"regions", "opds", "entities", "keyphrases", "issue_id",
+	"kind", "platform", "author_handle", "parent_id", "likes", "comments", "shares", "views",
+	"confidence", "label_source", "labeled_by", "labeled_at",
 }
 
 // IssueRow is one issue's state as stored in `issues`.
@@ -110,7 +103,77 @@ func IssuesFrom(rows []news.Classified) []IssueRow {
 	return out
 }
 
+// InsertIssuesSQL is the INSERT statement (without FORMAT) for issues.
+func InsertIssuesSQL(db string) string {
+	return fmt.Sprintf("INSERT INTO %s.issues (id, name, keyphrases, first_seen, last_seen, updated_at)", db)
+}
+
 // InsertMentionsSQL is the INSERT statement (without FORMAT) for mentions.
 func InsertMentionsSQL(db string) string {
 	return fmt.Sprintf("INSERT INTO %s.mentions (%s)", db, strings.Join(MentionColumns, ", "))
+}
+
+// Earliest and latest times a DateTime column holds.
+var (
+	minDateTime = time.Unix(0, 0).UTC()
+	maxDateTime = time.Unix(math.MaxUint32, 0).UTC()
+)
+
+// CleanMention returns m as both backends store it: a label outside the
+// four classes and an unknown polarity become netral, an empty story is
+// the article's own, an empty kind is berita, an empty label source is
+// model, absent lists are empty, negative engagement is zero, and times
+// are in UTC within DateTime's range.
+func CleanMention(m *news.Classified) news.Classified {
+	c := *m
+	if !news.ValidLabel(c.Label) {
+		c.Label = news.LabelNetral
+	}
+	switch c.Polarity {
+	case news.PolarityPositif, news.PolarityNetral, news.PolarityNegatif:
+	default:
+		c.Polarity = news.PolarityNetral
+	}
+	if c.StoryID == "" {
+		c.StoryID = c.ID
+	}
+	c.Kind = c.KindOrDefault()
+	if c.LabelSource == "" {
+		c.LabelSource = LabelSourceModel
+	}
+	for _, s := range []*[]string{&c.Evidence, &c.Regions, &c.OPDs, &c.Entities, &c.KeyPhrases} {
+		if *s == nil {
+			*s = []string{}
+		}
+	}
+	for _, n := range []*int64{&c.Engagement.Likes, &c.Engagement.Comments, &c.Engagement.Shares, &c.Engagement.Views} {
+		*n = max(*n, 0)
+	}
+	for _, t := range []*time.Time{&c.PublishedAt, &c.FetchedAt, &c.LabeledAt} {
+		*t = clampTime(*t)
+	}
+	return c
+}
+
+// CleanIssue returns r as both backends store it: no absent key-phrase
+// list, times in UTC within DateTime's range.
+func CleanIssue(r IssueRow) IssueRow {
+	if r.KeyPhrases == nil {
+		r.KeyPhrases = []string{}
+	}
+	r.FirstSeen, r.LastSeen = clampTime(r.FirstSeen), clampTime(r.LastSeen)
+	return r
+}
+
+// LabelSourceModel is the label source of a row the classifier labelled.
+const LabelSourceModel = "model"
+
+func clampTime(t time.Time) time.Time {
+	switch {
+	case t.Before(minDateTime):
+		return minDateTime
+	case t.After(maxDateTime):
+		return maxDateTime
+	}
+	return t.UTC().Truncate(time.Second)
 }

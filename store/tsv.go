@@ -1,8 +1,10 @@
 package store
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
+	"io"
 	"strings"
 )
 
@@ -15,9 +17,15 @@ func ParseTSVWithNamesAndTypes(data []byte) (*Result, error) {
 		}
 		return nil, fmt.Errorf("tsv result has %d header lines, want 2", len(lines))
 	}
-	r := &Result{Columns: splitTSV(lines[0]), Types: splitTSV(lines[1])}
+	r := &Result{Columns: splitTSV(lines[0], nil), Types: splitTSV(lines[1], nil)}
+	// Composite values (arrays, tuples, maps) are printed with their
+	// strings quoted and escaped once, not escaped again for TSV.
+	raw := make([]bool, len(r.Types))
+	for i, t := range r.Types {
+		raw[i] = composite(t)
+	}
 	for _, l := range lines[2:] {
-		f := splitTSV(l)
+		f := splitTSV(l, raw)
 		if len(f) != len(r.Columns) {
 			return nil, fmt.Errorf("tsv row has %d fields, want %d", len(f), len(r.Columns))
 		}
@@ -26,11 +34,18 @@ func ParseTSVWithNamesAndTypes(data []byte) (*Result, error) {
 	return r, nil
 }
 
-func splitTSV(line []byte) []string {
+func splitTSV(line []byte, raw []bool) []string {
 	parts := bytes.Split(line, []byte("\t"))
 	out := make([]string, len(parts))
 	for i, p := range parts {
-		out[i] = UnescapeTSV(string(p))
+		switch {
+		case string(p) == `\N`: // NULL
+			out[i] = `\N`
+		case i < len(raw) && raw[i]:
+			out[i] = string(p)
+		default:
+			out[i] = UnescapeTSV(string(p))
+		}
 	}
 	return out
 }
@@ -72,3 +87,33 @@ var tsvEscaper = strings.NewReplacer("\\", `\\`, "\t", `\t`, "\n", `\n`, "\r", `
 
 // EscapeTSV escapes one field the way ClickHouse's TSV output does.
 func EscapeTSV(s string) string { return tsvEscaper.Replace(s) }
+
+// WriteTSV prints r as ClickHouse's TSVWithNames does: a header of column
+// names, then one line per row, scalar values escaped for TSV and
+// composite ones (arrays, tuples, maps) as they are.
+func (r *Result) WriteTSV(w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	line := make([]string, len(r.Columns))
+	for i, c := range r.Columns {
+		line[i] = EscapeTSV(c)
+	}
+	bw.WriteString(strings.Join(line, "\t") + "\n")
+	for _, row := range r.Rows {
+		for i, v := range row {
+			if v == `\N` || (i < len(r.Types) && composite(r.Types[i])) {
+				line[i] = v
+			} else {
+				line[i] = EscapeTSV(v)
+			}
+		}
+		bw.WriteString(strings.Join(line, "\t") + "\n")
+	}
+	return bw.Flush()
+}
+
+// composite reports whether values of ClickHouse type t print their
+// strings quoted and escaped once (and are not escaped again for TSV).
+func composite(t string) bool {
+	t = strings.TrimPrefix(t, "Nullable(")
+	return strings.HasPrefix(t, "Array(") || strings.HasPrefix(t, "Tuple(") || strings.HasPrefix(t, "Map(")
+}

@@ -14,6 +14,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"sort"
 	"strings"
@@ -72,7 +73,8 @@ func (f *Fetcher) With(wrap func(http.RoundTripper) http.RoundTripper) *Fetcher 
 }
 
 // Client returns the client for requests that may reach the given hosts
-// on special-purpose addresses ("*": any host; none: no host).
+// (names or IP literals, without port) on special-purpose addresses; with
+// none, no host may.
 func (f *Fetcher) Client(privateHosts ...string) *http.Client {
 	hosts := make([]string, 0, len(privateHosts))
 	for _, h := range privateHosts {
@@ -106,7 +108,7 @@ func (f *Fetcher) newClient(privateHosts []string) *http.Client {
 			return nil, err
 		}
 		d := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
-		if !allowed["*"] && !allowed[strings.ToLower(host)] {
+		if !allowed[strings.ToLower(host)] {
 			// Checked on the address actually dialled, after DNS, so a
 			// name that resolves (or re-resolves) to a special address
 			// cannot slip through.
@@ -142,15 +144,15 @@ func (f *Fetcher) newClient(privateHosts []string) *http.Client {
 	}
 }
 
+// checkDial refuses a special-purpose address; address is what is about
+// to be dialled (an IP and port, after DNS).
 func checkDial(address string) error {
-	host, _, err := net.SplitHostPort(address)
+	ap, err := netip.ParseAddrPort(address)
 	if err != nil {
-		return err
+		return fmt.Errorf("%w: %s (not an IP address)", ErrPrivateAddress, address)
 	}
-	ip := net.ParseIP(host)
-	if ip == nil || ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() ||
-		ip.IsLinkLocalMulticast() || ip.IsUnspecified() || ip.IsMulticast() {
-		return fmt.Errorf("%w: %s", ErrPrivateAddress, host)
+	if blk, ok := SpecialAddress(ap.Addr()); ok {
+		return fmt.Errorf("%w: %s (%s)", ErrPrivateAddress, ap.Addr(), blk.Name)
 	}
 	return nil
 }
@@ -169,12 +171,14 @@ type Response struct {
 
 // Get fetches rawURL. etag and lastModified make the request conditional;
 // a 304 returns a Response with NotModified set. allowPrivate lets the
-// request reach rawURL's own host on a private address (not a host it
-// redirects to).
+// request reach rawURL's own host on a special-purpose address, not a
+// host it redirects to.
 func (f *Fetcher) Get(ctx context.Context, rawURL string, allowPrivate bool, etag, lastModified string) (*Response, error) {
 	var hosts []string
 	if allowPrivate {
-		hosts = []string{"*"}
+		if u, err := url.Parse(rawURL); err == nil {
+			hosts = []string{u.Hostname()}
+		}
 	}
 	return f.GetFrom(ctx, rawURL, hosts, etag, lastModified)
 }

@@ -76,6 +76,9 @@ type Env interface {
 	// where the source is configured to keep handles, otherwise a keyed
 	// hash ("h:…") that still groups one author's items.
 	Handle(platform, handle string) string
+	// KeepHandles reports whether the source keeps authors' handles (and
+	// names); otherwise a connector leaves news.Article.Author empty.
+	KeepHandles() bool
 	// Warn logs a warning at most once per interval for key (per-URL
 	// failures on hot paths), counting the rest.
 	Warn(key, msg string, attrs ...any)

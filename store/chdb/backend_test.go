@@ -8,13 +8,11 @@ import (
 )
 
 func TestBackendConformance(t *testing.T) {
-	for _, f := range []string{FormatRowBinary, FormatJSONEachRow} {
-		t.Run(f, func(t *testing.T) {
-			b := testBackend(t, "conf_"+f)
-			b.SetInsertFormat(f)
-			storetest.Run(t, b)
-		})
-	}
+	storetest.Run(t, testBackend(t, "conformance"))
+}
+
+func TestUpgradeAndRepair(t *testing.T) {
+	storetest.Upgrade(t, testBackend(t, "upgrade"))
 }
 
 func TestQueryParamsAreNotSpliced(t *testing.T) {

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"net"
 	"reflect"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -58,8 +57,6 @@ func (b *Backend) Name() string     { return "clickhouse" }
 func (b *Backend) Database() string { return b.db }
 func (b *Backend) Close() error     { return b.conn.Close() }
 
-func (b *Backend) Ping(ctx context.Context) error { return classify(b.conn.Ping(ctx)) }
-
 func (b *Backend) Exec(ctx context.Context, stmt string) error {
 	return classify(b.conn.Exec(ctx, stmt))
 }
@@ -84,7 +81,7 @@ func classify(err error) error {
 
 func (b *Backend) Query(ctx context.Context, query string, params map[string]string) (*store.Result, error) {
 	if len(params) > 0 {
-		ctx = ch.Context(ctx, ch.WithParameters(ch.Parameters(params)))
+		ctx = ch.Context(ctx, ch.WithParameters(ch.Parameters(store.EscapeParams(query, params))))
 	}
 	rows, err := b.conn.Query(ctx, query)
 	if err != nil {
@@ -107,44 +104,15 @@ func (b *Backend) Query(ctx context.Context, query string, params map[string]str
 		}
 		row := make([]string, len(cts))
 		for i := range dest {
-			row[i] = format(reflect.ValueOf(dest[i]).Elem().Interface())
+			row[i] = store.FormatValue(reflect.ValueOf(dest[i]).Elem().Interface(), res.Types[i])
 		}
 		res.Rows = append(res.Rows, row)
 	}
 	return res, classify(rows.Err())
 }
 
-// format prints a value the way ClickHouse's TSV output does.
-func format(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return `\N`
-	case string:
-		return x
-	case time.Time:
-		return x.Format(time.DateTime)
-	case float32:
-		return strconv.FormatFloat(float64(x), 'g', -1, 32)
-	case float64:
-		return strconv.FormatFloat(x, 'g', -1, 64)
-	case []string:
-		q := make([]string, len(x))
-		for i, s := range x {
-			q[i] = "'" + strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), "'", `\'`) + "'"
-		}
-		return "[" + strings.Join(q, ",") + "]"
-	}
-	rv := reflect.ValueOf(v)
-	if rv.Kind() == reflect.Pointer {
-		if rv.IsNil() {
-			return `\N`
-		}
-		return format(rv.Elem().Interface())
-	}
-	return fmt.Sprint(v)
-}
-
-// InsertMentions sends rows as one native-protocol batch.
+// InsertMentions sends rows as one native-protocol batch, cleaned as
+// store.CleanMention says.
 func (b *Backend) InsertMentions(ctx context.Context, rows []news.Classified) error {
 	if len(rows) == 0 {
 		return nil
@@ -156,23 +124,14 @@ func (b *Backend) InsertMentions(ctx context.Context, rows []news.Classified) er
 	defer batch.Abort()
 	now := time.Now().UTC()
 	for i := range rows {
-		m := &rows[i]
-		label := m.Label
-		if !news.ValidLabel(label) {
-			label = news.LabelNetral
-		}
-		pol := m.Polarity
-		if pol == "" {
-			pol = news.PolarityNetral
-		}
-		ev := m.Evidence
-		if ev == nil {
-			ev = []string{}
-		}
-		if err := batch.Append(m.ID, m.URL, m.Outlet, m.Region, m.PublishedAt.UTC(), m.FetchedAt.UTC(),
-			m.Title, m.Text, m.Author, m.Language, label, m.Scores[0], m.Scores[1], m.Scores[2], m.Scores[3],
-			pol, m.ModelVersion, ev, now, story(m), m.SimHash,
-			orEmpty(m.Regions), orEmpty(m.OPDs), orEmpty(m.Entities), orEmpty(m.KeyPhrases), m.IssueID); err != nil {
+		m := store.CleanMention(&rows[i])
+		e := m.Engagement
+		if err := batch.Append(m.ID, m.URL, m.Outlet, m.Region, m.PublishedAt, m.FetchedAt,
+			m.Title, m.Text, m.Author, m.Language, m.Label, m.Scores[0], m.Scores[1], m.Scores[2], m.Scores[3],
+			m.Polarity, m.ModelVersion, m.Evidence, now, m.StoryID, m.SimHash,
+			m.Regions, m.OPDs, m.Entities, m.KeyPhrases, m.IssueID,
+			m.Kind, m.Platform, m.AuthorHandle, m.ParentID, uint64(e.Likes), uint64(e.Comments), uint64(e.Shares), uint64(e.Views),
+			m.Confidence, m.LabelSource, m.LabeledBy, m.LabeledAt); err != nil {
 			return fmt.Errorf("appending row %s: %w", m.ID, err)
 		}
 	}
@@ -182,34 +141,21 @@ func (b *Backend) InsertMentions(ctx context.Context, rows []news.Classified) er
 	return nil
 }
 
-func story(m *news.Classified) string {
-	if m.StoryID != "" {
-		return m.StoryID
-	}
-	return m.ID
-}
-
-func orEmpty(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}
-
 // InsertIssues sends issue states as one batch.
 func (b *Backend) InsertIssues(ctx context.Context, rows []store.IssueRow) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	batch, err := b.conn.PrepareBatch(ctx, fmt.Sprintf("INSERT INTO %s.issues (id, name, keyphrases, first_seen, last_seen, updated_at)", b.db))
+	batch, err := b.conn.PrepareBatch(ctx, store.InsertIssuesSQL(b.db))
 	if err != nil {
 		return fmt.Errorf("preparing issues insert: %w", classify(err))
 	}
 	defer batch.Abort()
 	now := time.Now().UTC()
 	for _, r := range rows {
-		if err := batch.Append(r.ID, r.Name, orEmpty(r.KeyPhrases), r.FirstSeen.UTC(), r.LastSeen.UTC(), now); err != nil {
-			return err
+		r = store.CleanIssue(r)
+		if err := batch.Append(r.ID, r.Name, r.KeyPhrases, r.FirstSeen, r.LastSeen, now); err != nil {
+			return fmt.Errorf("appending issue %s: %w", r.ID, err)
 		}
 	}
 	if err := batch.Send(); err != nil {

@@ -21,6 +21,14 @@ func TestNativeBackendAgainstDebianServer(t *testing.T) {
 	}
 	defer b.Close()
 	storetest.Run(t, b)
+	// The same server, another database: an old store upgraded, and a
+	// crash inside a migration repaired, on 18.16.
+	up, err := Open(ctx, srv.DSN("pantau_upgrade"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer up.Close()
+	storetest.Upgrade(t, up)
 }
 
 func TestUnreachableServerIsUnavailable(t *testing.T) {
