@@ -13,6 +13,7 @@ import (
 	"golang.org/x/image/font/gofont/goregular"
 
 	"github.com/diskominfo-kaltim/pantau/indonesian"
+	"github.com/diskominfo-kaltim/pantau/news"
 )
 
 // The report reads the same in HTML (the e-mail and --out .html), plain
@@ -76,13 +77,56 @@ func headlines(d *Data) []headline {
 	return out
 }
 
+// kindNames name the kinds of source for the Kadis.
+var kindNames = map[string]string{news.KindBerita: "media massa", news.KindRilis: "siaran pers pemerintah", news.KindSosmed: "media sosial"}
+
+// mixed reports whether the day's items came from more than one kind of
+// source: only then does the report split them.
+func mixed(d *Data) bool { return len(d.Kinds) > 1 }
+
 // summary is the report's first sentence.
 func summary(d *Data) string {
 	var parts []string
 	for i, l := range Labels {
 		parts = append(parts, l+" "+indonesian.Int(int64(d.Counts[i])))
 	}
-	return fmt.Sprintf("%s tercatat %s pemberitaan: %s.", capital(dayOf(d).Phrase), indonesian.Int(int64(d.Total())), strings.Join(parts, ", "))
+	what := "pemberitaan"
+	if mixed(d) {
+		var kinds []string
+		for _, k := range d.Kinds {
+			kinds = append(kinds, kindNames[k.Kind]+" "+indonesian.Int(int64(total(k.Counts))))
+		}
+		what = "item (" + strings.Join(kinds, ", ") + ")"
+	}
+	return fmt.Sprintf("%s tercatat %s %s: %s.", capital(dayOf(d).Phrase), indonesian.Int(int64(d.Total())), what, strings.Join(parts, ", "))
+}
+
+func total(c [4]int) int { return c[0] + c[1] + c[2] + c[3] }
+
+// kindRow is one kind of source in the split table.
+type kindRow struct {
+	Name   string
+	Total  string
+	Counts [4]string
+	Neg    string // share of negatif and berpotensi negatif
+}
+
+const kindsTitle = "Media massa dan media sosial"
+
+func kindRows(d *Data) []kindRow {
+	if !mixed(d) {
+		return nil
+	}
+	var out []kindRow
+	for _, k := range d.Kinds {
+		r := kindRow{Name: capital(kindNames[k.Kind]), Total: indonesian.Int(int64(total(k.Counts))),
+			Neg: indonesian.Percent(k.Counts[2]+k.Counts[3], total(k.Counts))}
+		for i, c := range k.Counts {
+			r.Counts[i] = indonesian.Int(int64(c))
+		}
+		out = append(out, r)
+	}
+	return out
 }
 
 // issueLine is an issue's figures: "5 berita, 5 negatif/berpotensi
@@ -164,7 +208,12 @@ var htmlTmpl = template.Must(template.New("r").Funcs(template.FuncMap{
 <tr style="background:#f0f4f8"><th style="text-align:left;padding:6px">Kategori</th><th style="text-align:right;padding:6px">{{.Day.Column}}</th><th style="text-align:right;padding:6px">Dibanding hari sebelumnya</th><th style="text-align:right;padding:6px">Rata-rata 7 hari</th></tr>
 {{range .Heads}}<tr><td style="padding:6px;border-bottom:1px solid #e4e7eb;color:{{.Color}}"><b>{{.Label}}</b></td><td style="text-align:right;padding:6px;border-bottom:1px solid #e4e7eb">{{.Count}}</td><td style="text-align:right;padding:6px;border-bottom:1px solid #e4e7eb">{{.Change}}</td><td style="text-align:right;padding:6px;border-bottom:1px solid #e4e7eb">{{.Avg}}</td></tr>
 {{end}}</table>
-<h3 style="font-size:15px;margin:12px 0 4px">{{.ChartTitle}}</h3>
+{{if .Kinds}}<h3 style="font-size:15px;margin:12px 0 4px">{{.KindsTitle}}</h3>
+<table style="border-collapse:collapse;width:100%;margin-bottom:12px">
+<tr style="background:#f0f4f8"><th style="text-align:left;padding:6px">Sumber</th><th style="text-align:right;padding:6px">Jumlah</th>{{range $i, $l := .Labels}}<th style="text-align:right;padding:6px;color:{{index $.Hex $i}}">{{$l}}</th>{{end}}<th style="text-align:right;padding:6px">Negatif/berpotensi</th></tr>
+{{range .Kinds}}<tr><td style="padding:6px;border-bottom:1px solid #e4e7eb"><b>{{.Name}}</b></td><td style="text-align:right;padding:6px;border-bottom:1px solid #e4e7eb">{{.Total}}</td>{{range .Counts}}<td style="text-align:right;padding:6px;border-bottom:1px solid #e4e7eb">{{.}}</td>{{end}}<td style="text-align:right;padding:6px;border-bottom:1px solid #e4e7eb">{{.Neg}}</td></tr>
+{{end}}</table>
+{{end}}<h3 style="font-size:15px;margin:12px 0 4px">{{.ChartTitle}}</h3>
 <img src="{{.ClassesSrc}}" alt="Grafik batang jumlah pemberitaan per hari menurut kategori sentimen, 14 hari terakhir" width="900" style="max-width:100%">
 
 <h2 style="font-size:17px">{{.UrgentTitle}}</h2>
@@ -195,6 +244,7 @@ func HTML(d *Data, src func(name string) string) (string, error) {
 	err := htmlTmpl.Execute(&b, map[string]any{
 		"D": d, "Heads": headlines(d), "Subject": Subject(d), "Day": dayOf(d), "Summary": summary(d),
 		"Title": titleText, "Office": office, "Date": indonesian.Date(d.Date.In(WITA)), "Closing": closing(d),
+		"Kinds": kindRows(d), "KindsTitle": kindsTitle, "Labels": Labels, "Hex": classHex,
 		"ChartTitle": chartTitle, "UrgentTitle": urgentTitle, "PosTitle": posTitle, "RegionsTitle": regionsTitle,
 		"ClassesSrc": template.URL(src("classes")), "RegionsSrc": template.URL(src("regions")),
 	})
@@ -209,6 +259,13 @@ func Text(d *Data) string {
 	fmt.Fprintf(&b, "  %-20s %9s  %-26s %s\n", "Kategori", dy.Column, "Dibanding hari sebelumnya", "Rata-rata 7 hari")
 	for _, h := range headlines(d) {
 		fmt.Fprintf(&b, "  %-20s %9s  %-26s %s\n", h.Label, h.Count, h.Change, h.Avg)
+	}
+	if rows := kindRows(d); rows != nil {
+		fmt.Fprintf(&b, "\n%s\n  %-24s %7s %9s %9s %20s %9s %20s\n", strings.ToUpper(kindsTitle), "Sumber", "Jumlah",
+			Labels[0], Labels[1], Labels[2], Labels[3], "Negatif/berpotensi")
+		for _, r := range rows {
+			fmt.Fprintf(&b, "  %-24s %7s %9s %9s %20s %9s %20s\n", r.Name, r.Total, r.Counts[0], r.Counts[1], r.Counts[2], r.Counts[3], r.Neg)
+		}
 	}
 	fmt.Fprintf(&b, "\n%s\n", strings.ToUpper(chartTitle))
 	for _, s := range d.Series {
@@ -347,6 +404,38 @@ func PDF(d *Data, c *Charts) ([]byte, error) {
 		pdf.CellFormat(cols[1], 7, h.Count, "B", 0, "R", false, 0, "")
 		pdf.CellFormat(cols[2], 7, h.Change, "B", 0, "R", false, 0, "")
 		pdf.CellFormat(cols[3], 7, h.Avg, "B", 1, "R", false, 0, "")
+	}
+
+	if rows := kindRows(d); rows != nil {
+		pdf.Ln(2)
+		room(8 + 7*float64(len(rows)+1))
+		pdf.SetFont("go", "B", 10.5)
+		pdf.CellFormat(0, 7, kindsTitle, "", 1, "L", false, 0, "")
+		widths := []float64{48, 20, 20, 20, 32, 20, 20}
+		pdf.SetFont("go", "B", 9)
+		for i, h := range []string{"Sumber", "Jumlah", Labels[0], Labels[1], Labels[2], Labels[3], "Neg./berpot."} {
+			align := "R"
+			if i == 0 {
+				align = "L"
+			}
+			if i >= 2 && i <= 5 {
+				rgb := classText[i-2]
+				pdf.SetTextColor(int(rgb.R), int(rgb.G), int(rgb.B))
+			}
+			pdf.CellFormat(widths[i], 7, h, "B", 0, align, true, 0, "")
+			pdf.SetTextColor(0, 0, 0)
+		}
+		pdf.Ln(-1)
+		for _, r := range rows {
+			pdf.SetFont("go", "B", 9)
+			pdf.CellFormat(widths[0], 7, r.Name, "B", 0, "L", false, 0, "")
+			pdf.SetFont("go", "", 9)
+			cells := append([]string{r.Total}, r.Counts[:]...)
+			for i, c := range append(cells, r.Neg) {
+				pdf.CellFormat(widths[i+1], 7, c, "B", 0, "R", false, 0, "")
+			}
+			pdf.Ln(-1)
+		}
 	}
 
 	daily := dailyLayout(d)

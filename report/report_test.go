@@ -56,7 +56,7 @@ func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)
 
 // fixture stores a fortnight of mentions: on the reported day 4 positif
 // (one a social post with an emoji), 4 netral (one in a region with no
-// other item), 5 berpotensi negatif (a rising flood issue) and 2 negatif;
+// other item, two press releases), 5 berpotensi negatif (a rising flood issue) and 2 negatif;
 // on the days before, a road issue of varying size. Issue names are
 // lower-cased key phrases, as issue mapping makes them.
 func fixture(t *testing.T, db string) store.Backend {
@@ -77,8 +77,15 @@ func fixture(t *testing.T, db string) store.Backend {
 		n++
 		at := reportDay.AddDate(0, 0, -day).Add(time.Duration(8+n%10) * time.Hour)
 		id := fmt.Sprintf("r%03d", n)
+		kind, platform := news.KindBerita, ""
+		switch {
+		case strings.HasPrefix(outlet, "Instagram: "):
+			kind, platform = news.KindSosmed, "instagram"
+		case strings.HasPrefix(outlet, "Humas "):
+			kind = news.KindRilis
+		}
 		rows = append(rows, news.Classified{Article: news.Article{ID: id, URL: "https://berita.example/" + id, Outlet: outlet,
-			Title: title, Text: title, PublishedAt: at, FetchedAt: at, StoryID: id},
+			Title: title, Text: title, PublishedAt: at, FetchedAt: at, StoryID: id, Kind: kind, Platform: platform},
 			Label: label, Scores: [4]float32{0.9, 0.05, 0.03, 0.02}, Polarity: "netral", Regions: []string{region}, OPDs: []string{"BPBD"},
 			IssueID: issue, IssueName: issueNames[issue], IssueTerms: []string{issue}})
 	}
@@ -105,7 +112,8 @@ func fixture(t *testing.T, db string) store.Backend {
 		add(0, "positif", "isu-jembatan", fmt.Sprintf("Jembatan Mahakam diresmikan %d", i), "Kabupaten Kutai Kartanegara", "Kaltim Post")
 	}
 	for i := 0; i < 4; i++ {
-		add(0, "netral", "isu-rapat", fmt.Sprintf("DPRD gelar rapat paripurna %d", i), []string{"Kalimantan Timur", "Kabupaten Mahakam Ulu"}[i/3], "Kaltimtoday.co")
+		add(0, "netral", "isu-rapat", fmt.Sprintf("DPRD gelar rapat paripurna %d", i), []string{"Kalimantan Timur", "Kabupaten Mahakam Ulu"}[i/3],
+			[]string{"Kaltimtoday.co", "Humas Pemprov Kaltim"}[i%2])
 	}
 	add(0, "positif", "isu-kebersihan", "Terima kasih petugas kebersihan Sempaja 🙏", "Kota Samarinda", "Instagram: @pemkot.smd.contoh")
 	if err := b.InsertMentions(ctx, rows); err != nil {
@@ -147,6 +155,9 @@ func TestGatherFiguresAndGoldenHTML(t *testing.T) {
 	}
 	if len(d.Positive) != 4 || d.Regions[0].Name != "Kota Samarinda" || d.Outlets[0].Count < 3 {
 		t.Errorf("positive %v regions %v outlets %v", d.Positive, d.Regions, d.Outlets)
+	}
+	if fmt.Sprint(d.Kinds) != "[{berita [3 2 5 2]} {rilis [0 2 0 0]} {sosmed [1 0 0 0]}]" {
+		t.Errorf("kinds %v", d.Kinds)
 	}
 	html, err := HTML(d, func(n string) string { return "cid:" + n + ".png" })
 	if err != nil {
@@ -306,7 +317,7 @@ func TestSendMIMEStructureAndOnceADay(t *testing.T) {
 			t.Errorf("HTML lacks %q", want)
 		}
 	}
-	if !strings.Contains(decodeQP(text), "Kemarin tercatat 15 pemberitaan") {
+	if !strings.Contains(decodeQP(text), "Kemarin tercatat 15 item") {
 		t.Errorf("text part figures:\n%s", decodeQP(text))
 	}
 	// The same day again: refused; with force: sent.
