@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -88,17 +87,20 @@ func TestDemoEveryViewHasData(t *testing.T) {
 		t.Errorf("report PDF: %v", err)
 	}
 
-	// The social accounts and press releases are there as outlets of
-	// their own.
-	for q, atLeast := range map[string]int{
-		"SELECT count() FROM pantau.mentions FINAL WHERE outlet LIKE 'Facebook: %' OR outlet LIKE 'Instagram: %' OR outlet LIKE 'TikTok: %'": 300,
-		"SELECT count() FROM pantau.mentions FINAL WHERE outlet LIKE 'Humas %' OR outlet LIKE 'Diskominfo %'":                                150,
-		"SELECT uniqExact(outlet) FROM pantau.mentions FINAL":                                                                                250,
+	// Press releases and social posts are stored as such, each social post
+	// with its platform, from outlets and accounts of their own.
+	for q, want := range map[string]string{
+		"SELECT count() FROM pantau.mentions FINAL WHERE kind = 'berita'":                    "766",
+		"SELECT count() FROM pantau.mentions FINAL WHERE kind = 'rilis'":                     "166",
+		"SELECT count() FROM pantau.mentions FINAL WHERE kind = 'sosmed' AND platform != ''": "423",
+		"SELECT uniqExact(outlet) FROM pantau.mentions FINAL":                                "270",
 	} {
-		n, err := strconv.Atoi(sqlOne(t, data, nil, q))
-		if err != nil || n < atLeast {
-			t.Errorf("%s: %d (%v), want at least %d", q, n, err, atLeast)
+		if got := sqlOne(t, data, nil, q); got != want {
+			t.Errorf("%s: %s, want %s", q, got, want)
 		}
+	}
+	if out := view("report"); !strings.Contains(out, "MEDIA MASSA DAN MEDIA SOSIAL") {
+		t.Errorf("report without the media split:\n%s", out)
 	}
 	if last := sqlOne(t, data, nil, "SELECT toString(max(toDate(published_at, 'Asia/Makassar'))) FROM pantau.mentions FINAL"); last != today {
 		t.Errorf("newest item on %s, want today %s", last, today)
