@@ -5,14 +5,11 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"path/filepath"
 	"text/tabwriter"
 	"time"
 
-	"github.com/diskominfo-kaltim/pantau/bus"
 	"github.com/diskominfo-kaltim/pantau/config"
 	"github.com/diskominfo-kaltim/pantau/crawler"
-	"github.com/diskominfo-kaltim/pantau/metrics"
 	"github.com/diskominfo-kaltim/pantau/news"
 )
 
@@ -41,16 +38,7 @@ func (c *sourcesCmd) run(env *Env, _ []string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	cfg := env.Config
-	b, err := bus.Open(ctx, bus.Options{URL: cfg.NATSURL, StoreDir: filepath.Join(cfg.DataDir, "nats"), Replicas: cfg.NATSReplicas}, env.Log)
-	if err != nil {
-		return err
-	}
-	defer b.Close()
-	cr := &crawler.Crawler{Bus: b, Log: env.Log, Metrics: metrics.New()}
-	if err := cr.Init(ctx); err != nil {
-		return err
-	}
-	hs, err := cr.SourceHealth(ctx, cfg.Sources)
+	hs, err := readSourceHealth(ctx, env) // cli/door.go: through pantau run when it holds the bus
 	if err != nil {
 		return err
 	}

@@ -19,8 +19,12 @@ import (
 	"github.com/diskominfo-kaltim/pantau/config"
 	"github.com/diskominfo-kaltim/pantau/crawler/feed"
 	"github.com/diskominfo-kaltim/pantau/crawler/fetch"
+	"github.com/diskominfo-kaltim/pantau/crawler/googlenews"
+	"github.com/diskominfo-kaltim/pantau/crawler/graph"
 	"github.com/diskominfo-kaltim/pantau/crawler/source"
 	"github.com/diskominfo-kaltim/pantau/crawler/telegram"
+	"github.com/diskominfo-kaltim/pantau/crawler/tiktok"
+	"github.com/diskominfo-kaltim/pantau/crawler/x"
 	"github.com/diskominfo-kaltim/pantau/crawler/youtube"
 	"github.com/diskominfo-kaltim/pantau/news"
 )
@@ -57,6 +61,16 @@ func (c *Crawler) newSource(src config.Source) (source.Source, error) {
 		return youtube.New(src)
 	case config.KindTelegram:
 		return telegram.New(src)
+	case config.KindGoogleNews:
+		return googlenews.New(src)
+	case config.KindFacebook:
+		return graph.NewFacebook(src)
+	case config.KindInstagram:
+		return graph.NewInstagram(src)
+	case config.KindX:
+		return x.New(src)
+	case config.KindTikTok:
+		return tiktok.New(src)
 	default:
 		return nil, fmt.Errorf("source %q: kind %q has no connector", src.Name, k)
 	}

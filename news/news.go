@@ -117,6 +117,11 @@ type Classified struct {
 	IssueID    string   `json:"issue_id,omitempty"`
 	IssueName  string   `json:"issue_name,omitempty"`
 	IssueTerms []string `json:"issue_terms,omitempty"`
+	// The issue's whole span so far, not this article's: its first and
+	// latest article, and when the government first answered on it.
+	IssueFirstSeen   time.Time `json:"issue_first_seen,omitzero"`
+	IssueLastSeen    time.Time `json:"issue_last_seen,omitzero"`
+	IssueRespondedAt time.Time `json:"issue_responded_at,omitzero"`
 }
 
 // IDFor returns the article id for a canonical URL: the first 16 bytes of

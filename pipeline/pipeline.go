@@ -264,6 +264,14 @@ func (p *Pipeline) watchLag(ctx context.Context) error {
 
 // Close stops the bus and closes the store, logging how long each took.
 func (p *Pipeline) Close() {
+	if p.Issues != nil {
+		// Issue state not yet written goes to the bucket while it is open.
+		t := time.Now()
+		if err := p.Issues.Close(context.Background()); err != nil {
+			p.log.Error("saving issue state", slog.Any("error", err))
+		}
+		p.log.Info("issue state saved", slog.Duration("took", time.Since(t)))
+	}
 	if p.Bus != nil {
 		t := time.Now()
 		p.Bus.Close()
