@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"crypto/rand"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -11,11 +12,15 @@ import (
 	"github.com/diskominfo-kaltim/pantau/config"
 	"github.com/diskominfo-kaltim/pantau/demo"
 	"github.com/diskominfo-kaltim/pantau/pipeline"
+	"github.com/diskominfo-kaltim/pantau/web"
 )
 
 // demoAPIToken is the API token of a demo that keeps running, unless one
-// is configured.
-const demoAPIToken = "demo"
+// is configured; demoUser its web app login.
+const (
+	demoAPIToken = "demo"
+	demoUser     = "demo"
+)
 
 var demoCommand = &command{
 	name:    "demo",
@@ -25,7 +30,8 @@ var demoCommand = &command{
 sosial; semuanya ditandai CONTOH, bukan berita sungguhan) sebagai 270 media dan akun di alamat
 loopback, dengan waktu terbit digeser sehingga dua pekannya berakhir hari ini (WITA). Pipeline
 merayapinya sekali ke --data, lalu mencetak perintah yang dapat dicoba. Tanpa --once, situs contoh,
-pipeline dan HTTP API tetap berjalan sampai Ctrl-C. Menjalankannya lagi tidak menghitung item yang
+pipeline, aplikasi web (pengguna demo dengan kata sandi baru setiap kali) dan HTTP API tetap
+berjalan sampai Ctrl-C. Menjalankannya lagi tidak menghitung item yang
 sama dua kali.`,
 	scope:    config.ScopeAll,
 	examples: []string{"pantau demo", "pantau demo --once --data /tmp/pantau-demo"},
@@ -108,16 +114,23 @@ Coba selanjutnya:
 		fmt.Fprint(env.Stdout, try)
 		return nil
 	}
+	// A demo login for the web app, with a new password on every run: the
+	// demo's data dir may be the default one, and no login there should
+	// have a password known to everyone.
+	password := strings.ToLower(rand.Text()[:12])
+	if err := web.AddUser(ctx, p.Store, demoUser, "admin", password, "pantau demo", false); err != nil {
+		return fmt.Errorf("membuat pengguna demo: %w", err)
+	}
 	fmt.Fprintf(env.Stdout, `
-Demo tetap berjalan: situs contoh, pipeline dan API.
-  API:   http://%s/api/issues   (header "Authorization: Bearer %s")
-Tekan Ctrl-C untuk berhenti; basis data tersimpan di %s.
-%s`, cfg.APIAddr, cfg.APIToken, cfg.DataDir, strings.Replace(try, "Coba selanjutnya:", "Setelah berhenti, coba:", 1))
-	go func() {
-		if err := serveAPI(ctx, &cfg, p.Store, env.Log); err != nil {
-			env.Log.Error("API berhenti", slog.Any("error", err))
-		}
-	}()
+Demo tetap berjalan: situs contoh, pipeline, aplikasi web dan API.
+  Aplikasi web: http://%[1]s/   masuk sebagai %[2]s, kata sandi %[3]s (peran admin)
+  API:          http://%[1]s/api/issues   (header "Authorization: Bearer %[4]s")
+Tekan Ctrl-C untuk berhenti; basis data tersimpan di %[5]s.
+%[6]s`, cfg.APIAddr, demoUser, password, cfg.APIToken, cfg.DataDir,
+		strings.Replace(try, "Coba selanjutnya:", "Coba juga, di terminal lain selama demo berjalan atau setelahnya:", 1))
+	senv := *env
+	senv.Config = &cfg
+	defer serveInBackground(ctx, &senv, httpParts{store: p.Store, crawler: p.Crawler, door: cfg.ClickHouseDSN == ""})()
 	// The first pass's metrics endpoint is still up.
 	cfg.MetricsAddr = ""
 	_, err = p.Run(ctx, false)

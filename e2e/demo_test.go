@@ -1,10 +1,19 @@
 package e2e
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -104,5 +113,83 @@ func TestDemoEveryViewHasData(t *testing.T) {
 	}
 	if last := sqlOne(t, data, nil, "SELECT toString(max(toDate(published_at, 'Asia/Makassar'))) FROM pantau.mentions FINAL"); last != today {
 		t.Errorf("newest item on %s, want today %s", last, today)
+	}
+
+	// Run again without --once: nothing new to crawl, then the demo keeps
+	// running with the web app, where its printed login signs in, and the
+	// analyst commands reach its store through the door.
+	keepRunning(t, data)
+}
+
+func keepRunning(t *testing.T, data string) {
+	addr := freeAddr(t)
+	cmd := exec.Command(pantauBin, "demo", "--data", data, "--api-addr", addr, "--metrics-addr", "")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		cmd.Process.Signal(syscall.SIGINT)
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("pantau demo after Ctrl-C: %v\n%s", err, errb.String())
+			}
+		case <-time.After(time.Minute):
+			cmd.Process.Kill()
+			t.Errorf("pantau demo did not stop on Ctrl-C")
+		}
+	}()
+	login := regexp.MustCompile(`masuk sebagai (\S+), kata sandi (\S+) `)
+	var out strings.Builder
+	var m []string
+	lines := bufio.NewScanner(stdout)
+	for m == nil && lines.Scan() {
+		out.WriteString(lines.Text() + "\n")
+		m = login.FindStringSubmatch(lines.Text())
+	}
+	go io.Copy(io.Discard, stdout)
+	if m == nil {
+		t.Fatalf("pantau demo printed no login:\n%s\n%s", out.String(), errb.String())
+	}
+	if !strings.Contains(out.String(), " 0 artikel baru") || !strings.Contains(out.String(), "total 1355 artikel") || !strings.Contains(out.String(), "http://"+addr+"/") {
+		t.Errorf("second demo run:\n%s", out.String())
+	}
+	jar, _ := cookiejar.New(nil)
+	hc := &http.Client{Jar: jar, Timeout: time.Minute}
+	var page []byte
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(200 * time.Millisecond) {
+		res, err := hc.Get("http://" + addr + "/masuk")
+		if err == nil {
+			page, _ = io.ReadAll(res.Body)
+			res.Body.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("web app not up: %v", err)
+		}
+	}
+	csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindSubmatch(page)
+	if csrf == nil {
+		t.Fatalf("login page without a form token:\n%s", page)
+	}
+	res, err := hc.PostForm("http://"+addr+"/masuk", url.Values{"csrf": {string(csrf[1])}, "nama": {m[1]}, "sandi": {m[2]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.Contains(string(body), "Ringkasan") {
+		t.Errorf("web app after the demo login: %s\n%.300s", res.Status, body)
+	}
+	if r := pantau(t, 2*time.Minute, "issues", "--data", data); r.code != 0 || strings.Count(r.stdout, "isu-") < 10 {
+		t.Errorf("pantau issues while the demo runs: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
