@@ -311,6 +311,7 @@ func (c *Crawler) article(ctx context.Context, src config.Source, it source.Item
 			a.PublishedAt = t
 		}
 	}
+	a.Kind = it.Kind
 	resp, err := c.get(ctx, src, link, "", "")
 	if err == nil {
 		ex, xerr := Extract(resp.Body, resp.URL)

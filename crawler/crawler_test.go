@@ -24,7 +24,7 @@ import (
 
 	"github.com/diskominfo-kaltim/pantau/bus"
 	"github.com/diskominfo-kaltim/pantau/config"
-	"github.com/diskominfo-kaltim/pantau/demo"
+	"github.com/diskominfo-kaltim/pantau/demo/indosum"
 	"github.com/diskominfo-kaltim/pantau/metrics"
 	"github.com/diskominfo-kaltim/pantau/news"
 )
@@ -229,7 +229,7 @@ func TestRobotsTxt(t *testing.T) {
 // is kept as that outlet's mention but linked to the first copy, also for
 // a crawler started later on the same state.
 func TestSyndicatedCopyJoinsTheFirstStory(t *testing.T) {
-	arts, err := demo.Articles()
+	arts, err := indosum.Articles()
 	if err != nil {
 		t.Fatal(err)
 	}

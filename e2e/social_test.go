@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/diskominfo-kaltim/pantau/demo"
+	"github.com/diskominfo-kaltim/pantau/demo/indosum"
 )
 
 // relative fills a connector fixture's {{T-6h}} times relative to now.
@@ -37,7 +37,7 @@ func relative(t *testing.T, path, layout string) string {
 func TestNewsAndSocialTogether(t *testing.T) {
 	const n = 12
 	outlet := site(t, n, 0)
-	arts, err := demo.Articles()
+	arts, err := indosum.Articles()
 	if err != nil {
 		t.Fatal(err)
 	}
