@@ -17,14 +17,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/diskominfo-kaltim/pantau/demo"
+	"github.com/diskominfo-kaltim/pantau/demo/indosum"
 )
 
 // liveOutlet publishes one bundled article every `every`, stamped with the
 // moment it appears, on top of a backlog published at the same pace
 // before it started; its feed lists the newest 50.
 type liveOutlet struct {
-	arts    []demo.Article
+	arts    []indosum.Article
 	start   time.Time
 	every   time.Duration
 	backlog int
@@ -93,7 +93,7 @@ func (o *liveOutlet) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // ahead of it, a host-delay apart), and 3 minutes hold three polls at the
 // floor after the first. One run; -benchtime does not repeat it.
 func BenchmarkFreshness(b *testing.B) {
-	arts, err := demo.Articles()
+	arts, err := indosum.Articles()
 	if err != nil {
 		b.Fatal(err)
 	}
