@@ -69,11 +69,13 @@ demo: chdb build
 test: deps lint rules
 	$(GO) test -race -count=1 -shuffle=on -timeout 45m ./...
 
-## bench: Go benchmarks (writer rows/s per backend, classifier, extraction)
-## and the end-to-end pipeline load test (articles/s on a local site).
+## bench: Go benchmarks (writer rows/s per backend, classifier, extraction),
+## the end-to-end pipeline load test (articles/s on a local site) and
+## freshness (seconds from publication to stored, p95, default settings).
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./classifier/ ./crawler/ ./store/chdb/
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x -timeout 30m ./store/ ./e2e/
+	$(GO) test -run '^$$' -bench . -skip Freshness -benchmem -benchtime 3x -timeout 30m ./store/ ./e2e/
+	$(GO) test -run '^$$' -bench Freshness -benchtime 1x -timeout 20m ./e2e/
 
 ## fuzz: each fuzz target for FUZZTIME (`make test` runs their seed corpora
 ## only). Add yours to FUZZ as package:FuzzName.

@@ -27,6 +27,8 @@ type Config struct {
 	LogFormat     string
 	LogLevel      string
 	PollInterval  time.Duration
+	PollMin       time.Duration
+	PollMax       time.Duration
 	UserAgent     string
 	ContactURL    string
 	WriterBatch   int
@@ -178,7 +180,9 @@ var Options = []Option{
 	str("metrics-addr", "127.0.0.1:9464", "alamat endpoint Prometheus /metrics; kosong: tidak ada", func(c *Config) *string { return &c.MetricsAddr }),
 	in(ScopeLog, str("log-format", "text", "format log: text atau json", func(c *Config) *string { return &c.LogFormat })),
 	in(ScopeLog, str("log-level", "info", "tingkat log: debug, info, warn, error", func(c *Config) *string { return &c.LogLevel })),
-	in(ScopeSources, dur("poll-interval", "10m", "seberapa sering setiap sumber dirayapi", func(c *Config) *time.Duration { return &c.PollInterval })),
+	in(ScopeSources, dur("poll-interval", "10m", "seberapa sering setiap sumber dirayapi pada awalnya (lalu menyesuaikan, antara poll-min dan poll-max)", func(c *Config) *time.Duration { return &c.PollInterval })),
+	in(ScopeSources, dur("poll-min", "1m", "jeda terpendek antara dua perayapan sumber yang sering terbit", func(c *Config) *time.Duration { return &c.PollMin })),
+	in(ScopeSources, dur("poll-max", "30m", "jeda terpanjang antara dua perayapan sumber yang jarang terbit", func(c *Config) *time.Duration { return &c.PollMax })),
 	in(ScopeFetch, str("user-agent", "Pantau/0.1 (media monitoring Diskominfo Kaltim)", "User-Agent yang dikirim ke media", func(c *Config) *string { return &c.UserAgent })),
 	in(ScopeFetch, str("contact-url", "https://diskominfo.kaltimprov.go.id", "URL kontak yang ditambahkan ke User-Agent", func(c *Config) *string { return &c.ContactURL })),
 	integer("writer-batch", "10000", "baris paling banyak per insert", func(c *Config) *int { return &c.WriterBatch }),
@@ -334,6 +338,12 @@ func (c *Config) Validate() error {
 	}
 	if c.PollInterval < time.Minute/2 {
 		errs = append(errs, fmt.Errorf("poll-interval: %s terlalu sering untuk sopan (paling sedikit 30s)", c.PollInterval))
+	}
+	if c.PollMin < time.Minute/2 {
+		errs = append(errs, fmt.Errorf("poll-min: %s terlalu sering untuk sopan (paling sedikit 30s)", c.PollMin))
+	}
+	if c.PollMin > c.PollMax {
+		errs = append(errs, fmt.Errorf("poll-min %s lebih panjang dari poll-max %s", c.PollMin, c.PollMax))
 	}
 	if c.AckWait < time.Second {
 		errs = append(errs, fmt.Errorf("ack-wait: %s kurang dari 1s", c.AckWait))
