@@ -69,7 +69,7 @@ func (c *migrateCmd) run(env *Env, _ []string) error {
 			return err
 		}
 		fmt.Fprintf(env.Stdout, "skema klaster %s mutakhir: %d migrasi diterapkan\n", c.cluster, n)
-		return nil
+		return printRetention(ctx, env, b, c.cluster)
 	}
 	b, err := pipeline.OpenStore(ctx, env.Config)
 	if err != nil {
@@ -88,19 +88,19 @@ func (c *migrateCmd) run(env *Env, _ []string) error {
 	}
 	if len(repaired) == 0 {
 		fmt.Fprintf(env.Stdout, "diperiksa: %d tabel dan view ada semua\n", len(store.Objects()))
-		return nil
-	}
-	var made []string
-	for _, r := range repaired {
-		how := "kosong; isinya yang lama hilang"
-		switch {
-		case r.View:
-			how = "view"
-		case r.Filled:
-			how = "diisi lagi"
+	} else {
+		var made []string
+		for _, r := range repaired {
+			how := "kosong; isinya yang lama hilang"
+			switch {
+			case r.View:
+				how = "view"
+			case r.Filled:
+				how = "diisi lagi"
+			}
+			made = append(made, fmt.Sprintf("%s (%s)", r.Name, how))
 		}
-		made = append(made, fmt.Sprintf("%s (%s)", r.Name, how))
+		fmt.Fprintf(env.Stdout, "dibuat lagi: %s\n", strings.Join(made, ", "))
 	}
-	fmt.Fprintf(env.Stdout, "dibuat lagi: %s\n", strings.Join(made, ", "))
-	return nil
+	return printRetention(ctx, env, b, "")
 }
