@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -27,7 +28,10 @@ import (
 func TestDemoEveryViewHasData(t *testing.T) {
 	data := t.TempDir()
 	start := time.Now().In(demo.WITA)
-	r := pantau(t, 5*time.Minute, "demo", "--once", "--data", data)
+	// The example sites on a free port rather than the fixed one, which
+	// another demo on this machine may hold; both runs use the same.
+	_, port, _ := net.SplitHostPort(freeAddr(t))
+	r := pantau(t, 5*time.Minute, "demo", "--once", "--data", data, "--site-port", port)
 	if r.code != 0 {
 		t.Fatalf("pantau demo: exit %d\n%s", r.code, r.stderr)
 	}
@@ -118,12 +122,12 @@ func TestDemoEveryViewHasData(t *testing.T) {
 	// Run again without --once: nothing new to crawl, then the demo keeps
 	// running with the web app, where its printed login signs in, and the
 	// analyst commands reach its store through the door.
-	keepRunning(t, data)
+	keepRunning(t, data, port)
 }
 
-func keepRunning(t *testing.T, data string) {
+func keepRunning(t *testing.T, data, sitePort string) {
 	addr := freeAddr(t)
-	cmd := exec.Command(pantauBin, "demo", "--data", data, "--api-addr", addr, "--metrics-addr", "")
+	cmd := exec.Command(pantauBin, "demo", "--data", data, "--site-port", sitePort, "--api-addr", addr, "--metrics-addr", "")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
