@@ -66,7 +66,7 @@ var commands = []*command{
 	runCommand, demoCommand, sourcesCommand, extractCommand,
 	issuesCommand, issueCommand, trendCommand, searchCommand, reportCommand,
 	classifyCommand, evalCommand, trainCommand, labelCommand,
-	serveCommand, dashboardsCommand, sqlCommand, migrateCommand, configCommand, versionCommand,
+	serveCommand, userCommand, dashboardsCommand, sqlCommand, migrateCommand, configCommand, versionCommand,
 }
 
 func lookup(name string) *command {

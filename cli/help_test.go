@@ -82,7 +82,7 @@ func TestOptionsOnlyWhereTheyApply(t *testing.T) {
 			}
 		}
 		opensStore := map[string]bool{"run": true, "demo": true, "config": true, "issues": true, "issue": true, "trend": true,
-			"search": true, "report": true, "train": true, "label": true, "serve": true, "sql": true, "migrate": true}[c.name]
+			"search": true, "report": true, "train": true, "label": true, "serve": true, "sql": true, "migrate": true, "user": true}[c.name]
 		if takes(c.name, "clickhouse-dsn") != opensStore {
 			t.Errorf("%s: takes --clickhouse-dsn %v, opens a store %v", c.name, takes(c.name, "clickhouse-dsn"), opensStore)
 		}

@@ -15,7 +15,6 @@ import (
 	"github.com/diskominfo-kaltim/pantau/issueview"
 	"github.com/diskominfo-kaltim/pantau/news"
 	"github.com/diskominfo-kaltim/pantau/period"
-	"github.com/diskominfo-kaltim/pantau/pipeline"
 	"github.com/diskominfo-kaltim/pantau/store"
 )
 
@@ -182,15 +181,7 @@ func (q *query) close() {
 
 // openStore opens the configured store and brings its schema up to date.
 func openStore(ctx context.Context, env *Env, log *slog.Logger) (store.Backend, error) {
-	b, err := pipeline.OpenStore(ctx, env.Config)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := store.Migrate(ctx, b, log); err != nil {
-		b.Close()
-		return nil, err
-	}
-	return b, nil
+	return openShared(ctx, env, log, true) // cli/door.go
 }
 
 // mainOPD is the office with most cues, and how many more there are (all

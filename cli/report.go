@@ -16,7 +16,6 @@ import (
 	"github.com/diskominfo-kaltim/pantau/config"
 	"github.com/diskominfo-kaltim/pantau/metrics"
 	"github.com/diskominfo-kaltim/pantau/news"
-	"github.com/diskominfo-kaltim/pantau/pipeline"
 	"github.com/diskominfo-kaltim/pantau/report"
 	"github.com/diskominfo-kaltim/pantau/store"
 )
@@ -84,15 +83,20 @@ func (c *reportCmd) run(env *Env, _ []string) error {
 	}
 	ctx, cancel := signalContext()
 	defer cancel()
-	b, err := pipeline.OpenStore(ctx, env.Config)
+	b, err := openShared(ctx, env, env.Log, true) // cli/door.go
 	if err != nil {
 		return fmt.Errorf("basis data tidak dapat dibuka; laporan tidak dibuat: %w", err)
 	}
 	defer b.Close()
-	if _, err := store.Migrate(ctx, b, env.Log); err != nil {
-		return fmt.Errorf("basis data tidak siap; laporan tidak dibuat: %w", err)
-	}
 	if c.send {
+		if dc, ok := throughDoor(ctx, env, b); ok {
+			id, err := dc.SendReport(ctx, day, c.force)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(env.Stdout, "laporan %s terkirim oleh pantau run (Message-ID %s)\n", day.Format("2006-01-02"), id)
+			return nil
+		}
 		return sendReport(ctx, env, b, day, c.force)
 	}
 	d, charts, err := report.Build(ctx, b, rs, day, time.Now())

@@ -27,8 +27,11 @@ var runCommand = &command{
 	summary: "menjalankan seluruh pipeline (rayap → klasifikasi → simpan)",
 	about: `Merayapi setiap sumber setiap poll-interval, mengklasifikasi dan menyimpan beritanya sampai dihentikan
 (Ctrl-C atau SIGTERM). Dengan --once: setiap sumber dirayapi sekali, menunggu sampai semua tersimpan,
-mencetak ringkasan, lalu keluar. Dengan api-token, HTTP API ikut berjalan; dengan smtp-host dan
-report-to, laporan kemarin dikirim setiap hari pada report-time.`,
+mencetak ringkasan, lalu keluar. Aplikasi web untuk analis dan HTTP API berjalan di api-addr
+(bawaan http://127.0.0.1:8080/; kosongkan api-addr untuk mematikannya); selama berjalan, perintah
+analis (sql, issues, issue, trend, search, report, label, sources, user) memakai penyimpanan lewat
+proses ini, dan Grafana dapat membacanya di http://api-addr/clickhouse (hanya-baca). Dengan
+smtp-host dan report-to, laporan kemarin dikirim setiap hari pada report-time.`,
 	scope: config.ScopeAll,
 	examples: []string{
 		"pantau run",
@@ -59,13 +62,7 @@ func (c *runCmd) run(env *Env, _ []string) error {
 		return err
 	}
 	defer p.Close()
-	if env.Config.APIToken != "" {
-		go func() {
-			if err := serveAPI(ctx, env.Config, p.Store, env.Log); err != nil {
-				env.Log.Error("API berhenti", "error", err)
-			}
-		}()
-	}
+	web := httpParts{store: p.Store, crawler: p.Crawler, door: env.Config.ClickHouseDSN == ""} // cli/web.go
 	if !c.once && env.Config.HasStage("reporter") && env.Config.SMTPHost != "" && env.Config.ReportTo != "" {
 		claims, err := report.OpenClaims(ctx, p.Bus.JS, p.Bus.Options().Replicas)
 		if err != nil {
@@ -80,6 +77,14 @@ func (c *runCmd) run(env *Env, _ []string) error {
 			Metrics: p.Metrics, Instance: fmt.Sprintf("%s/%d", host, os.Getpid())}
 		go scheduleReports(ctx, env.Config, s, env.Log)
 		env.Log.Info("laporan harian dijadwalkan", "time", env.Config.ReportTime+" WITA", "to", env.Config.ReportTo)
+		web.sendReport = func(ctx context.Context, day time.Time, force bool) (string, error) {
+			return s.Send(ctx, day, recipients(env.Config), force)
+		}
+	}
+	// The web app, the API and the door to the store: always, unless
+	// api-addr is empty; with --once only when api-token asks for the API.
+	if env.Config.APIAddr != "" && (!c.once || env.Config.APIToken != "") {
+		defer serveInBackground(ctx, env, web)()
 	}
 	if !c.once && env.Config.HasStage("crawler") {
 		go warnWhenOffline(ctx, p.Crawler, env.Config, env.Log)

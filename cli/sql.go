@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/diskominfo-kaltim/pantau/config"
-	"github.com/diskominfo-kaltim/pantau/pipeline"
 	"github.com/diskominfo-kaltim/pantau/store"
 )
 
@@ -41,7 +40,7 @@ func (c *sqlCmd) run(env *Env, args []string) error {
 	}
 	ctx, cancel := signalContext()
 	defer cancel()
-	b, err := pipeline.OpenStore(ctx, env.Config)
+	b, err := openShared(ctx, env, nil, false) // cli/door.go
 	if err != nil {
 		return err
 	}

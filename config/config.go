@@ -27,6 +27,8 @@ type Config struct {
 	LogFormat     string
 	LogLevel      string
 	PollInterval  time.Duration
+	PollMin       time.Duration
+	PollMax       time.Duration
 	UserAgent     string
 	ContactURL    string
 	WriterBatch   int
@@ -160,7 +162,9 @@ var Options = []Option{
 	str("metrics-addr", "127.0.0.1:9464", "alamat endpoint Prometheus /metrics; kosong: tidak ada", func(c *Config) *string { return &c.MetricsAddr }),
 	in(ScopeLog, str("log-format", "text", "format log: text atau json", func(c *Config) *string { return &c.LogFormat })),
 	in(ScopeLog, str("log-level", "info", "tingkat log: debug, info, warn, error", func(c *Config) *string { return &c.LogLevel })),
-	in(ScopeSources, dur("poll-interval", "10m", "seberapa sering setiap sumber dirayapi", func(c *Config) *time.Duration { return &c.PollInterval })),
+	in(ScopeSources, dur("poll-interval", "10m", "seberapa sering setiap sumber dirayapi pada awalnya (lalu menyesuaikan, antara poll-min dan poll-max)", func(c *Config) *time.Duration { return &c.PollInterval })),
+	in(ScopeSources, dur("poll-min", "1m", "jeda terpendek antara dua perayapan sumber yang sering terbit", func(c *Config) *time.Duration { return &c.PollMin })),
+	in(ScopeSources, dur("poll-max", "30m", "jeda terpanjang antara dua perayapan sumber yang jarang terbit", func(c *Config) *time.Duration { return &c.PollMax })),
 	in(ScopeFetch, str("user-agent", "Pantau/0.1 (media monitoring Diskominfo Kaltim)", "User-Agent yang dikirim ke media", func(c *Config) *string { return &c.UserAgent })),
 	in(ScopeFetch, str("contact-url", "https://diskominfo.kaltimprov.go.id", "URL kontak yang ditambahkan ke User-Agent", func(c *Config) *string { return &c.ContactURL })),
 	integer("writer-batch", "10000", "baris paling banyak per insert", func(c *Config) *int { return &c.WriterBatch }),
@@ -171,8 +175,8 @@ var Options = []Option{
 	dur("drain-timeout", "2m", "berapa lama --once (dan penghentian) menunggu pipeline tuntas", func(c *Config) *time.Duration { return &c.DrainTimeout }),
 	dur("ack-wait", "30s", "berapa lama satu tahap boleh menahan pesan sebelum dikirim ulang", func(c *Config) *time.Duration { return &c.AckWait }),
 	dur("host-delay", "1s", "jeda antara dua permintaan ke host yang sama", func(c *Config) *time.Duration { return &c.HostDelay }),
-	in(ScopeAPI, str("api-addr", "127.0.0.1:8080", "alamat HTTP API (pantau serve, dan pantau run bila api-token diisi)", func(c *Config) *string { return &c.APIAddr })),
-	in(ScopeAPI, secret(str("api-token", "", "token Bearer yang diminta HTTP API; kosong: pantau run tanpa API", func(c *Config) *string { return &c.APIToken }))),
+	in(ScopeAPI, str("api-addr", "127.0.0.1:8080", "alamat aplikasi web, HTTP API dan pintu penyimpanan (pantau run, pantau serve); kosong: tidak ada", func(c *Config) *string { return &c.APIAddr })),
+	in(ScopeAPI, secret(str("api-token", "", "token Bearer yang diminta HTTP API (/api/); kosong: API menolak semua permintaan", func(c *Config) *string { return &c.APIToken }))),
 	in(ScopeRules, str("rules", "", "berkas aturan strategi komunikasi (YAML); kosong: aturan bawaan", func(c *Config) *string { return &c.RulesFile })),
 	str("opd-map", "", "pemetaan topik → OPD (YAML seperti tagger/data/opd.yaml); kosong: pemetaan bawaan", func(c *Config) *string { return &c.OPDMapFile }),
 	in(ScopeMail, str("smtp-host", "", "server SMTP untuk laporan harian; kosong: tanpa e-mail", func(c *Config) *string { return &c.SMTPHost })),
@@ -321,6 +325,12 @@ func (c *Config) Validate() error {
 	}
 	if c.PollInterval < time.Minute/2 {
 		errs = append(errs, fmt.Errorf("poll-interval: %s terlalu sering untuk sopan (paling sedikit 30s)", c.PollInterval))
+	}
+	if c.PollMin < time.Minute/2 {
+		errs = append(errs, fmt.Errorf("poll-min: %s terlalu sering untuk sopan (paling sedikit 30s)", c.PollMin))
+	}
+	if c.PollMin > c.PollMax {
+		errs = append(errs, fmt.Errorf("poll-min %s lebih panjang dari poll-max %s", c.PollMin, c.PollMax))
 	}
 	if c.AckWait < time.Second {
 		errs = append(errs, fmt.Errorf("ack-wait: %s kurang dari 1s", c.AckWait))

@@ -5,16 +5,16 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/diskominfo-kaltim/pantau/demo"
+	"github.com/diskominfo-kaltim/pantau/demo/indosum"
 )
 
-func demoPage(tb testing.TB) ([]byte, demo.Article) {
+func demoPage(tb testing.TB) ([]byte, indosum.Article) {
 	tb.Helper()
-	arts, err := demo.Articles()
+	arts, err := indosum.Articles()
 	if err != nil {
 		tb.Fatal(err)
 	}
-	s := &demo.Site{Name: "Warta Uji", Articles: arts}
+	s := &indosum.Site{Name: "Warta Uji", Articles: arts}
 	a := arts[5]
 	rec := httptest.NewRecorder()
 	s.ServeHTTP(rec, httptest.NewRequest("GET", "/berita/"+a.Slug, nil))

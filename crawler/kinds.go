@@ -19,9 +19,14 @@ import (
 	"github.com/diskominfo-kaltim/pantau/config"
 	"github.com/diskominfo-kaltim/pantau/crawler/feed"
 	"github.com/diskominfo-kaltim/pantau/crawler/fetch"
+	"github.com/diskominfo-kaltim/pantau/crawler/googlenews"
+	"github.com/diskominfo-kaltim/pantau/crawler/graph"
 	"github.com/diskominfo-kaltim/pantau/crawler/source"
 	"github.com/diskominfo-kaltim/pantau/crawler/telegram"
+	"github.com/diskominfo-kaltim/pantau/crawler/tiktok"
+	"github.com/diskominfo-kaltim/pantau/crawler/x"
 	"github.com/diskominfo-kaltim/pantau/crawler/youtube"
+	"github.com/diskominfo-kaltim/pantau/news"
 )
 
 // sourceOf returns the source kind that polls src, made once per source
@@ -56,6 +61,16 @@ func (c *Crawler) newSource(src config.Source) (source.Source, error) {
 		return youtube.New(src)
 	case config.KindTelegram:
 		return telegram.New(src)
+	case config.KindGoogleNews:
+		return googlenews.New(src)
+	case config.KindFacebook:
+		return graph.NewFacebook(src)
+	case config.KindInstagram:
+		return graph.NewInstagram(src)
+	case config.KindX:
+		return x.New(src)
+	case config.KindTikTok:
+		return tiktok.New(src)
 	default:
 		return nil, fmt.Errorf("source %q: kind %q has no connector", src.Name, k)
 	}
@@ -151,6 +166,15 @@ func feedItem(it *gofeed.Item) source.Item {
 	}
 	if it.Author != nil {
 		out.Author = it.Author.Name
+	}
+	switch kind, platform := itemKind(it); kind {
+	case news.KindSosmed:
+		// A social post served as a feed entry is complete: its text is
+		// the entry's, there is no article page to extract.
+		out.Post = &news.Article{URL: strings.TrimSpace(out.Link), Title: strings.TrimSpace(out.Title), Text: StripHTML(out.Summary),
+			Author: out.Author, PublishedAt: out.Published, Kind: kind, Platform: platform}
+	default:
+		out.Kind = kind
 	}
 	return out
 }

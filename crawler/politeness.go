@@ -187,14 +187,15 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 }
 
 // backOff makes the host of rawURL wait until until (at most a day ahead),
-// also across restarts; a later back-off already in place is kept.
+// also across restarts; a later back-off already in place is kept, one as
+// long takes the newer reason (a connector's words over "HTTP 429").
 func (c *Crawler) backOff(ctx context.Context, rawURL string, until time.Time, reason string) {
 	until = minTime(until, time.Now().Add(maxAPIBackoff))
 	g := c.gate(ctx, rawURL)
 	g.mu.Lock()
-	if !until.After(g.until) {
+	if until.Before(g.until) {
 		g.mu.Unlock()
-		return
+		return // a longer back-off is in place
 	}
 	g.until, g.reason = until, reason
 	g.mu.Unlock()

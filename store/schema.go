@@ -201,6 +201,7 @@ FROM {db}.mentions
 WHERE ingested_at + 3600 >= (SELECT max(ingested_at) FROM {db}.mention_facts)`,
 		},
 	},
+	webMigration, // store/users.go
 }
 
 // migrationsTable records the applied migrations, one row per version.
