@@ -71,11 +71,13 @@ test: deps lint rules
 
 ## bench: Go benchmarks (writer rows/s per backend, classifier, extraction),
 ## the end-to-end pipeline load test (articles/s on a local site) and
-## freshness (seconds from publication to stored, p95, default settings).
+## freshness (seconds from publication to stored, p95, default settings),
+## and placing an article into issues with 100,000 in the history.
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./classifier/ ./crawler/ ./store/chdb/
 	$(GO) test -run '^$$' -bench . -skip Freshness -benchmem -benchtime 3x -timeout 30m ./store/ ./e2e/
 	$(GO) test -run '^$$' -bench Freshness -benchtime 1x -timeout 20m ./e2e/
+	$(GO) test -run '^$$' -bench Place -benchtime 3000x -timeout 40m ./issuemap/
 
 ## fuzz: each fuzz target for FUZZTIME (`make test` runs their seed corpora
 ## only). Add yours to FUZZ as package:FuzzName.

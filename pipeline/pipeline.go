@@ -9,15 +9,18 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
+	"github.com/diskominfo-kaltim/pantau/alert"
 	"github.com/diskominfo-kaltim/pantau/bus"
 	"github.com/diskominfo-kaltim/pantau/classifier"
 	"github.com/diskominfo-kaltim/pantau/config"
 	"github.com/diskominfo-kaltim/pantau/crawler"
 	"github.com/diskominfo-kaltim/pantau/issuemap"
 	"github.com/diskominfo-kaltim/pantau/metrics"
+	"github.com/diskominfo-kaltim/pantau/report"
 	"github.com/diskominfo-kaltim/pantau/stage"
 	"github.com/diskominfo-kaltim/pantau/store"
 	"github.com/diskominfo-kaltim/pantau/store/chdb"
@@ -49,6 +52,7 @@ type Pipeline struct {
 	Model   classifier.Model
 	Tagger  *tagger.Tagger
 	Issues  *issuemap.Clusterer
+	Alerts  *alert.Alerter // nil when alerts have nowhere to go or the alerter stage is off
 }
 
 // NewTagger loads the tagger with the office's OPD mapping (opd-map), or
@@ -122,6 +126,12 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Pipeline,
 		p.Close()
 		return nil, err
 	}
+	if cfg.HasStage("alerter") && cfg.Alert.Enabled(cfg.SMTPHost) {
+		if p.Alerts, err = newAlerter(ctx, cfg, st, b, log); err != nil {
+			p.Close()
+			return nil, err
+		}
+	}
 	return p, nil
 }
 
@@ -178,6 +188,9 @@ func (p *Pipeline) Run(ctx context.Context, once bool) (Summary, error) {
 	}
 	if p.cfg.HasStage("writer") {
 		run("writer", wr.Run)
+	}
+	if p.Alerts != nil {
+		run("alerter", p.Alerts.Run)
 	}
 	run("lag", p.watchLag)
 
@@ -284,4 +297,57 @@ func (p *Pipeline) Close() {
 		p.Store.Close()
 		p.log.Info("store closed", slog.Duration("took", time.Since(t)))
 	}
+}
+
+// newAlerter builds the early warning from the config: recipients from
+// the alert-recipients file plus alert-to and alert-telegram-chat for
+// every issue, e-mail through the report's SMTP server.
+func newAlerter(ctx context.Context, cfg *config.Config, st store.Backend, b *bus.Bus, log *slog.Logger) (*alert.Alerter, error) {
+	var rcpt alert.Recipients
+	if cfg.Alert.RecipientsFile != "" {
+		r, err := alert.LoadRecipients(cfg.Alert.RecipientsFile)
+		if err != nil {
+			return nil, err
+		}
+		rcpt = r
+	}
+	all := alert.Recipient{OPD: "*"}
+	for _, e := range strings.Split(cfg.Alert.To, ",") {
+		if e = strings.TrimSpace(e); e != "" {
+			all.Email = append(all.Email, e)
+		}
+	}
+	for _, c := range strings.Split(cfg.Alert.TelegramChat, ",") {
+		if c = strings.TrimSpace(c); c != "" {
+			all.Telegram = append(all.Telegram, c)
+		}
+	}
+	if len(all.Email)+len(all.Telegram) > 0 {
+		rcpt = append(rcpt, all)
+	}
+	quiet, err := alert.ParseQuiet(cfg.Alert.Quiet)
+	if err != nil {
+		return nil, err
+	}
+	rules, err := issuemap.DefaultRules()
+	if cfg.RulesFile != "" {
+		rules, err = issuemap.LoadRules(cfg.RulesFile)
+	}
+	if err != nil {
+		return nil, err
+	}
+	kv, err := alert.OpenBucket(ctx, b.JS, b.Options().Replicas)
+	if err != nil {
+		return nil, err
+	}
+	a := &alert.Alerter{Store: st, KV: kv, Rules: rules, Recipients: rcpt, Quiet: quiet, Interval: cfg.Alert.Interval,
+		Log: log.With(slog.String("stage", "alerter"))}
+	if cfg.SMTPHost != "" {
+		a.Mailer = &report.Mailer{Host: cfg.SMTPHost, Port: cfg.SMTPPort, User: cfg.SMTPUser, Password: cfg.SMTPPassword,
+			TLS: cfg.SMTPTLS, From: cfg.ReportFrom}
+	}
+	if cfg.Alert.TelegramToken != "" {
+		a.Telegram = &alert.Telegram{Token: cfg.Alert.TelegramToken, API: cfg.Alert.TelegramAPI}
+	}
+	return a, nil
 }
