@@ -66,7 +66,7 @@ var commands = []*command{
 	runCommand, demoCommand, sourcesCommand, extractCommand,
 	issuesCommand, issueCommand, trendCommand, searchCommand, reportCommand,
 	classifyCommand, evalCommand, trainCommand, labelCommand,
-	serveCommand, userCommand, dashboardsCommand, sqlCommand, migrateCommand, configCommand, versionCommand,
+	serveCommand, userCommand, dashboardsCommand, sqlCommand, migrateCommand, backupCommand, restoreCommand, configCommand, versionCommand,
 }
 
 func lookup(name string) *command {
@@ -125,7 +125,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	env := &Env{Stdin: stdin, Stdout: stdout, Stderr: stderr, Config: cfg, Log: newLogger(stderr, cfg)}
 	if err := r.run(env, positional); err != nil {
-		fmt.Fprintf(stderr, "pantau %s: %s\n", cmd.name, describe(err))
+		fmt.Fprintf(stderr, "pantau %s: %s\n", cmd.name, config.Redact(describe(err, cfg)))
 		var ue usageError
 		if errors.As(err, &ue) {
 			fmt.Fprintf(stderr, "Bantuan: pantau help %s\n", cmd.name)

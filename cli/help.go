@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -16,7 +17,11 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/nats-io/nats.go"
+
 	"github.com/diskominfo-kaltim/pantau/config"
+	"github.com/diskominfo-kaltim/pantau/store"
+	"github.com/diskominfo-kaltim/pantau/store/chdb"
 )
 
 // scopeTitles head the groups of config options in a command's help.
@@ -208,10 +213,24 @@ func translateFlagError(err error) error {
 	return err
 }
 
-// describe words the errors analysts meet most — network and file errors
-// — in Bahasa Indonesia; other errors keep their own (already Indonesian
-// or technical) text.
-func describe(err error) string {
+// describe words the errors analysts meet most — a store in use or out of
+// reach, NATS out of reach, network and file errors — in Bahasa
+// Indonesia; other errors keep their own (already Indonesian or
+// technical) text.
+func describe(err error, cfg *config.Config) string {
+	switch {
+	case strings.Contains(err.Error(), "chdb_connect failed"):
+		return fmt.Sprintf("penyimpanan bawaan di %s sedang dipakai proses lain (pantau run atau pantau serve?). "+
+			"Hentikan proses itu dulu, pakai HTTP API-nya (api-token pada pantau run), atau pakai server ClickHouse (--clickhouse-dsn)",
+			filepath.Join(cfg.DataDir, "clickhouse"))
+	case errors.Is(err, chdb.ErrLibraryNotFound):
+		return "mesin ClickHouse bawaan (libchdb.so) tidak ditemukan: jalankan make chdb, atau isi PANTAU_CHDB_LIB dengan lokasinya"
+	case errors.Is(err, store.ErrUnavailable):
+		return fmt.Sprintf("server ClickHouse tidak dapat dijangkau; periksa clickhouse-dsn (%s) dan apakah server berjalan (%v)",
+			config.MaskSecret(cfg.ClickHouseDSN), err)
+	case errors.Is(err, nats.ErrNoServers):
+		return fmt.Sprintf("server NATS tidak dapat dijangkau; periksa nats-url (%s) dan apakah server berjalan", config.Redact(cfg.NATSURL))
+	}
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		what := "alamat " + ue.URL

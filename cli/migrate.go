@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/diskominfo-kaltim/pantau/config"
@@ -14,8 +15,12 @@ import (
 var migrateCommand = &command{
 	name:    "migrate",
 	args:    "[--cluster NAMA [--print]]",
-	summary: "membuat atau memperbarui skema basis data",
-	scope:   config.ScopeStore | config.ScopeLog,
+	summary: "membuat atau memperbarui skema basis data, lalu memeriksa dan membuat lagi tabel yang hilang",
+	about: `Menerapkan migrasi yang belum tercatat (juga migrasi yang terhenti di tengah), lalu memeriksa
+setiap tabel dan view Pantau: yang hilang (mis. terhapus) dibuat lagi dengan
+bentuk terakhirnya. mention_facts diisi lagi dari mentions dan regions_ref dengan isinya; isi tabel
+lain yang terhapus tidak dapat dikembalikan (tabelnya kembali kosong).`,
+	scope: config.ScopeStore | config.ScopeLog,
 	examples: []string{
 		"pantau migrate",
 		"pantau migrate --clickhouse-dsn clickhouse://pantau@db:9000/pantau",
@@ -64,7 +69,7 @@ func (c *migrateCmd) run(env *Env, _ []string) error {
 			return err
 		}
 		fmt.Fprintf(env.Stdout, "skema klaster %s mutakhir: %d migrasi diterapkan\n", c.cluster, n)
-		return nil
+		return printRetention(ctx, env, b, c.cluster)
 	}
 	b, err := pipeline.OpenStore(ctx, env.Config)
 	if err != nil {
@@ -77,5 +82,25 @@ func (c *migrateCmd) run(env *Env, _ []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "skema mutakhir: %d migrasi diterapkan, versi %d (%s)\n", n,
 		store.Migrations[len(store.Migrations)-1].Version, b.Name())
-	return nil
+	repaired, err := store.Repair(ctx, b, env.Log)
+	if err != nil {
+		return err
+	}
+	if len(repaired) == 0 {
+		fmt.Fprintf(env.Stdout, "diperiksa: %d tabel dan view ada semua\n", len(store.Objects()))
+	} else {
+		var made []string
+		for _, r := range repaired {
+			how := "kosong; isinya yang lama hilang"
+			switch {
+			case r.View:
+				how = "view"
+			case r.Filled:
+				how = "diisi lagi"
+			}
+			made = append(made, fmt.Sprintf("%s (%s)", r.Name, how))
+		}
+		fmt.Fprintf(env.Stdout, "dibuat lagi: %s\n", strings.Join(made, ", "))
+	}
+	return printRetention(ctx, env, b, "")
 }

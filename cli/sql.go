@@ -1,11 +1,16 @@
 package cli
 
 import (
+	"bufio"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
-	"strconv"
+	"io"
+	"os"
 	"strings"
+
+	"golang.org/x/term"
 
 	"github.com/diskominfo-kaltim/pantau/config"
 	"github.com/diskominfo-kaltim/pantau/store"
@@ -13,30 +18,43 @@ import (
 
 var sqlCommand = &command{
 	name:    "sql",
-	args:    `[--format tsv|json] "QUERY"`,
+	args:    `[--format tsv|json] [--write] "QUERY"`,
 	summary: "menjalankan query SQL pada basis data Pantau (TSV dengan header, atau JSON lines)",
-	scope:   config.ScopeStore,
+	about: `Query berjalan di basis data Pantau (bawaan pantau): nama tabel tanpa awalan, mis. mentions,
+mention_facts, issues, label_corrections. Hanya-baca: perintah yang mengubah data atau skema
+(INSERT, ALTER, DROP, ...) ditolak oleh mesin basis data, kecuali dengan --write (di terminal
+ditanya dulu). Dengan --format json setiap baris menjadi objek JSON dengan angka sebagai angka dan
+array sebagai array; pada TSV, array dan map ditulis sebagai JSON. Tabel yang hilang disebut
+namanya; pantau migrate membuatnya lagi.`,
+	scope: config.ScopeStore,
 	examples: []string{
-		`pantau sql "SELECT label, count() FROM pantau.mentions FINAL GROUP BY label"`,
-		`pantau sql --format json "SELECT title, label, evidence FROM pantau.mentions FINAL LIMIT 5"`,
+		`pantau sql "SELECT count() FROM mentions FINAL"`,
+		`pantau sql "SELECT label, count() AS jumlah FROM mentions FINAL GROUP BY label ORDER BY jumlah DESC"`,
+		`pantau sql --format json "SELECT title, label, regions FROM mentions FINAL LIMIT 5"`,
+		`pantau sql --write "OPTIMIZE TABLE mentions FINAL"`,
 	},
 	new: func() runner { return &sqlCmd{} },
 }
 
 type sqlCmd struct {
 	format string
+	write  bool
 }
 
 func (c *sqlCmd) flags(fs *flag.FlagSet) {
-	fs.StringVar(&c.format, "format", "tsv", "format keluaran: tsv (dengan baris header) atau json (JSON lines)")
+	fs.StringVar(&c.format, "format", "tsv", "format keluaran: tsv (dengan baris header) atau json (JSON lines bertipe)")
+	fs.BoolVar(&c.write, "write", false, "izinkan perintah yang mengubah data atau skema (di terminal ditanya dulu)")
 }
 
 func (c *sqlCmd) run(env *Env, args []string) error {
-	if len(args) != 1 {
+	if len(args) != 1 || strings.TrimSpace(args[0]) == "" {
 		return usageError{`pakai: pantau sql "SELECT ..."`}
 	}
 	if c.format != "tsv" && c.format != "json" {
-		return usageError{fmt.Sprintf("format %q tidak dikenal (tsv atau json)", c.format)}
+		return usageError{fmt.Sprintf("--format %q tidak dikenal (tsv atau json)", c.format)}
+	}
+	if c.write && !confirmWrite(env) {
+		return errors.New("dibatalkan; tidak ada yang diubah")
 	}
 	ctx, cancel := signalContext()
 	defer cancel()
@@ -45,68 +63,111 @@ func (c *sqlCmd) run(env *Env, args []string) error {
 		return err
 	}
 	defer b.Close()
-	res, err := b.Query(ctx, args[0], nil)
-	if err != nil {
+	t, err := store.RunConsole(ctx, b, args[0], c.write)
+	var missing *store.MissingError
+	switch {
+	case errors.Is(err, store.ErrReadOnly):
+		return fmt.Errorf("hanya-baca: perintah yang mengubah data atau skema ditolak. " +
+			"Bila memang perlu, ulangi dengan --write")
+	case errors.Is(err, store.ErrNotCompact):
+		return usageError{"hapus klausa FORMAT dari query; format keluaran dipilih dengan --format tsv|json"}
+	case errors.As(err, &missing) && missing.Kind == "database":
+		return fmt.Errorf("basis data %s belum ada; jalankan pantau migrate", b.Database())
+	case errors.As(err, &missing) && missing.Name != "":
+		return fmt.Errorf("tabel %s tidak ada. Tabel Pantau yang hilang dibuat lagi oleh pantau migrate; "+
+			"daftar tabel: pantau sql \"SHOW TABLES\"", missing.Name)
+	case errors.As(err, &missing):
+		return fmt.Errorf("tabel tidak ada (%s); tabel Pantau yang hilang dibuat lagi oleh pantau migrate", missing.Msg)
+	case err != nil:
 		return err
 	}
 	if c.format == "json" {
-		return writeJSONLines(env, res)
+		return writeJSONLines(env.Stdout, t)
 	}
-	return res.WriteTSV(env.Stdout)
+	return writeTSV(env.Stdout, t)
 }
 
-func writeJSONLines(env *Env, res *store.Result) error {
-	enc := jsonOut(env)
-	for _, r := range res.Rows {
-		obj := make(orderedRow, len(r))
-		for i, v := range r {
-			obj[i] = field{res.Columns[i], jsonValue(res.Types[i], v)}
-		}
-		if err := enc.Encode(obj); err != nil {
-			return err
-		}
+// confirmWrite asks on a terminal before a statement may write; elsewhere
+// (scripts) --write is the confirmation.
+func confirmWrite(env *Env) bool {
+	f, ok := env.Stdin.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return true
 	}
-	return nil
-}
-
-type field struct {
-	k string
-	v any
-}
-
-// orderedRow keeps the query's column order in the JSON object.
-type orderedRow []field
-
-func (o orderedRow) MarshalJSON() ([]byte, error) {
-	var b strings.Builder
-	b.WriteByte('{')
-	for i, f := range o {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		k, _ := json.Marshal(f.k)
-		v, err := json.Marshal(f.v)
-		if err != nil {
-			return nil, err
-		}
-		b.Write(k)
-		b.WriteByte(':')
-		b.Write(v)
+	fmt.Fprintf(env.Stderr, "Perintah ini dapat mengubah atau menghapus data di basis data %s. Lanjutkan? [y/T] ", env.Config.Database)
+	line, _ := bufio.NewReader(f).ReadString('\n')
+	switch strings.ToLower(strings.TrimSpace(line)) {
+	case "y", "ya", "yes":
+		return true
 	}
-	b.WriteByte('}')
-	return []byte(b.String()), nil
+	return false
 }
 
-// jsonValue gives numbers as JSON numbers and everything else as strings.
-func jsonValue(typ, v string) any {
-	t := strings.TrimSuffix(strings.TrimPrefix(typ, "Nullable("), ")")
-	if v == `\N` {
+// writeTSV prints a header and the rows, strings TSV-escaped, NULL as \N,
+// arrays and maps as JSON.
+func writeTSV(w io.Writer, t *store.Table) error {
+	if len(t.Columns) == 0 {
 		return nil
 	}
-	if strings.HasPrefix(t, "Int") || strings.HasPrefix(t, "UInt") || strings.HasPrefix(t, "Float") {
-		if _, err := strconv.ParseFloat(v, 64); err == nil {
-			return json.Number(v)
-		}
+	bw := bufio.NewWriter(w)
+	fields := make([]string, len(t.Columns))
+	for i, c := range t.Columns {
+		fields[i] = store.EscapeTSV(c)
 	}
-	return v
+	fmt.Fprintln(bw, strings.Join(fields, "\t"))
+	for _, r := range t.Rows {
+		for i, v := range r {
+			switch x := v.(type) {
+			case nil:
+				fields[i] = `\N`
+			case string:
+				fields[i] = store.EscapeTSV(x)
+			case json.Number:
+				fields[i] = x.String()
+			default:
+				j, err := marshal(x)
+				if err != nil {
+					return err
+				}
+				fields[i] = store.EscapeTSV(string(j))
+			}
+		}
+		fmt.Fprintln(bw, strings.Join(fields, "\t"))
+	}
+	return bw.Flush()
+}
+
+// writeJSONLines prints one object per row, keys in the query's column
+// order, values typed.
+func writeJSONLines(w io.Writer, t *store.Table) error {
+	bw := bufio.NewWriter(w)
+	for _, r := range t.Rows {
+		bw.WriteByte('{')
+		for i, v := range r {
+			if i > 0 {
+				bw.WriteByte(',')
+			}
+			k, _ := marshal(t.Columns[i])
+			val, err := marshal(v)
+			if err != nil {
+				return err
+			}
+			bw.Write(k)
+			bw.WriteByte(':')
+			bw.Write(val)
+		}
+		bw.WriteString("}\n")
+	}
+	return bw.Flush()
+}
+
+// marshal is json.Marshal without HTML escaping.
+func marshal(v any) ([]byte, error) {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return []byte(strings.TrimSuffix(b.String(), "\n")), nil
 }

@@ -56,6 +56,10 @@ type Config struct {
 	SourcesFile   string
 	Social        Credentials // the office's keys and tokens for social sources
 
+	// How long mentions keep their text and social items (ClickHouse TTLs).
+	RetentionText   time.Duration
+	RetentionSocial time.Duration
+
 	Sources []Source
 }
 
@@ -128,6 +132,38 @@ func integer(name, def, help string, p func(*Config) *int) Option {
 		get: func(c *Config) string { return strconv.Itoa(*p(c)) }}
 }
 
+// days is a retention period: whole days as "180d" (or a Go duration of
+// whole days); "0" keeps forever.
+func days(name, def, help string, p func(*Config) *time.Duration) Option {
+	return Option{Name: name, Default: def, Help: help,
+		set: func(c *Config, v string) error {
+			var d time.Duration
+			if n, ok := strings.CutSuffix(v, "d"); ok {
+				k, err := strconv.Atoi(n)
+				if err != nil || k < 0 {
+					return fmt.Errorf("%s: %q is not a number of days (e.g. 180d, or 0 to keep forever)", name, v)
+				}
+				d = time.Duration(k) * 24 * time.Hour
+			} else if v != "0" {
+				var err error
+				if d, err = time.ParseDuration(v); err != nil || d < 0 || d%(24*time.Hour) != 0 {
+					return fmt.Errorf("%s: %q is not a number of days (e.g. 180d, or 0 to keep forever)", name, v)
+				}
+			}
+			*p(c) = d
+			return nil
+		},
+		get: func(c *Config) string { return Days(*p(c)) }}
+}
+
+// Days prints a retention period as the options take it: "180d", or "0".
+func Days(d time.Duration) string {
+	if d == 0 {
+		return "0"
+	}
+	return fmt.Sprintf("%dd", int(d.Hours()/24))
+}
+
 func secret(o Option) Option { o.Secret = true; return o }
 
 // in puts an option on the commands of scope s (besides run and demo).
@@ -171,6 +207,8 @@ var Options = []Option{
 	in(ScopeMail, str("report-time", "07:00", "jam pantau run mengirim laporan kemarin (HH:MM WITA)", func(c *Config) *string { return &c.ReportTime })),
 	str("stages", "crawler,classifier,writer,reporter", "tahap yang dijalankan pantau run (crawler, classifier, writer, reporter), untuk menjalankannya sebagai layanan terpisah", func(c *Config) *string { return &c.Stages }),
 	in(ScopeSources, str("sources", "", "berkas sumber (daftar YAML); kosong: sumber Kaltim bawaan", func(c *Config) *string { return &c.SourcesFile })),
+	days("retention-text", "0", "berapa lama teks berita disimpan (mis. 730d; baris, label dan hitungannya tetap); 0: selamanya; TTL ClickHouse, perlu chDB atau ClickHouse 21.8+", func(c *Config) *time.Duration { return &c.RetentionText }),
+	days("retention-social", "180d", "berapa lama butir media sosial (kind sosmed) disimpan, seluruh baris; 0: selamanya; TTL ClickHouse, perlu chDB atau ClickHouse 21.8+", func(c *Config) *time.Duration { return &c.RetentionSocial }),
 	in(ScopeSources, secret(str("youtube-api-key", "", "kunci YouTube Data API v3 milik kantor (komentar sumber youtube)", func(c *Config) *string { return &c.Social.YouTubeAPIKey }))),
 	in(ScopeSources, secret(str("graph-token", "", "token Graph API jangka panjang milik Page kantor (sumber facebook dan instagram)", func(c *Config) *string { return &c.Social.GraphToken }))),
 	in(ScopeSources, secret(str("x-bearer-token", "", "bearer token X API v2 milik kantor (sumber x)", func(c *Config) *string { return &c.Social.XBearerToken }))),

@@ -143,7 +143,9 @@ func (b *Backend) RecordCorrection(ctx context.Context, c store.Correction) erro
 // Query runs a read-only query on the running process's store.
 func (b *Backend) Query(ctx context.Context, query string, params map[string]string) (*store.Result, error) {
 	v := url.Values{"default_format": {"TSVWithNamesAndTypes"}}
-	for k, p := range params {
+	// The endpoint passes parameters on as ClickHouse's HTTP interface
+	// takes them: string values escaped.
+	for k, p := range store.EscapeParams(query, params) {
 		v.Set("param_"+k, p)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, b.c.Info.URL()+ClickHousePath+"?"+v.Encode(), strings.NewReader(query))
@@ -164,6 +166,34 @@ func (b *Backend) Query(ctx context.Context, query string, params map[string]str
 		return nil, &QueryError{Status: res.StatusCode, Msg: strings.TrimSpace(string(data))}
 	}
 	return store.ParseTSVWithNamesAndTypes(data)
+}
+
+// Console runs an analyst's statement (pantau sql) on the running
+// process's store: read-only, in Pantau's database, values typed.
+func (b *Backend) Console(ctx context.Context, query string, write bool) (*store.Table, error) {
+	if write {
+		return nil, ErrWriteRefused
+	}
+	v := url.Values{"default_format": {store.ConsoleFormat}, "database": {b.db}}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, b.c.Info.URL()+ClickHousePath+"?"+v.Encode(), strings.NewReader(query))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+b.c.Info.Token)
+	res, err := b.c.HTTP.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", store.ErrUnavailable, err)
+	}
+	defer res.Body.Close()
+	data, err := io.ReadAll(res.Body)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", store.ErrUnavailable, err)
+	}
+	if res.StatusCode != http.StatusOK {
+		msg := strings.TrimSpace(string(data))
+		return nil, store.ConsoleError(0, msg, &QueryError{Status: res.StatusCode, Msg: msg})
+	}
+	return store.ParseCompact(data)
 }
 
 // QueryError is an error the endpoint answered with (ClickHouse's text).

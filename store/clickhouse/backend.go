@@ -25,6 +25,7 @@ import (
 type Backend struct {
 	conn driver.Conn
 	db   string
+	opts *ch.Options // for the console's own connection
 }
 
 // Open connects with a DSN such as clickhouse://user:pass@host:9000/pantau.
@@ -50,7 +51,7 @@ func Open(ctx context.Context, dsn string) (*Backend, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening clickhouse: %w", err)
 	}
-	return &Backend{conn: conn, db: db}, nil
+	return &Backend{conn: conn, db: db, opts: opts}, nil
 }
 
 func (b *Backend) Name() string     { return "clickhouse" }
