@@ -524,6 +524,8 @@ func TestPromQLNamesExist(t *testing.T) {
 	m.DeadLettered.WithLabelValues("writer").Inc()
 	m.Panics.WithLabelValues("writer").Inc()
 	m.Failed.WithLabelValues("writer").Inc()
+	m.WatchDisk(t.TempDir())
+	m.WatchReports(func(context.Context) (time.Time, error) { return time.Unix(1_700_000_000, 0), nil })
 	fams, err := m.Registry.Gather()
 	if err != nil {
 		t.Fatal(err)
