@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -26,6 +27,9 @@ type Metrics struct {
 	NearDuplicates *prometheus.CounterVec // per source: copies of a story seen earlier
 	SourceErrors   *prometheus.CounterVec // per source: failed fetches
 	LastSuccess    *prometheus.GaugeVec   // per source: unix time of the last good crawl
+	PollInterval   *prometheus.GaugeVec   // per source: seconds to its next poll (adaptive polling)
+	Failing        *prometheus.GaugeVec   // per source: failed passes in a row
+	PausedUntil    *prometheus.GaugeVec   // per source and reason: unix time a platform's pause ends
 	Classified     *prometheus.CounterVec // per label
 	Stored         prometheus.Counter
 	Failed         *prometheus.CounterVec // per stage
@@ -55,6 +59,12 @@ func New() *Metrics {
 			Help: "Failed fetches per source."}, []string{"source"}),
 		LastSuccess: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "pantau_crawler_last_success_timestamp_seconds",
 			Help: "Unix time of the last successful crawl of a source."}, []string{"source"}),
+		PollInterval: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "pantau_crawler_poll_interval_seconds",
+			Help: "Current polling interval of a source (adaptive: shorter for a source that publishes often)."}, []string{"source"}),
+		Failing: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "pantau_crawler_consecutive_failures",
+			Help: "Failed passes of a source in a row (0 after a good one; a platform's pause is not a failure)."}, []string{"source"}),
+		PausedUntil: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "pantau_crawler_paused_until_timestamp_seconds",
+			Help: "Unix time a pause a platform asked for (rate limit, spent quota) ends, while the source is paused."}, []string{"source", "reason"}),
 		Classified: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pantau_classified_total",
 			Help: "Articles classified, by label."}, []string{"label"}),
 		Stored: prometheus.NewCounter(prometheus.CounterOpts{Name: "pantau_stored_total",
@@ -78,6 +88,9 @@ func New() *Metrics {
 	f(m.NearDuplicates)
 	f(m.SourceErrors)
 	f(m.LastSuccess)
+	f(m.PollInterval)
+	f(m.Failing)
+	f(m.PausedUntil)
 	f(m.Classified)
 	f(m.Stored)
 	f(m.Failed)
@@ -87,6 +100,19 @@ func New() *Metrics {
 	f(m.Lag)
 	f(m.InsertSeconds)
 	return m
+}
+
+// SourceState records a source's state after a pass: its polling
+// interval, its failed passes in a row and, while a pause the platform
+// asked for holds (pausedUntil not zero), when it ends and why. A source
+// no longer paused loses its pause series.
+func (m *Metrics) SourceState(source string, every time.Duration, failures int, pausedUntil time.Time, reason string) {
+	m.PollInterval.WithLabelValues(source).Set(every.Seconds())
+	m.Failing.WithLabelValues(source).Set(float64(failures))
+	m.PausedUntil.DeletePartialMatch(prometheus.Labels{"source": source})
+	if !pausedUntil.IsZero() {
+		m.PausedUntil.WithLabelValues(source, reason).Set(float64(pausedUntil.Unix()))
+	}
 }
 
 // Serve exposes /metrics on addr until ctx ends. An empty addr disables it.
@@ -133,4 +159,15 @@ func Sum(v *prometheus.CounterVec) float64 {
 		s += Value(m)
 	}
 	return s
+}
+
+// Series counts the label sets a collector exports now.
+func Series(c prometheus.Collector) int {
+	ch := make(chan prometheus.Metric, 64)
+	go func() { c.Collect(ch); close(ch) }()
+	n := 0
+	for range ch {
+		n++
+	}
+	return n
 }
