@@ -320,7 +320,9 @@ func writeBatch[T any](ctx context.Context, l *loop, b Batch[T], msgs []*Msg, it
 			return false
 		case <-time.After(backoff):
 		}
-		backoff = min(backoff*2, 15*time.Second)
+		// Retry at least twice per ack wait, so the held messages are
+		// marked in progress before the server would redeliver them.
+		backoff = min(backoff*2, 15*time.Second, max(l.Bus.Options().AckWait/2, 100*time.Millisecond))
 	}
 }
 
