@@ -23,11 +23,7 @@ func cmdRun(env *Env, _ []string) error {
 	}
 	defer p.Close()
 	if env.Config.APIToken != "" {
-		go func() {
-			if err := serveAPI(ctx, env.Config, p.Store, env.Log); err != nil {
-				env.Log.Error("API stopped", "error", err)
-			}
-		}()
+		p.Register("api", func(ctx context.Context) error { return serveAPI(ctx, env.Config, p.Store, env.Log) })
 	}
 	if !flagOnce && env.Config.HasStage("reporter") && env.Config.SMTPHost != "" && env.Config.ReportTo != "" {
 		claims, err := report.OpenClaims(ctx, p.Bus.JS, p.Bus.Options().Replicas)
@@ -41,17 +37,14 @@ func cmdRun(env *Env, _ []string) error {
 		host, _ := os.Hostname()
 		s := &report.Sender{Store: p.Store, Claims: claims, Mailer: mailer(env.Config), Rules: rs, Log: env.Log,
 			Metrics: p.Metrics, Instance: fmt.Sprintf("%s/%d", host, os.Getpid())}
-		go scheduleReports(ctx, env.Config, s, env.Log)
+		p.Register("reporter", func(ctx context.Context) error { scheduleReports(ctx, env.Config, s, env.Log); return nil })
 		env.Log.Info("laporan harian dijadwalkan", "time", env.Config.ReportTime+" WITA", "to", env.Config.ReportTo)
 	}
 	sum, err := p.Run(ctx, flagOnce)
-	if err != nil {
-		return err
-	}
-	if flagOnce {
+	if flagOnce && sum.Took > 0 {
 		fmt.Fprintln(env.Stdout, sum.String())
 	}
-	return nil
+	return err
 }
 
 func cmdMigrate(env *Env, _ []string) error {

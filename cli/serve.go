@@ -20,7 +20,9 @@ func serveAPI(ctx context.Context, cfg *config.Config, b store.Backend, log *slo
 	}
 	srv := &http.Server{Addr: cfg.APIAddr, Handler: (&api.Server{Store: b, Rules: rs, Token: cfg.APIToken, Log: log}).Handler(),
 		ReadHeaderTimeout: 10 * time.Second}
+	shut := make(chan struct{})
 	go func() {
+		defer close(shut)
 		<-ctx.Done()
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
@@ -30,6 +32,9 @@ func serveAPI(ctx context.Context, cfg *config.Config, b store.Backend, log *slo
 	if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	// ListenAndServe returns as Shutdown begins: wait until the requests in
+	// flight are answered, so the store is not closed under them.
+	<-shut
 	return nil
 }
 

@@ -127,7 +127,7 @@ var Options = []Option{
 	integer("workers", "4", "sources crawled at once", func(c *Config) *int { return &c.Workers }),
 	integer("max-page-bytes", "5242880", "largest page or feed read, in bytes", func(c *Config) *int { return &c.MaxPageBytes }),
 	dur("fetch-timeout", "20s", "timeout of one HTTP request", func(c *Config) *time.Duration { return &c.FetchTimeout }),
-	dur("drain-timeout", "2m", "how long --once waits for the pipeline to drain", func(c *Config) *time.Duration { return &c.DrainTimeout }),
+	dur("drain-timeout", "2m", "how long --once, and a shutdown, wait for the pipeline to drain", func(c *Config) *time.Duration { return &c.DrainTimeout }),
 	dur("ack-wait", "30s", "how long a stage may hold a message before it is redelivered", func(c *Config) *time.Duration { return &c.AckWait }),
 	dur("host-delay", "1s", "pause between two requests to the same host", func(c *Config) *time.Duration { return &c.HostDelay }),
 	str("api-addr", "127.0.0.1:8080", "address of the HTTP API (pantau serve, and pantau run when api-token is set)", func(c *Config) *string { return &c.APIAddr }),

@@ -1,11 +1,10 @@
 // Package metrics holds Pantau's Prometheus collectors, one set per
 // process, passed to each stage. It must not start servers by itself
-// except through Serve.
+// except through ListenAndServe.
 package metrics
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net"
 	"net/http"
@@ -90,9 +89,11 @@ func New() *Metrics {
 	return m
 }
 
-// Serve exposes /metrics on addr until ctx ends. An empty addr disables it.
-func (m *Metrics) Serve(ctx context.Context, addr string, log *slog.Logger) error {
+// ListenAndServe exposes /metrics on addr until ctx ends. An empty addr
+// disables it: it waits for ctx and returns nil.
+func (m *Metrics) ListenAndServe(ctx context.Context, addr string, log *slog.Logger) error {
 	if addr == "" {
+		<-ctx.Done()
 		return nil
 	}
 	ln, err := net.Listen("tcp", addr)
@@ -101,19 +102,20 @@ func (m *Metrics) Serve(ctx context.Context, addr string, log *slog.Logger) erro
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}))
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
+		WriteTimeout: 30 * time.Second, IdleTimeout: time.Minute}
 	log.Info("metrics listening", slog.String("addr", ln.Addr().String()))
-	go func() {
-		<-ctx.Done()
-		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(sctx)
-	}()
-	go func() {
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			log.Error("metrics server", slog.Any("error", err))
-		}
-	}()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	_ = srv.Shutdown(sctx)
+	<-errc
 	return nil
 }
 
