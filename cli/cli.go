@@ -57,6 +57,7 @@ var commands = []command{
 	{"extract", "extract FILE|URL", "menampilkan teks artikel hasil ekstraksi (judul, baris kosong, isi)", cmdExtract},
 	{"sql", `sql [--format tsv|json] "QUERY"`, "menjalankan query pada basis data", cmdSQL},
 	{"migrate", "migrate [--cluster NAME [--print]]", "membuat/memperbarui skema basis data", cmdMigrate},
+	{"dlq", "dlq list|replay|drop [NO...] [--all] [--stage S]", "pesan yang gagal diproses (dead-letter): lihat, kirim ulang, hapus", cmdDLQ},
 	{"config", "config", "menampilkan konfigurasi efektif (rahasia disamarkan)", cmdConfig},
 	{"version", "version", "menampilkan versi", cmdVersion},
 }
@@ -185,6 +186,8 @@ func commandFlags(name string, fs *flag.FlagSet) bool {
 		fs.BoolVar(&flagJSON, "json", false, "JSON lines instead of a table")
 	case "extract":
 		fs.BoolVar(&flagAllowPrivate, "allow-private", false, "allow loopback and private addresses")
+	case "dlq":
+		dlqFlags(fs)
 	case "label":
 		fs.StringVar(&flagBy, "by", "", "analyst name (default $USER)")
 		fs.StringVar(&flagNote, "note", "", "why the label changed")
