@@ -41,6 +41,14 @@ type Options struct {
 	AckWait           time.Duration
 	ClassifierPending int // max unacked messages for the classifier consumer
 	WriterPending     int // max unacked messages for the writer consumer
+
+	// Durability of the embedded server's store (a NATS server's own
+	// configuration decides for it). SyncAlways fsyncs every write before
+	// it is acknowledged: a published article survives a power loss.
+	// Otherwise the store is flushed every SyncInterval (default 2m, as
+	// nats-server) and survives a crash of the process, not of the OS.
+	SyncAlways   bool
+	SyncInterval time.Duration
 }
 
 func (o *Options) setDefaults() {
@@ -126,11 +134,13 @@ func (b *Bus) startEmbedded() error {
 		return err
 	}
 	srv, err := server.NewServer(&server.Options{
-		ServerName: "pantau-embedded",
-		DontListen: true,
-		JetStream:  true,
-		StoreDir:   abs,
-		NoSigs:     true,
+		ServerName:   "pantau-embedded",
+		DontListen:   true,
+		JetStream:    true,
+		StoreDir:     abs,
+		NoSigs:       true,
+		SyncAlways:   b.opts.SyncAlways,
+		SyncInterval: b.opts.SyncInterval,
 	})
 	if err != nil {
 		return fmt.Errorf("embedded nats: %w", err)

@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"testing"
+	"time"
 )
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
@@ -38,5 +39,23 @@ func TestReopenIsIdempotentAndDeduplicates(t *testing.T) {
 	n, err := b.Pending(ctx, StreamArticles, ConsumerClassifier)
 	if err != nil || n != 1 {
 		t.Fatalf("pending %d, %v; want 1", n, err)
+	}
+}
+
+// TestSyncOptionsReachTheEmbeddedServer: sync: always makes the embedded
+// JetStream fsync every write; otherwise it flushes on the interval given.
+func TestSyncOptionsReachTheEmbeddedServer(t *testing.T) {
+	ctx := context.Background()
+	for _, o := range []Options{{SyncAlways: true}, {SyncInterval: 10 * time.Second}} {
+		o.StoreDir = t.TempDir()
+		b, err := Open(ctx, o, quiet())
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg := b.srv.JetStreamConfig()
+		b.Close()
+		if cfg.SyncAlways != o.SyncAlways || (!o.SyncAlways && cfg.SyncInterval != o.SyncInterval) {
+			t.Errorf("options %+v: server has sync_always %v, sync_interval %s", o, cfg.SyncAlways, cfg.SyncInterval)
+		}
 	}
 }

@@ -93,11 +93,17 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Pipeline,
 		// A store that is down must not stop the pipeline: the writer keeps
 		// retrying and nothing is acknowledged until it is back.
 		log.Error("store not ready; the writer will retry", slog.String("backend", st.Name()), slog.Any("error", err))
+	} else if cfg.ClickHouseDSN == "" {
+		if err := store.SyncInserts(ctx, st, cfg.Sync == "always"); err != nil {
+			st.Close()
+			return nil, err
+		}
 	}
-	log.Info("store opened", slog.String("backend", st.Name()), slog.Duration("took", time.Since(start)))
+	log.Info("store opened", slog.String("backend", st.Name()), slog.String("sync", cfg.Sync), slog.Duration("took", time.Since(start)))
 
 	start = time.Now()
-	b, err := bus.Open(ctx, bus.Options{URL: cfg.NATSURL, StoreDir: filepath.Join(cfg.DataDir, "nats"), AckWait: cfg.AckWait, Replicas: cfg.NATSReplicas}, log)
+	b, err := bus.Open(ctx, bus.Options{URL: cfg.NATSURL, StoreDir: filepath.Join(cfg.DataDir, "nats"), AckWait: cfg.AckWait, Replicas: cfg.NATSReplicas,
+		SyncAlways: cfg.Sync == "always", SyncInterval: cfg.SyncInterval}, log)
 	if err != nil {
 		st.Close()
 		return nil, err
