@@ -37,7 +37,7 @@ type Options struct {
 	Replicas          int           // stream replicas (1 on one box, 3 on a cluster)
 	DuplicateWindow   time.Duration // how long a message id is remembered
 	MaxAge            time.Duration // how long articles stay in their streams
-	MaxDeliver        int           // deliveries before a message is dead-lettered
+	MaxDeliver        int           // failed attempts at a message before its stage dead-letters it (see ensure)
 	AckWait           time.Duration
 	ClassifierPending int // max unacked messages for the classifier consumer
 	WriterPending     int // max unacked messages for the writer consumer
@@ -182,10 +182,14 @@ func (b *Bus) ensure(ctx context.Context) error {
 	}
 	for _, c := range consumers {
 		_, err := b.JS.CreateOrUpdateConsumer(ctx, c.stream, jetstream.ConsumerConfig{
-			Durable:       c.name,
-			AckPolicy:     jetstream.AckExplicitPolicy,
-			AckWait:       o.AckWait,
-			MaxDeliver:    o.MaxDeliver,
+			Durable:   c.name,
+			AckPolicy: jetstream.AckExplicitPolicy,
+			AckWait:   o.AckWait,
+			// The server redelivers without limit: with a limit it drops a
+			// message after that many deliveries, also when they ended in
+			// a crash or a kill rather than a failure — silently lost. The
+			// stage loop counts the failures and dead-letters instead.
+			MaxDeliver:    -1,
 			MaxAckPending: c.pending,
 			MaxWaiting:    16,
 		})
