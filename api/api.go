@@ -19,7 +19,9 @@ import (
 	"time"
 
 	"github.com/diskominfo-kaltim/pantau/issuemap"
+	"github.com/diskominfo-kaltim/pantau/issueview"
 	"github.com/diskominfo-kaltim/pantau/news"
+	"github.com/diskominfo-kaltim/pantau/period"
 	"github.com/diskominfo-kaltim/pantau/store"
 )
 
@@ -71,8 +73,7 @@ func bad(format string, a ...any) error {
 
 func (s *Server) auth(h func(*http.Request) (any, error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		tok := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if s.Token == "" || subtle.ConstantTimeCompare([]byte(tok), []byte(s.Token)) != 1 {
+		if s.Token == "" || !bearer(r, s.Token) {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="pantau"`)
 			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "token tidak valid atau tidak ada (Authorization: Bearer ...)"})
 			return
@@ -94,6 +95,19 @@ func (s *Server) auth(h func(*http.Request) (any, error)) http.Handler {
 	})
 }
 
+// labelChoices names the four classes for error messages.
+var labelChoices = strings.Join(news.Labels[:3], ", ") + " atau " + news.Labels[3]
+
+// bearer reports whether r carries token in "Authorization: Bearer
+// <token>"; the scheme is case-insensitive (RFC 7235) and required.
+func bearer(r *http.Request, token string) bool {
+	scheme, tok, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return false
+	}
+	return subtle.ConstantTimeCompare([]byte(strings.TrimSpace(tok)), []byte(token)) == 1
+}
+
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
@@ -102,37 +116,17 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc.Encode(v)
 }
 
-// ParsePeriod reads "24h", "7d", "2w".
-func ParsePeriod(s string) (time.Duration, error) {
-	if len(s) < 2 {
-		return 0, fmt.Errorf("periode %q tidak dikenal (contoh: 24h, 7d, 2w)", s)
-	}
-	n, err := strconv.Atoi(s[:len(s)-1])
-	if err != nil || n <= 0 || n > 10000 {
-		return 0, fmt.Errorf("periode %q tidak dikenal (contoh: 24h, 7d, 2w)", s)
-	}
-	switch s[len(s)-1] {
-	case 'h':
-		return time.Duration(n) * time.Hour, nil
-	case 'd':
-		return time.Duration(n) * 24 * time.Hour, nil
-	case 'w':
-		return time.Duration(n) * 7 * 24 * time.Hour, nil
-	}
-	return 0, fmt.Errorf("periode %q tidak dikenal (contoh: 24h, 7d, 2w)", s)
-}
-
-func (s *Server) period(r *http.Request, def string) (time.Time, time.Time, error) {
+// period reads the since parameter (period.Parse), def when absent.
+func (s *Server) period(r *http.Request, def string) (period.Window, error) {
 	p := r.URL.Query().Get("since")
 	if p == "" {
 		p = def
 	}
-	d, err := ParsePeriod(p)
+	w, err := period.Back(p, "", s.Now())
 	if err != nil {
-		return time.Time{}, time.Time{}, bad("since: %v", err)
+		return period.Window{}, bad("since: %v", err)
 	}
-	now := s.Now().UTC()
-	return now.Add(-d), now, nil
+	return w, nil
 }
 
 func limit(r *http.Request, def, max int) (int, error) {
@@ -147,14 +141,8 @@ func limit(r *http.Request, def, max int) (int, error) {
 	return n, nil
 }
 
-// IssueView is an issue with its drafted recommendation.
-type IssueView struct {
-	store.IssueSummary
-	Recommendation issuemap.Recommendation `json:"recommendation"`
-}
-
 func (s *Server) issues(r *http.Request) (any, error) {
-	since, until, err := s.period(r, "7d")
+	w, err := s.period(r, "7d")
 	if err != nil {
 		return nil, err
 	}
@@ -164,61 +152,34 @@ func (s *Server) issues(r *http.Request) (any, error) {
 	}
 	label := r.URL.Query().Get("label")
 	if label != "" && !news.ValidLabel(label) {
-		return nil, bad("label: %q bukan positif, netral, berpotensi negatif atau negatif", label)
+		return nil, bad("label: %q bukan %s", label, labelChoices)
 	}
-	list, err := store.Issues(r.Context(), s.Store, store.IssueFilter{Since: since, Until: until,
+	return issueview.List(r.Context(), s.Store, s.Rules, store.IssueFilter{Since: w.Since, Until: w.Until,
 		Region: r.URL.Query().Get("region"), Label: label, Limit: n})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]IssueView, len(list))
-	for i, x := range list {
-		out[i] = IssueView{x, s.Rules.Recommend(x)}
-	}
-	return out, nil
 }
 
+// issue is one issue over its whole life, or over since when given.
 func (s *Server) issue(r *http.Request) (any, error) {
-	since, until, err := s.period(r, "30d")
-	if err != nil {
-		return nil, err
-	}
-	id := r.PathValue("id")
-	list, err := store.Issues(r.Context(), s.Store, store.IssueFilter{ID: id, Since: since, Until: until, Limit: 1})
-	if err != nil {
-		return nil, err
-	}
-	if len(list) == 0 {
-		return nil, apiError{http.StatusNotFound, "isu tidak ditemukan dalam periode ini"}
-	}
-	arts, err := store.IssueMentions(r.Context(), s.Store, id, 100)
-	if err != nil {
-		return nil, err
-	}
-	series, err := store.IssueSeries(r.Context(), s.Store, id, since, until)
-	if err != nil {
-		return nil, err
-	}
-	var points []string
-	for _, a := range arts {
-		if (a.Label == "positif" || a.Label == "netral") && len(points) < 3 {
-			points = append(points, a.Title)
+	w := period.Window{Until: s.Now().UTC()}
+	if r.URL.Query().Get("since") != "" {
+		var err error
+		if w, err = s.period(r, ""); err != nil {
+			return nil, err
 		}
 	}
-	return struct {
-		IssueView
-		Series        []store.DayMix     `json:"series"`
-		TalkingPoints []string           `json:"talking_points"`
-		Articles      []store.MentionRow `json:"articles"`
-	}{IssueView{list[0], s.Rules.Recommend(list[0])}, series, points, arts}, nil
+	d, err := issueview.Get(r.Context(), s.Store, s.Rules, r.PathValue("id"), w)
+	if errors.Is(err, issueview.ErrNotFound) {
+		return nil, apiError{http.StatusNotFound, "isu tidak ditemukan"}
+	}
+	return d, err
 }
 
 func (s *Server) trend(r *http.Request) (any, error) {
-	since, until, err := s.period(r, "30d")
+	w, err := s.period(r, "30d")
 	if err != nil {
 		return nil, err
 	}
-	q := store.TrendQuery{By: r.URL.Query().Get("by"), Interval: r.URL.Query().Get("interval"), Since: since, Until: until}
+	q := store.TrendQuery{By: r.URL.Query().Get("by"), Interval: r.URL.Query().Get("interval"), Since: w.Since, Until: w.Until}
 	if q.By == "" {
 		q.By = "label"
 	}
@@ -228,7 +189,7 @@ func (s *Server) trend(r *http.Request) (any, error) {
 	if q.Interval != "" && !slices.Contains(store.TrendIntervals, q.Interval) {
 		return nil, bad("interval: %q bukan salah satu dari %s", q.Interval, strings.Join(store.TrendIntervals, ", "))
 	}
-	if q.Interval == "hour" && until.Sub(since) > 31*24*time.Hour {
+	if q.Interval == "hour" && w.Until.Sub(w.Since) > 31*24*time.Hour {
 		return nil, bad("interval hour: periode paling panjang 31 hari")
 	}
 	if q.Issues, err = limit(r, 10, 100); err != nil {
@@ -242,7 +203,7 @@ func (s *Server) search(r *http.Request) (any, error) {
 	if q == "" || len(q) > 200 {
 		return nil, bad("q: kata kunci wajib diisi (paling panjang 200 karakter)")
 	}
-	since, _, err := s.period(r, "30d")
+	w, err := s.period(r, "30d")
 	if err != nil {
 		return nil, err
 	}
@@ -250,7 +211,7 @@ func (s *Server) search(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return store.Search(r.Context(), s.Store, q, since, n)
+	return store.Search(r.Context(), s.Store, q, w.Since, n)
 }
 
 func (s *Server) label(r *http.Request) (any, error) {
@@ -263,7 +224,7 @@ func (s *Server) label(r *http.Request) (any, error) {
 		return nil, bad("body: JSON tidak valid: %v", err)
 	}
 	if !news.ValidLabel(body.Label) {
-		return nil, bad("label: %q bukan positif, netral, berpotensi negatif atau negatif", body.Label)
+		return nil, bad("label: %q bukan %s", body.Label, labelChoices)
 	}
 	if strings.TrimSpace(body.Analyst) == "" {
 		return nil, bad("analyst: nama analis wajib diisi")

@@ -42,6 +42,12 @@ var now = time.Date(2024, 6, 12, 0, 0, 0, 0, time.UTC)
 
 func server(t *testing.T) *httptest.Server {
 	t.Helper()
+	return serverAt(t, now)
+}
+
+// serverAt serves the fixture with the clock at at.
+func serverAt(t *testing.T, at time.Time) *httptest.Server {
+	t.Helper()
 	ctx := context.Background()
 	backend.Exec(ctx, "DROP DATABASE IF EXISTS api_test")
 	if _, err := store.Migrate(ctx, backend, nil); err != nil {
@@ -66,7 +72,7 @@ func server(t *testing.T) *httptest.Server {
 		t.Fatal(err)
 	}
 	rs, _ := issuemap.DefaultRules()
-	s := &Server{Store: backend, Rules: rs, Token: "rahasia", Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return now }}
+	s := &Server{Store: backend, Rules: rs, Token: "rahasia", Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return at }}
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
 	return srv
@@ -185,5 +191,57 @@ func TestInjectionIsInert(t *testing.T) {
 	res, err := backend.Query(context.Background(), "SELECT count() FROM api_test.mentions FINAL", nil)
 	if err != nil || res.Rows[0][0] != "6" {
 		t.Fatalf("data after injection attempts: %v %v", err, res)
+	}
+}
+
+// TestIssueWithoutSince: one issue is found by id whenever it was active;
+// since, when given, restricts it.
+func TestIssueWithoutSince(t *testing.T) {
+	srv := serverAt(t, now.AddDate(0, 3, 0))
+	code, obj, _ := call(t, srv, "GET", "/api/issues/isu-banjir", "rahasia", "")
+	if code != 200 || obj["mentions"].(float64) != 6 || len(obj["articles"].([]any)) != 6 {
+		t.Errorf("three months later: %d %v", code, obj)
+	}
+	if code, obj, _ := call(t, srv, "GET", "/api/issues/isu-banjir?since=30d", "rahasia", ""); code != 404 || obj["error"] != "isu tidak ditemukan" {
+		t.Errorf("outside since: %d %v", code, obj)
+	}
+}
+
+// TestBearerScheme: the token needs the Bearer scheme, in any case
+// (before, a bare token passed and "bearer" failed).
+func TestBearerScheme(t *testing.T) {
+	srv := server(t)
+	for header, want := range map[string]int{"Bearer rahasia": 200, "bearer rahasia": 200, "BEARER  rahasia": 200,
+		"rahasia": 401, "Basic rahasia": 401, "Bearer": 401, "Bearerrahasia": 401, "": 401} {
+		req, _ := http.NewRequest("GET", srv.URL+"/api/issues", nil)
+		if header != "" {
+			req.Header.Set("Authorization", header)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("Authorization %q: %d, want %d", header, resp.StatusCode, want)
+		}
+	}
+}
+
+// TestSearchBackslash: a backslash in q is a character like any other
+// (before, q=x\ gave 500 and \S was read as S).
+func TestSearchBackslash(t *testing.T) {
+	srv := server(t)
+	at := now.Add(-time.Hour)
+	row := news.Classified{Article: news.Article{ID: "m-bs", URL: "https://x.id/bs", Outlet: "Kaltim Post",
+		Title: `Berkas C:\Samarinda\new bocor`, Text: "teks", PublishedAt: at, FetchedAt: at}, Label: "netral", Polarity: "netral"}
+	if err := backend.InsertMentions(context.Background(), []news.Classified{row}); err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]int{`x\`: 0, `\`: 1, `C:\Samarinda\new`: 1, `\S`: 1, `\n`: 1, "Samarinda\nnew": 0, `CSamarinda`: 0} {
+		code, obj, arr := call(t, srv, "GET", "/api/search?q="+url.QueryEscape(q), "rahasia", "")
+		if code != 200 || len(arr) != want {
+			t.Errorf("q=%s: %d %v %v, want %d results", q, code, obj, arr, want)
+		}
 	}
 }

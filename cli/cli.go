@@ -1,6 +1,6 @@
-// Package cli holds pantau's subcommands: parsing flags into a config,
-// starting what each command needs and printing results. Stage logic lives
-// in the stage packages, not here.
+// Package cli holds pantau's subcommands: each command's own flags, its
+// help in Bahasa Indonesia, starting what it needs and printing results.
+// Stage logic lives in the stage packages, not here.
 package cli
 
 import (
@@ -12,197 +12,189 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"sort"
 	"strings"
 	"syscall"
 
-	"github.com/diskominfo-kaltim/pantau/classifier"
 	"github.com/diskominfo-kaltim/pantau/config"
 )
 
 // Version is set at build time with -ldflags "-X .../cli.Version=...".
 var Version = "dev"
 
+// Exit codes every command shares; `pantau run --once` adds its own.
+const (
+	exitOK     = 0
+	exitFailed = 1 // the command failed
+	exitUsage  = 2 // wrong arguments or an invalid configuration
+)
+
+// command is one entry of the command table: its help and a constructor
+// for its flags and run function.
 type command struct {
-	name  string
-	usage string
-	help  string
-	run   func(env *Env, args []string) error
+	name     string
+	args     string       // positional arguments and main flags, for the usage line
+	summary  string       // one line, for `pantau help`
+	about    string       // more detail, for `pantau help CMD`
+	scope    config.Scope // the config options it takes as flags
+	examples []string
+	exits    []exitCode // codes beyond 0, 1 and 2
+	new      func() runner
+}
+
+type exitCode struct {
+	code int
+	why  string
+}
+
+// runner is a command's own flags and what it does with them. Each
+// command declares its flags beside its code, in its own flag set.
+type runner interface {
+	flags(fs *flag.FlagSet)
+	run(env *Env, args []string) error
 }
 
 // Env is what a command runs with.
 type Env struct {
+	Stdin          io.Reader
 	Stdout, Stderr io.Writer
 	Config         *config.Config
 	Log            *slog.Logger
-	Flags          *flag.FlagSet
-	Set            map[string]string // options given on the command line
 }
 
-var commands = []command{
-	{"run", "run [--once]", "menjalankan seluruh pipeline (crawl → klasifikasi → simpan)", cmdRun},
-	{"demo", "demo", "demo tanpa internet: situs berita contoh di loopback, lalu pipeline", cmdDemo},
-	{"classify", "classify [--model FILE]", "klasifikasi JSON lines {id,title,text} dari stdin ke stdout", cmdClassify},
-	{"eval", "eval --data FILE.jsonl [--model FILE]", "mengukur model pada data berlabel (empat kelas atau polaritas)", cmdEval},
-	{"train", "train [--shared DIR] [--out FILE]", "melatih model dari data bersama dan koreksi analis", cmdTrain},
-	{"label", "label ID LABEL [--by NAMA]", "mengoreksi label sebuah artikel (dipakai pelatihan berikutnya)", cmdLabel},
-	{"issues", "issues [--since 7d] [--region R] [--label L] [--json]", "daftar isu: sebaran sentimen, lonjakan, rekomendasi", cmdIssues},
-	{"issue", "issue ID [--json]", "rincian satu isu: angka, rekomendasi, bahan narasi, artikel", cmdIssue},
-	{"trend", "trend [--by label|region|outlet|opd|issue] [--interval day|hour] [--since 30d]", "jumlah dan sentimen berita per hari atau per jam", cmdTrend},
-	{"search", `search "kata kunci" [--since 30d]`, "mencari berita", cmdSearch},
-	{"report", "report [--date YYYY-MM-DD] [--out F.html|F.pdf] [--send] [--force]", "laporan sentimen harian untuk Kadis (teks, HTML, PDF, atau kirim e-mail)", cmdReport},
-	{"dashboards", "dashboards [--out DIR]", "menulis dasbor Grafana (JSON) dari definisinya", cmdDashboards},
-	{"serve", "serve --api-token T [--api-addr A]", "HTTP API (JSON di /api/...)", cmdServe},
-	{"sources", "sources [--json]", "kesehatan setiap sumber: status, terakhir berhasil, galat", cmdSources},
-	{"extract", "extract FILE|URL", "menampilkan teks artikel hasil ekstraksi (judul, baris kosong, isi)", cmdExtract},
-	{"sql", `sql [--format tsv|json] "QUERY"`, "menjalankan query pada basis data", cmdSQL},
-	{"migrate", "migrate [--cluster NAME [--print]]", "membuat/memperbarui skema basis data", cmdMigrate},
-	{"dlq", "dlq list|replay|drop [NO...] [--all] [--stage S]", "pesan yang gagal diproses (dead-letter): lihat, kirim ulang, hapus", cmdDLQ},
-	{"config", "config", "menampilkan konfigurasi efektif (rahasia disamarkan)", cmdConfig},
-	{"version", "version", "menampilkan versi", cmdVersion},
+// commands in the order `pantau help` lists them.
+var commands = []*command{
+	runCommand, demoCommand, sourcesCommand, extractCommand,
+	issuesCommand, issueCommand, trendCommand, searchCommand, reportCommand,
+	classifyCommand, evalCommand, trainCommand, labelCommand,
+	serveCommand, userCommand, dashboardsCommand, sqlCommand, migrateCommand, dlqCommand, configCommand, versionCommand,
+}
+
+func lookup(name string) *command {
+	for _, c := range commands {
+		if c.name == name {
+			return c
+		}
+	}
+	return nil
 }
 
 // Main runs pantau with args and returns the exit code.
 func Main(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+	return run(args, os.Stdin, stdout, stderr)
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
 		usage(stderr)
-		if len(args) == 0 {
-			return 2
-		}
-		return 0
+		return exitUsage
 	}
-	var cmd *command
-	for i := range commands {
-		if commands[i].name == args[0] {
-			cmd = &commands[i]
+	switch args[0] {
+	case "help", "-h", "-help", "--help":
+		if len(args) == 1 {
+			usage(stdout)
+			return exitOK
 		}
+		cmd := lookup(args[1])
+		if cmd == nil {
+			fmt.Fprintf(stderr, "pantau: perintah tidak dikenal %q; daftar perintah: pantau help\n", args[1])
+			return exitUsage
+		}
+		cmd.help(stdout)
+		return exitOK
 	}
+	cmd := lookup(args[0])
 	if cmd == nil {
 		fmt.Fprintf(stderr, "pantau: perintah tidak dikenal %q\n\n", args[0])
 		usage(stderr)
-		return 2
+		return exitUsage
 	}
-	fs := flag.NewFlagSet("pantau "+cmd.name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	set := map[string]string{}
-	config.RegisterFlags(fs, set)
-	env := &Env{Stdout: stdout, Stderr: stderr, Flags: fs, Set: set}
-	extra := commandFlags(cmd.name, fs)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Penggunaan: pantau %s\n\n%s\n\nOpsi:\n", cmd.usage, cmd.help)
-		fs.PrintDefaults()
+	r, fs, set, _ := cmd.flagSet()
+	positional, err := parse(fs, args[1:])
+	if errors.Is(err, flag.ErrHelp) {
+		cmd.help(stdout)
+		return exitOK
 	}
-	// Flags may come before or after positional arguments.
-	var positional []string
-	rest := args[1:]
-	for {
-		if err := fs.Parse(rest); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return 0
-			}
-			return 2
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		positional = append(positional, fs.Arg(0))
-		rest = fs.Args()[1:]
+	if err != nil {
+		fmt.Fprintf(stderr, "pantau %s: %v\nBantuan: pantau help %s\n", cmd.name, err, cmd.name)
+		return exitUsage
 	}
 	cfg, err := config.Load(set, nil)
 	if err != nil {
 		fmt.Fprintf(stderr, "pantau: konfigurasi tidak valid:\n%v\n", err)
-		return 2
+		return exitUsage
 	}
-	env.Config = cfg
-	env.Log = newLogger(stderr, cfg)
-	_ = extra
-	if err := cmd.run(env, positional); err != nil {
+	env := &Env{Stdin: stdin, Stdout: stdout, Stderr: stderr, Config: cfg, Log: newLogger(stderr, cfg)}
+	if err := r.run(env, positional); err != nil {
+		fmt.Fprintf(stderr, "pantau %s: %s\n", cmd.name, describe(err))
 		var ue usageError
 		if errors.As(err, &ue) {
-			fmt.Fprintf(stderr, "pantau %s: %v\n", cmd.name, err)
-			return 2
+			fmt.Fprintf(stderr, "Bantuan: pantau help %s\n", cmd.name)
+			return exitUsage
 		}
-		fmt.Fprintf(stderr, "pantau %s: %v\n", cmd.name, err)
-		return 1
+		var ee exitError
+		if errors.As(err, &ee) {
+			return ee.code
+		}
+		return exitFailed
 	}
-	return 0
+	return exitOK
 }
 
+// flagSet builds the command's flag set: its own flags first (named in
+// own), then the config options of its scope, whose values given on the
+// command line go to set.
+func (c *command) flagSet() (r runner, fs *flag.FlagSet, set map[string]string, own map[string]bool) {
+	r = c.new()
+	fs = flag.NewFlagSet("pantau "+c.name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // errors are reported in Bahasa Indonesia by Main
+	fs.Usage = func() {}
+	r.flags(fs)
+	own = map[string]bool{}
+	fs.VisitAll(func(f *flag.Flag) { own[f.Name] = true })
+	set = map[string]string{}
+	config.RegisterFlags(fs, set, c.scope|config.ScopeCommon)
+	return r, fs, set, own
+}
+
+// parse reads flags that may come before or after positional arguments;
+// "--" ends the flags.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, translateFlagError(err)
+		}
+		if fs.NArg() == 0 {
+			return positional, nil
+		}
+		if len(args) > fs.NArg() && args[len(args)-fs.NArg()-1] == "--" {
+			return append(positional, fs.Args()...), nil
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+// usageError is a mistake in how a command was called: exit code 2.
 type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
 
-// Per-command flags beyond the shared options.
-var (
-	flagOnce   bool
-	flagFormat string
-)
-
-func commandFlags(name string, fs *flag.FlagSet) bool {
-	switch name {
-	case "run":
-		fs.BoolVar(&flagOnce, "once", false, "crawl every source once, wait until everything is stored, print a summary, exit")
-	case "sql":
-		fs.StringVar(&flagFormat, "format", "tsv", "output format: tsv (with a header row) or json (JSON lines)")
-	case "classify":
-		fs.StringVar(&flagModel, "model", "", "model file from `pantau train`; lexicon for the baseline; empty for the shipped model")
-	case "eval":
-		fs.StringVar(&flagModel, "model", "", "model file from `pantau train`; lexicon for the baseline; empty for the shipped model")
-		fs.StringVar(&flagEvalData, "data-file", "", "labelled JSON lines (alias of the positional --data FILE.jsonl)")
-		fs.StringVar(&flagTask, "task", "auto", "issue (four classes), polarity, or auto")
-	case "train":
-		fs.StringVar(&flagShared, "shared", "../shared", "the shared folder with datasets/ and labels/")
-		fs.StringVar(&flagOut, "out", "classifier/model/pantau.model", "where to write the model (its NAME.tokenizer.json and REPORT.md go beside it)")
-		fs.IntVar(&flagEpochs, "epochs", classifier.DefaultEpochs, "training epochs of the polarity head (the issue head runs three times as many)")
-		fs.Float64Var(&flagBalance, "balance", classifier.DefaultBalance, "class balancing, 0 (none) to 1 (equal weight per class)")
-		fs.StringVar(&flagTokenizer, "tokenizer", "shipped", "subword vocabulary: shipped (reuse the shipped one: the same data gives the same model), new (train a new BPE vocabulary), or a tokenizer.json file")
-	case "report":
-		fs.StringVar(&flagDate, "date", "", "day of the report (YYYY-MM-DD, WITA); default yesterday")
-		fs.StringVar(&flagFile, "out", "", "write report.html or report.pdf instead of printing the text")
-		fs.BoolVar(&flagSend, "send", false, "send it by e-mail to report-to")
-		fs.BoolVar(&flagForce, "force", false, "with --send: send even if that day's report went out")
-	case "migrate":
-		fs.StringVar(&flagCluster, "cluster", "", "create the ON CLUSTER schema (ReplicatedMergeTree + Distributed) on this ClickHouse cluster")
-		fs.BoolVar(&flagPrint, "print", false, "with --cluster: print the DDL instead of running it")
-	case "dashboards":
-		fs.StringVar(&flagFile, "out", "dashboards/grafana", "directory for the dashboard JSON files")
-	case "sources":
-		fs.BoolVar(&flagJSON, "json", false, "JSON lines instead of a table")
-	case "issues", "issue":
-		periodFlags(fs, "7d", true)
-		fs.StringVar(&flagRegion, "region", "", "only issues in this kabupaten/kota (e.g. \"Kota Samarinda\")")
-		fs.StringVar(&flagLabel, "label", "", "only issues whose dominant label is this")
-		fs.IntVar(&flagLimit, "limit", 20, "issues listed at most")
-		fs.BoolVar(&flagJSON, "json", false, "JSON instead of a table")
-	case "trend":
-		periodFlags(fs, "30d", true)
-		fs.StringVar(&flagDim, "by", "label", "label, region, outlet, opd or issue")
-		fs.StringVar(&flagInterval, "interval", "day", "day or hour (WITA)")
-		fs.IntVar(&flagLimit, "limit", 10, "with --by issue: the most mentioned issues of the period")
-		fs.BoolVar(&flagJSON, "json", false, "JSON lines instead of a table")
-	case "search":
-		periodFlags(fs, "30d", false)
-		fs.IntVar(&flagLimit, "limit", 20, "results at most")
-		fs.BoolVar(&flagJSON, "json", false, "JSON lines instead of a table")
-	case "extract":
-		fs.BoolVar(&flagAllowPrivate, "allow-private", false, "allow loopback and private addresses")
-	case "dlq":
-		dlqFlags(fs)
-	case "label":
-		fs.StringVar(&flagBy, "by", "", "analyst name (default $USER)")
-		fs.StringVar(&flagNote, "note", "", "why the label changed")
-	}
-	return true
+// exitError ends a command with its own exit code.
+type exitError struct {
+	code int
+	msg  string
 }
+
+func (e exitError) Error() string { return e.msg }
 
 func usage(w io.Writer) {
 	fmt.Fprintf(w, "pantau — pemantauan media dan analisis sentimen untuk Diskominfo\n\nPenggunaan: pantau <perintah> [opsi]\n\nPerintah:\n")
-	cmds := append([]command(nil), commands...)
-	sort.SliceStable(cmds, func(i, j int) bool { return false })
-	for _, c := range cmds {
-		fmt.Fprintf(w, "  %-40s %s\n", c.usage, c.help)
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintf(w, "\nSetiap perintah menerima --config FILE dan --data DIR (bawaan ./data). `pantau <perintah> -h` untuk opsi lengkap.\n")
+	fmt.Fprintf(w, "\nSetiap perintah menerima --config BERKAS dan --data DIR (bawaan ./data).\n"+
+		"Bantuan satu perintah dengan opsinya, contoh dan kode keluarnya: pantau help <perintah> (atau pantau <perintah> -h).\n")
 }
 
 func newLogger(w io.Writer, cfg *config.Config) *slog.Logger {
@@ -215,23 +207,36 @@ func newLogger(w io.Writer, cfg *config.Config) *slog.Logger {
 	case "error":
 		lvl = slog.LevelError
 	}
-	opts := &slog.HandlerOptions{Level: lvl}
+	opts := &slog.HandlerOptions{Level: lvl, ReplaceAttr: redactAttr}
 	if cfg.LogFormat == "json" {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
+// redactAttr masks credentials in every logged value and message
+// (config.Redact: the redaction `pantau config` uses too).
+func redactAttr(_ []string, a slog.Attr) slog.Attr {
+	var s string
+	switch a.Value.Kind() {
+	case slog.KindString:
+		s = a.Value.String()
+	case slog.KindAny:
+		switch v := a.Value.Any().(type) {
+		case error:
+			s = v.Error()
+		case fmt.Stringer:
+			s = v.String()
+		default:
+			return a
+		}
+	default:
+		return a
+	}
+	return slog.String(a.Key, config.Redact(s))
+}
+
 // signalContext ends on SIGINT or SIGTERM.
 func signalContext() (context.Context, context.CancelFunc) {
 	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-}
-
-// periodFlags are the analyst commands' period: --since, and --until where
-// a period can end before now.
-func periodFlags(fs *flag.FlagSet, since string, until bool) {
-	fs.StringVar(&flagSince, "since", since, "period: 24h, 7d, 30d, ...")
-	if until {
-		fs.StringVar(&flagUntil, "until", "", "end of the period: YYYY-MM-DD (00:00 WITA) or RFC 3339; default now")
-	}
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"flag"
 	"fmt"
 	"log/slog"
 	"net"
@@ -15,9 +16,25 @@ import (
 // DemoAddr is where the demo outlet listens.
 const DemoAddr = "127.0.0.1:18088"
 
-// cmdDemo serves the bundled outlet on loopback and runs the pipeline over
-// it once, with the configured data dir.
-func cmdDemo(env *Env, _ []string) error {
+var demoCommand = &command{
+	name:    "demo",
+	summary: "demo tanpa internet: situs berita contoh di loopback, lalu pipeline sekali jalan",
+	about: `Menyajikan artikel contoh sebagai media di 127.0.0.1, menjalankan pipeline sekali atasnya ke
+--data, lalu mencetak perintah yang dapat dicoba selanjutnya. Menjalankannya lagi tidak menghitung
+artikel yang sama dua kali.`,
+	scope:    config.ScopeAll,
+	examples: []string{"pantau demo", "pantau demo --data /tmp/pantau-demo"},
+	exits:    runCommand.exits,
+	new:      func() runner { return &demoCmd{} },
+}
+
+type demoCmd struct{}
+
+func (*demoCmd) flags(*flag.FlagSet) {}
+
+// run serves the bundled outlet on loopback and runs the pipeline over it
+// once, with the configured data dir.
+func (*demoCmd) run(env *Env, _ []string) error {
 	arts, err := demo.Articles()
 	if err != nil {
 		return err
@@ -50,6 +67,10 @@ func cmdDemo(env *Env, _ []string) error {
 	defer p.Close()
 	sum, err := p.Run(ctx, true)
 	if err != nil {
+		return err
+	}
+	if err := onceOutcome(sum, cfg.DrainTimeout); err != nil {
+		fmt.Fprintln(env.Stdout, sum.String())
 		return err
 	}
 	data := cfg.DataDir

@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -43,6 +45,8 @@ func TestComposeMatchesTheBinary(t *testing.T) {
 		pantau++
 		if len(s.Command) == 0 || !known[s.Command[0]] {
 			t.Errorf("service %s runs unknown command %v", name, s.Command)
+		} else if err := acceptsArgs(s.Command); err != nil {
+			t.Errorf("service %s: pantau %v: %v", name, s.Command, err)
 		}
 		for i, a := range s.Command {
 			if a == "--stages" {
@@ -63,4 +67,39 @@ func TestComposeMatchesTheBinary(t *testing.T) {
 	if pantau < 6 {
 		t.Errorf("%d Pantau services, want migrate, crawler, classifier, writer, reporter, api", pantau)
 	}
+}
+
+// TestSystemdUnitsMatchTheBinary: every unit runs a command with flags
+// that command takes.
+func TestSystemdUnitsMatchTheBinary(t *testing.T) {
+	units, err := filepath.Glob("../deploy/systemd/*.service")
+	if err != nil || len(units) == 0 {
+		t.Fatalf("no units: %v", err)
+	}
+	for _, u := range units {
+		data, err := os.ReadFile(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(string(data), "\n") {
+			cmd, ok := strings.CutPrefix(line, "ExecStart=/usr/local/bin/pantau ")
+			if !ok {
+				continue
+			}
+			if err := acceptsArgs(strings.Fields(cmd)); err != nil {
+				t.Errorf("%s: pantau %s: %v", u, cmd, err)
+			}
+		}
+	}
+}
+
+// acceptsArgs parses args with the flags of the command they name.
+func acceptsArgs(args []string) error {
+	c := lookup(args[0])
+	if c == nil {
+		return fmt.Errorf("unknown command %q", args[0])
+	}
+	_, fs, _, _ := c.flagSet()
+	_, err := parse(fs, args[1:])
+	return err
 }

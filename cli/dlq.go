@@ -11,26 +11,48 @@ import (
 	"time"
 
 	"github.com/diskominfo-kaltim/pantau/bus"
+	"github.com/diskominfo-kaltim/pantau/config"
 	"github.com/diskominfo-kaltim/pantau/crawler"
 	"github.com/diskominfo-kaltim/pantau/stage"
 )
 
-var (
-	flagDLQStage string
-	flagDLQAll   bool
-)
+var dlqCommand = &command{
+	name:    "dlq",
+	args:    "list | replay NO...|--all | drop NO...|--all [--stage TAHAP]",
+	summary: "pesan yang gagal diproses (dead-letter): lihat, kirim ulang ke tahapnya, atau hapus",
+	about: `Pesan yang tidak dapat diproses sebuah tahap (artikel rusak, basis data menolak baris, panic)
+disimpan di stream dead-letter beserta alasannya, tidak hilang. dlq list menampilkannya (NO, tahap,
+waktu, jumlah pengiriman, ID artikel, alasan); setelah penyebabnya diperbaiki, dlq replay mengirimnya
+kembali ke tahap asalnya, dan dlq drop menghapusnya. Dengan NATS bawaan, hentikan pantau run dulu
+(penyimpanan NATS dipakai satu proses).`,
+	scope: config.ScopeBus | config.ScopeCommon,
+	examples: []string{
+		"pantau dlq list",
+		"pantau dlq replay 12 13",
+		"pantau dlq replay --all --stage writer",
+		"pantau dlq drop 7",
+	},
+	new: func() runner { return &dlqCmd{} },
+}
 
-func dlqFlags(fs *flag.FlagSet) {
-	fs.StringVar(&flagDLQStage, "stage", "", "only the dead letters of this stage (classifier, writer)")
-	fs.BoolVar(&flagDLQAll, "all", false, "replay or drop every dead letter (of --stage, if given)")
-	fs.IntVar(&flagLimit, "limit", 0, "list at most this many (0: all)")
-	fs.BoolVar(&flagJSON, "json", false, "JSON lines instead of a table")
+type dlqCmd struct {
+	stage string
+	all   bool
+	limit int
+	json  bool
+}
+
+func (c *dlqCmd) flags(fs *flag.FlagSet) {
+	fs.StringVar(&c.stage, "stage", "", "hanya pesan dari `TAHAP` ini (classifier, writer)")
+	fs.BoolVar(&c.all, "all", false, "kirim ulang atau hapus semua pesan (dari --stage, bila diberikan)")
+	fs.IntVar(&c.limit, "limit", 0, "dlq list: paling banyak sekian pesan (0: semua)")
+	fs.BoolVar(&c.json, "json", false, "dlq list: JSON lines, bukan tabel")
 }
 
 const dlqUsage = "pakai: pantau dlq list | pantau dlq replay NO... | pantau dlq drop NO...  (atau --all, --stage TAHAP)"
 
-// cmdDLQ lists, replays or drops the messages a stage gave up on.
-func cmdDLQ(env *Env, args []string) error {
+// run lists, replays or drops the messages a stage gave up on.
+func (c *dlqCmd) run(env *Env, args []string) error {
 	if len(args) == 0 {
 		return usageError{dlqUsage}
 	}
@@ -49,10 +71,10 @@ func cmdDLQ(env *Env, args []string) error {
 		}
 		seqs = append(seqs, n)
 	}
-	if action != "list" && len(seqs) == 0 && !flagDLQAll {
+	if action != "list" && len(seqs) == 0 && !c.all {
 		return usageError{fmt.Sprintf("pantau dlq %s butuh nomor pesan atau --all", action)}
 	}
-	if len(seqs) > 0 && flagDLQAll {
+	if len(seqs) > 0 && c.all {
 		return usageError{"pakai nomor pesan atau --all, tidak keduanya"}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -64,10 +86,10 @@ func cmdDLQ(env *Env, args []string) error {
 	}
 	defer b.Close()
 	if action == "list" {
-		return listDeadLetters(ctx, env, b)
+		return c.list(ctx, env, b)
 	}
-	if flagDLQAll {
-		ls, err := b.DeadLetters(ctx, flagDLQStage, 0)
+	if c.all {
+		ls, err := b.DeadLetters(ctx, c.stage, 0)
 		if err != nil {
 			return err
 		}
@@ -109,12 +131,12 @@ type deadLetterJSON struct {
 	Bytes      int       `json:"bytes"`
 }
 
-func listDeadLetters(ctx context.Context, env *Env, b *bus.Bus) error {
-	ls, err := b.DeadLetters(ctx, flagDLQStage, flagLimit)
+func (c *dlqCmd) list(ctx context.Context, env *Env, b *bus.Bus) error {
+	ls, err := b.DeadLetters(ctx, c.stage, c.limit)
 	if err != nil {
 		return err
 	}
-	if flagJSON {
+	if c.json {
 		enc := jsonOut(env)
 		for _, l := range ls {
 			if err := enc.Encode(deadLetterJSON{l.Seq, l.Stage, l.At, l.Deliveries, l.MsgID, l.Subject, l.Reason,

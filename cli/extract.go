@@ -2,19 +2,41 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/diskominfo-kaltim/pantau/config"
 	"github.com/diskominfo-kaltim/pantau/crawler"
 )
 
-// cmdExtract prints the text extracted from a saved page or a URL: the
-// title, a blank line, then the body.
-func cmdExtract(env *Env, args []string) error {
+var extractCommand = &command{
+	name:    "extract",
+	args:    "BERKAS|URL",
+	summary: "menampilkan teks artikel hasil ekstraksi (judul, baris kosong, isi)",
+	scope:   config.ScopeFetch,
+	examples: []string{
+		"pantau extract https://kaltim.antaranews.com/berita/123456/contoh",
+		"pantau extract halaman.html",
+	},
+	new: func() runner { return &extractCmd{} },
+}
+
+type extractCmd struct {
+	allowPrivate bool
+}
+
+func (c *extractCmd) flags(fs *flag.FlagSet) {
+	fs.BoolVar(&c.allowPrivate, "allow-private", false, "izinkan alamat loopback dan jaringan privat")
+}
+
+// run prints the text extracted from a saved page or a URL: the title, a
+// blank line, then the body.
+func (c *extractCmd) run(env *Env, args []string) error {
 	if len(args) != 1 {
-		return usageError{"pakai: pantau extract FILE|URL"}
+		return usageError{"pakai: pantau extract BERKAS|URL"}
 	}
 	src := args[0]
 	var page []byte
@@ -23,7 +45,7 @@ func cmdExtract(env *Env, args []string) error {
 		ctx, cancel := context.WithTimeout(context.Background(), env.Config.FetchTimeout+5*time.Second)
 		defer cancel()
 		f := crawler.NewFetcher(env.Config.UserAgent+" (+"+env.Config.ContactURL+")", env.Config.FetchTimeout, int64(env.Config.MaxPageBytes))
-		resp, err := f.Get(ctx, src, flagAllowPrivate, "", "")
+		resp, err := f.Get(ctx, src, c.allowPrivate, "", "")
 		if err != nil {
 			return err
 		}
@@ -37,7 +59,7 @@ func cmdExtract(env *Env, args []string) error {
 	}
 	ex, err := crawler.Extract(page, pageURL)
 	if err != nil {
-		return fmt.Errorf("extracting %s: %w", src, err)
+		return fmt.Errorf("teks artikel tidak dapat diekstraksi dari %s: %w", src, err)
 	}
 	body := strings.TrimSpace(strings.TrimPrefix(ex.Text, ex.Title))
 	fmt.Fprintf(env.Stdout, "%s\n\n%s\n", ex.Title, body)

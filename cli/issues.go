@@ -3,142 +3,79 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"log/slog"
 	"strings"
 	"text/tabwriter"
 	"time"
 
-	"github.com/diskominfo-kaltim/pantau/api"
 	"github.com/diskominfo-kaltim/pantau/config"
-	"github.com/diskominfo-kaltim/pantau/crawler"
 	"github.com/diskominfo-kaltim/pantau/issuemap"
-	"github.com/diskominfo-kaltim/pantau/pipeline"
+	"github.com/diskominfo-kaltim/pantau/issueview"
+	"github.com/diskominfo-kaltim/pantau/news"
+	"github.com/diskominfo-kaltim/pantau/period"
 	"github.com/diskominfo-kaltim/pantau/store"
 )
 
-var (
-	flagSince    string
-	flagRegion   string
-	flagLabel    string
-	flagDim      string
-	flagLimit    int
-	flagInterval string
-	flagUntil    string
-)
-
-// until reads --until: a date (its 00:00 WITA) or an RFC 3339 time;
-// empty is now. It makes a report of a past period reproducible.
-func until() (time.Time, error) {
-	if flagUntil == "" {
-		return time.Now().UTC(), nil
-	}
-	if t, err := time.Parse(time.RFC3339, flagUntil); err == nil {
-		return t.UTC(), nil
-	}
-	t, err := time.ParseInLocation("2006-01-02", flagUntil, crawler.WITA)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("--until %q: pakai YYYY-MM-DD atau waktu RFC 3339", flagUntil)
-	}
-	return t.UTC(), nil
+var issuesCommand = &command{
+	name:    "issues",
+	args:    "[--since 7d] [--region R] [--label L] [--json]",
+	summary: "daftar isu suatu periode: sebaran sentimen, media, wilayah, OPD, lonjakan, rekomendasi",
+	scope:   config.ScopeStore | config.ScopeRules,
+	examples: []string{
+		"pantau issues",
+		`pantau issues --since 30d --region "Kota Samarinda"`,
+		`pantau issues --label "berpotensi negatif" --json`,
+		"pantau issues --since 7d --until 2024-06-12",
+	},
+	new: func() runner { return &issuesCmd{} },
 }
 
-type issueView = api.IssueView
-
-// rules loads the configured rules file (--rules) or the shipped rules.
-func rules(cfg *config.Config) (issuemap.Rules, error) {
-	if cfg.RulesFile != "" {
-		return issuemap.LoadRules(cfg.RulesFile)
-	}
-	return issuemap.DefaultRules()
+type issuesCmd struct {
+	period        periodFlags
+	region, label string
+	limit         int
+	json          bool
 }
 
-// issueQuery prepares an issues command: the period (--since, --until),
-// the rules and the store.
-type issueQuery struct {
-	ctx    context.Context
-	cancel context.CancelFunc
-	b      store.Backend
-	rules  issuemap.Rules
-	since  time.Time
-	until  time.Time
-}
-
-func openIssueQuery(env *Env) (*issueQuery, error) {
-	d, err := api.ParsePeriod(flagSince)
-	if err != nil {
-		return nil, usageError{err.Error()}
-	}
-	now, err := until()
-	if err != nil {
-		return nil, usageError{err.Error()}
-	}
-	rs, err := rules(env.Config)
-	if err != nil {
-		return nil, err
-	}
-	ctx, cancel, b, err := openForQuery(env)
-	if err != nil {
-		return nil, err
-	}
-	return &issueQuery{ctx: ctx, cancel: cancel, b: b, rules: rs, since: now.Add(-d), until: now}, nil
-}
-
-func (q *issueQuery) close() {
-	q.b.Close()
-	q.cancel()
-}
-
-// openStore opens the configured store and brings its schema up to date.
-func openStore(ctx context.Context, env *Env, log *slog.Logger) (store.Backend, error) {
-	b, err := pipeline.OpenStore(ctx, env.Config)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := store.Migrate(ctx, b, log); err != nil {
-		b.Close()
-		return nil, err
-	}
-	return b, nil
-}
-
-func openForQuery(env *Env) (context.Context, context.CancelFunc, store.Backend, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	b, err := openStore(ctx, env, nil)
-	if err != nil {
-		cancel()
-		return nil, nil, nil, err
-	}
-	return ctx, cancel, b, nil
+func (c *issuesCmd) flags(fs *flag.FlagSet) {
+	c.period.register(fs, "7d", true)
+	fs.StringVar(&c.region, "region", "", "hanya isu di kabupaten/kota ini (contoh: \"Kota Samarinda\")")
+	fs.StringVar(&c.label, "label", "", "hanya isu yang labelnya paling banyak ini: "+labelChoices)
+	fs.IntVar(&c.limit, "limit", 20, "isu paling banyak yang ditampilkan")
+	fs.BoolVar(&c.json, "json", false, "JSON, bukan tabel")
 }
 
 // cmdIssues lists the issues of a period with their sentiment mix,
 // spikes and recommendation.
-func cmdIssues(env *Env, _ []string) error {
-	if flagLabel != "" && !validLabel(flagLabel) {
-		return usageError{fmt.Sprintf("label %q tidak dikenal", flagLabel)}
+func (c *issuesCmd) run(env *Env, _ []string) error {
+	if c.label != "" && !news.ValidLabel(c.label) {
+		return usageError{fmt.Sprintf("label %q tidak dikenal; pilih %s", c.label, labelChoices)}
 	}
-	q, err := openIssueQuery(env)
+	if c.limit < 1 {
+		return usageError{"--limit paling sedikit 1"}
+	}
+	w, err := c.period.window()
+	if err != nil {
+		return err
+	}
+	q, err := openQuery(env, true)
 	if err != nil {
 		return err
 	}
 	defer q.close()
-	rs := q.rules
-	list, err := store.Issues(q.ctx, q.b, store.IssueFilter{Since: q.since, Until: q.until, Region: flagRegion, Label: flagLabel, Limit: flagLimit})
+	views, err := issueview.List(q.ctx, q.b, q.rules, store.IssueFilter{Since: w.Since, Until: w.Until, Region: c.region, Label: c.label, Limit: c.limit})
 	if err != nil {
 		return err
 	}
-	views := make([]issueView, len(list))
-	for i, s := range list {
-		views[i] = issueView{IssueSummary: s, Recommendation: rs.Recommend(s)}
-	}
-	if flagJSON {
+	if c.json {
 		enc := jsonOut(env)
 		enc.SetIndent("", "  ")
 		return enc.Encode(views)
 	}
 	if len(views) == 0 {
-		fmt.Fprintf(env.Stdout, "Tidak ada isu dalam %s terakhir.\n", flagSince)
+		fmt.Fprintf(env.Stdout, "Tidak ada isu dalam %s. Periode lebih panjang: --since 30d\n", c.period.describe())
 		return nil
 	}
 	tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
@@ -157,6 +94,96 @@ func cmdIssues(env *Env, _ []string) error {
 	return nil
 }
 
+// labelChoices names the four classes for help and messages.
+var labelChoices = `positif, netral, "berpotensi negatif" atau negatif`
+
+// periodFlags are the analyst commands' period: --since and, where a
+// period can end before now, --until.
+type periodFlags struct {
+	since, until string
+}
+
+func (p *periodFlags) register(fs *flag.FlagSet, since string, until bool) {
+	if since == "" {
+		fs.StringVar(&p.since, "since", "", "hanya periode ini ke belakang: 24h, 7d, 2w, ...; kosong: seluruh masa isu")
+	} else {
+		fs.StringVar(&p.since, "since", since, "periode ke belakang: 24h, 7d, 2w, ...")
+	}
+	if until {
+		fs.StringVar(&p.until, "until", "", "akhir periode: YYYY-MM-DD (00:00 WITA) atau waktu RFC 3339; bawaan sekarang")
+	}
+}
+
+// window is the period asked for; with no --since, a window with a zero
+// Since (the whole life of an issue).
+func (p *periodFlags) window() (period.Window, error) {
+	if p.since == "" {
+		end, err := period.End(p.until, time.Now())
+		if err != nil {
+			return period.Window{}, usageError{err.Error()}
+		}
+		return period.Window{Until: end}, nil
+	}
+	w, err := period.Back(p.since, p.until, time.Now())
+	if err != nil {
+		return period.Window{}, usageError{err.Error()}
+	}
+	return w, nil
+}
+
+// describe names the period in a sentence: "7d terakhir", or "7d sampai 2024-06-12".
+func (p *periodFlags) describe() string {
+	if p.until != "" {
+		return fmt.Sprintf("%s sampai %s", p.since, p.until)
+	}
+	return p.since + " terakhir"
+}
+
+// rules loads the configured rules file (--rules) or the shipped rules.
+func rules(cfg *config.Config) (issuemap.Rules, error) {
+	if cfg.RulesFile != "" {
+		return issuemap.LoadRules(cfg.RulesFile)
+	}
+	return issuemap.DefaultRules()
+}
+
+// query is an analyst command's open store, with the rules when it
+// drafts recommendations.
+type query struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	b      store.Backend
+	rules  issuemap.Rules
+}
+
+func openQuery(env *Env, withRules bool) (*query, error) {
+	q := &query{}
+	if withRules {
+		var err error
+		if q.rules, err = rules(env.Config); err != nil {
+			return nil, err
+		}
+	}
+	q.ctx, q.cancel = context.WithTimeout(context.Background(), 2*time.Minute)
+	b, err := openStore(q.ctx, env, nil)
+	if err != nil {
+		q.cancel()
+		return nil, err
+	}
+	q.b = b
+	return q, nil
+}
+
+func (q *query) close() {
+	q.b.Close()
+	q.cancel()
+}
+
+// openStore opens the configured store and brings its schema up to date.
+func openStore(ctx context.Context, env *Env, log *slog.Logger) (store.Backend, error) {
+	return openShared(ctx, env, log, true) // cli/door.go
+}
+
 // mainOPD is the office with most cues, and how many more there are (all
 // of them in `pantau issue ID`).
 func mainOPD(opds []string) string {
@@ -169,15 +196,6 @@ func mainOPD(opds []string) string {
 	return fmt.Sprintf("%s +%d", cut(opds[0], 32), len(opds)-1)
 }
 
-func validLabel(l string) bool {
-	for _, x := range []string{"positif", "netral", "berpotensi negatif", "negatif"} {
-		if x == l {
-			return true
-		}
-	}
-	return false
-}
-
 func cut(s string, n int) string {
 	r := []rune(s)
 	if len(r) <= n {
@@ -186,149 +204,11 @@ func cut(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-// cmdIssue shows one issue in full: figures, recommendation with its
-// reason and talking points, and its articles.
-func cmdIssue(env *Env, args []string) error {
-	if len(args) != 1 {
-		return usageError{"pakai: pantau issue ID"}
-	}
-	q, err := openIssueQuery(env)
-	if err != nil {
-		return err
-	}
-	defer q.close()
-	ctx, b, rs := q.ctx, q.b, q.rules
-	list, err := store.Issues(ctx, b, store.IssueFilter{ID: args[0], Since: q.since, Until: q.until, Limit: 1})
-	if err != nil {
-		return err
-	}
-	if len(list) == 0 {
-		return fmt.Errorf("isu %s tidak ditemukan dalam %s terakhir", args[0], flagSince)
-	}
-	s := list[0]
-	rec := rs.Recommend(s)
-	arts, err := store.IssueMentions(ctx, b, s.ID, 50)
-	if err != nil {
-		return err
-	}
-	var points []string
-	for _, a := range arts {
-		if (a.Label == "positif" || a.Label == "netral") && len(points) < 3 {
-			points = append(points, a.Title)
-		}
-	}
-	series, err := store.IssueSeries(ctx, b, s.ID, q.since, q.until)
-	if err != nil {
-		return err
-	}
-	if flagJSON {
-		enc := jsonOut(env)
-		enc.SetIndent("", "  ")
-		return enc.Encode(struct {
-			issueView
-			Series        []store.DayMix     `json:"series"`
-			TalkingPoints []string           `json:"talking_points"`
-			Articles      []store.MentionRow `json:"articles"`
-		}{issueView{IssueSummary: s, Recommendation: rec}, series, points, arts})
-	}
-	w := env.Stdout
-	wita := crawler.WITA
-	fmt.Fprintf(w, "%s — %s\n", s.ID, s.Name)
-	fmt.Fprintf(w, "Periode: %s s.d. %s WITA\n", s.FirstSeen.In(wita).Format("02/01/2006 15:04"), s.LastSeen.In(wita).Format("02/01/2006 15:04"))
-	fmt.Fprintf(w, "Pemberitaan: %d (positif %d, netral %d, berpotensi negatif %d, negatif %d) di %d media\n",
-		s.Mentions, s.ByLabel[0], s.ByLabel[1], s.ByLabel[2], s.ByLabel[3], len(s.Outlets))
-	fmt.Fprintf(w, "Wilayah: %s\nOPD: %s\nKata kunci: %s\n", orDash(s.Regions), orDash(s.OPDs), orDash(s.KeyPhrases))
-	if s.Spike {
-		fmt.Fprintf(w, "LONJAKAN: %d berita dalam 24 jam terakhir, rata-rata %.1f/hari sebelumnya\n", s.Today, s.Baseline)
-	}
-	if len(series) > 0 {
-		fmt.Fprintln(w, "\nSentimen per hari (positif / netral / berpotensi negatif / negatif):")
-		for _, m := range series {
-			fmt.Fprintf(w, "  %s  %3d / %3d / %3d / %3d\n", m.Day, m.ByLabel[0], m.ByLabel[1], m.ByLabel[2], m.ByLabel[3])
-		}
-	}
-	fmt.Fprintf(w, "\nRekomendasi: %s (urgensi %s, OPD: %s)\n  %s\n  (aturan: %s)\n", rec.Strategy, rec.Urgency, rec.OPD, rec.Reason, rec.Rule)
-	if len(points) > 0 {
-		fmt.Fprintln(w, "\nBahan narasi dari pemberitaan positif/netral:")
-		for _, p := range points {
-			fmt.Fprintf(w, "  - %s\n", p)
-		}
-	}
-	fmt.Fprintln(w, "\nArtikel:")
-	for _, a := range arts {
-		fmt.Fprintf(w, "  %s  %-18s  %-13s %s\n    %s\n", a.Published.In(wita).Format("02/01 15:04"), cut(a.Outlet, 18), a.Label, cut(a.Title, 80), a.URL)
-	}
-	return nil
-}
-
 func orDash(s []string) string {
 	if len(s) == 0 {
 		return "-"
 	}
 	return strings.Join(s, ", ")
-}
-
-// cmdTrend prints mentions per day or hour by label, region, outlet, OPD
-// or issue, with their sentiment mix.
-func cmdTrend(env *Env, _ []string) error {
-	q, err := openIssueQuery(env)
-	if err != nil {
-		return err
-	}
-	defer q.close()
-	pts, err := store.Trend(q.ctx, q.b, store.TrendQuery{By: flagDim, Interval: flagInterval, Since: q.since, Until: q.until, Issues: flagLimit})
-	if err != nil {
-		return usageError{err.Error()}
-	}
-	if flagJSON {
-		return encodeEach(env, pts)
-	}
-	if len(pts) == 0 {
-		fmt.Fprintln(env.Stdout, "Tidak ada berita pada periode ini.")
-		return nil
-	}
-	when := map[string]string{"hour": "JAM (WITA)"}[flagInterval]
-	if when == "" {
-		when = "TANGGAL (WITA)"
-	}
-	tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "%s\t%s\tBERITA\tPOS\tNET\tBERPOT\tNEG\n", when,
-		map[string]string{"label": "LABEL", "region": "WILAYAH", "outlet": "MEDIA", "opd": "OPD", "issue": "ISU"}[flagDim])
-	for _, p := range pts {
-		key := p.Key
-		if p.Name != "" {
-			key = p.Name
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\n", p.Period, cut(key, 40), p.Count, p.ByLabel[0], p.ByLabel[1], p.ByLabel[2], p.ByLabel[3])
-	}
-	return tw.Flush()
-}
-
-// cmdSearch finds mentions containing a phrase.
-func cmdSearch(env *Env, args []string) error {
-	if len(args) != 1 || strings.TrimSpace(args[0]) == "" {
-		return usageError{`pakai: pantau search "kata kunci"`}
-	}
-	q, err := openIssueQuery(env)
-	if err != nil {
-		return err
-	}
-	defer q.close()
-	rows, err := store.Search(q.ctx, q.b, args[0], q.since, flagLimit)
-	if err != nil {
-		return err
-	}
-	if flagJSON {
-		return encodeEach(env, rows)
-	}
-	if len(rows) == 0 {
-		fmt.Fprintf(env.Stdout, "Tidak ada berita yang memuat %q dalam %s terakhir.\n", args[0], flagSince)
-		return nil
-	}
-	for _, a := range rows {
-		fmt.Fprintf(env.Stdout, "%s  %-18s  %-18s %s\n    %s\n", a.Published.In(crawler.WITA).Format("02/01 15:04"), cut(a.Outlet, 18), a.Label, cut(a.Title, 80), a.URL)
-	}
-	return nil
 }
 
 // jsonOut is the encoder of the analyst commands' --json output.

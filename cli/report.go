@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
 	"os"
@@ -14,20 +15,38 @@ import (
 	"github.com/diskominfo-kaltim/pantau/bus"
 	"github.com/diskominfo-kaltim/pantau/config"
 	"github.com/diskominfo-kaltim/pantau/metrics"
-	"github.com/diskominfo-kaltim/pantau/pipeline"
+	"github.com/diskominfo-kaltim/pantau/news"
 	"github.com/diskominfo-kaltim/pantau/report"
 	"github.com/diskominfo-kaltim/pantau/store"
 )
 
-var (
-	flagDate  string
-	flagFile  string
-	flagSend  bool
-	flagForce bool
+var reportCommand = &command{
+	name:    "report",
+	args:    "[--date YYYY-MM-DD] [--out F.html|F.pdf] [--send] [--force]",
+	summary: "laporan sentimen harian untuk Kadis (teks, HTML, PDF, atau kirim e-mail)",
+	about: `Tanpa --out laporan dicetak sebagai teks. --send mengirimnya lewat smtp-host ke report-to,
+sekali sehari walau beberapa instans berjalan (--force mengirim lagi). Hari tanpa data, atau basis
+data yang tidak dapat dibuka, memberi galat — tidak pernah laporan kosong.`,
+	scope: config.ScopeStore | config.ScopeRules | config.ScopeMail | config.ScopeBus | config.ScopeLog,
+	examples: []string{
+		"pantau report",
+		"pantau report --date 2024-06-11 --out laporan.pdf",
+		"pantau report --send --smtp-host mail.kaltimprov.go.id --report-to kadis@kaltimprov.go.id",
+	},
+	new: func() runner { return &reportCmd{} },
+}
 
-	flagCluster string
-	flagPrint   bool
-)
+type reportCmd struct {
+	date, out   string
+	send, force bool
+}
+
+func (c *reportCmd) flags(fs *flag.FlagSet) {
+	fs.StringVar(&c.date, "date", "", "`YYYY-MM-DD` tanggal laporan (WITA); bawaan kemarin")
+	fs.StringVar(&c.out, "out", "", "`BERKAS` .html atau .pdf yang ditulis, bukan mencetak teks")
+	fs.BoolVar(&c.send, "send", false, "kirim lewat e-mail ke report-to")
+	fs.BoolVar(&c.force, "force", false, "dengan --send: kirim walau laporan hari itu sudah terkirim")
+}
 
 func recipients(cfg *config.Config) []string {
 	var out []string
@@ -44,15 +63,19 @@ func mailer(cfg *config.Config) report.Mailer {
 		TLS: cfg.SMTPTLS, From: cfg.ReportFrom}
 }
 
-// cmdReport renders a day's report to a file or stdout, or sends it.
-func cmdReport(env *Env, _ []string) error {
-	day := time.Now().In(report.WITA).AddDate(0, 0, -1)
-	if flagDate != "" {
-		t, err := time.ParseInLocation("2006-01-02", flagDate, report.WITA)
+// run renders a day's report to a file or stdout, or sends it.
+func (c *reportCmd) run(env *Env, _ []string) error {
+	day := time.Now().In(news.WITA).AddDate(0, 0, -1)
+	if c.date != "" {
+		t, err := time.ParseInLocation("2006-01-02", c.date, news.WITA)
 		if err != nil {
-			return usageError{fmt.Sprintf("--date %q: pakai YYYY-MM-DD", flagDate)}
+			return usageError{fmt.Sprintf("--date %q: pakai YYYY-MM-DD", c.date)}
 		}
 		day = t
+	}
+	ext := strings.ToLower(filepath.Ext(c.out))
+	if c.out != "" && ext != ".html" && ext != ".htm" && ext != ".pdf" {
+		return usageError{fmt.Sprintf("--out %q: pakai nama berakhiran .html atau .pdf", c.out)}
 	}
 	rs, err := rules(env.Config)
 	if err != nil {
@@ -60,22 +83,27 @@ func cmdReport(env *Env, _ []string) error {
 	}
 	ctx, cancel := signalContext()
 	defer cancel()
-	b, err := pipeline.OpenStore(ctx, env.Config)
+	b, err := openShared(ctx, env, env.Log, true) // cli/door.go
 	if err != nil {
 		return fmt.Errorf("basis data tidak dapat dibuka; laporan tidak dibuat: %w", err)
 	}
 	defer b.Close()
-	if _, err := store.Migrate(ctx, b, env.Log); err != nil {
-		return fmt.Errorf("basis data tidak siap; laporan tidak dibuat: %w", err)
-	}
-	if flagSend {
-		return sendReport(ctx, env, b, day, flagForce)
+	if c.send {
+		if dc, ok := throughDoor(ctx, env, b); ok {
+			id, err := dc.SendReport(ctx, day, c.force)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(env.Stdout, "laporan %s terkirim oleh pantau run (Message-ID %s)\n", day.Format("2006-01-02"), id)
+			return nil
+		}
+		return sendReport(ctx, env, b, day, c.force)
 	}
 	d, charts, err := report.Build(ctx, b, rs, day, time.Now())
 	if err != nil {
 		return err
 	}
-	switch strings.ToLower(filepath.Ext(flagFile)) {
+	switch ext {
 	case "":
 		fmt.Fprint(env.Stdout, report.Text(d))
 		return nil
@@ -90,15 +118,15 @@ func cmdReport(env *Env, _ []string) error {
 		if err != nil {
 			return err
 		}
-		return writeOut(env, flagFile, []byte(html))
+		return writeOut(env, c.out, []byte(html))
 	case ".pdf":
 		pdf, err := report.PDF(d, charts)
 		if err != nil {
 			return err
 		}
-		return writeOut(env, flagFile, pdf)
+		return writeOut(env, c.out, pdf)
 	}
-	return usageError{fmt.Sprintf("--out %q: pakai .html atau .pdf", flagFile)}
+	return nil
 }
 
 func writeOut(env *Env, path string, data []byte) error {
@@ -145,8 +173,8 @@ func sendReport(ctx context.Context, env *Env, b store.Backend, day time.Time, f
 func scheduleReports(ctx context.Context, cfg *config.Config, s *report.Sender, log *slog.Logger) {
 	at, _ := time.Parse("15:04", cfg.ReportTime)
 	for {
-		now := time.Now().In(report.WITA)
-		next := time.Date(now.Year(), now.Month(), now.Day(), at.Hour(), at.Minute(), 0, 0, report.WITA)
+		now := time.Now().In(news.WITA)
+		next := time.Date(now.Year(), now.Month(), now.Day(), at.Hour(), at.Minute(), 0, 0, news.WITA)
 		if !next.After(now) {
 			next = next.AddDate(0, 0, 1)
 		}

@@ -1,56 +1,46 @@
 package cli
 
 import (
-	"context"
-	"errors"
-	"log/slog"
-	"net/http"
-	"time"
+	"flag"
 
-	"github.com/diskominfo-kaltim/pantau/api"
 	"github.com/diskominfo-kaltim/pantau/config"
+	"github.com/diskominfo-kaltim/pantau/pipeline"
 	"github.com/diskominfo-kaltim/pantau/store"
 )
 
-// serveAPI runs the HTTP API on cfg.APIAddr until ctx ends.
-func serveAPI(ctx context.Context, cfg *config.Config, b store.Backend, log *slog.Logger) error {
-	rs, err := rules(cfg)
-	if err != nil {
-		return err
-	}
-	srv := &http.Server{Addr: cfg.APIAddr, Handler: (&api.Server{Store: b, Rules: rs, Token: cfg.APIToken, Log: log}).Handler(),
-		ReadHeaderTimeout: 10 * time.Second}
-	shut := make(chan struct{})
-	go func() {
-		defer close(shut)
-		<-ctx.Done()
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		srv.Shutdown(sctx)
-	}()
-	log.Info("API listening", slog.String("addr", cfg.APIAddr))
-	if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	// ListenAndServe returns as Shutdown begins: wait until the requests in
-	// flight are answered, so the store is not closed under them.
-	<-shut
-	return nil
+var serveCommand = &command{
+	name:    "serve",
+	args:    "[--api-addr A] [--api-token T]",
+	summary: "aplikasi web (/) dan HTTP API (/api/...) atas server ClickHouse",
+	about: `Melayani aplikasi web untuk analis (masuk dengan akun dari pantau user add) dan HTTP API
+(/api/issues, /api/issues/{id}, /api/trend, /api/search, koreksi label; di belakang
+Authorization: Bearer api-token, dijelaskan di /api/openapi.yaml). Penyimpanan bawaan (chDB)
+hanya boleh dibuka satu proses: pantau run sudah melayani aplikasi web yang sama; pakai serve
+dengan server ClickHouse (--clickhouse-dsn).`,
+	scope: config.ScopeStore | config.ScopeAPI | config.ScopeRules | config.ScopeLog,
+	examples: []string{
+		"PANTAU_API_TOKEN_FILE=/etc/pantau/token pantau serve --clickhouse-dsn clickhouse://pantau@db:9000/pantau",
+		"pantau serve --clickhouse-dsn clickhouse://pantau@db:9000/pantau --api-addr 0.0.0.0:8080",
+	},
+	new: func() runner { return &serveCmd{} },
 }
 
-// cmdServe serves the HTTP API over the configured store. With the
-// embedded store, run the API inside `pantau run` instead (set api-token):
-// the store belongs to one process.
-func cmdServe(env *Env, _ []string) error {
-	if env.Config.APIToken == "" {
-		return usageError{"api-token wajib diisi (--api-token, PANTAU_API_TOKEN atau PANTAU_API_TOKEN_FILE)"}
-	}
+type serveCmd struct{}
+
+func (*serveCmd) flags(*flag.FlagSet) {}
+
+// run serves the web app and the HTTP API over the configured store (its
+// own: the web app writes sessions, so it does not go through a door).
+func (*serveCmd) run(env *Env, _ []string) error {
 	ctx, cancel := signalContext()
 	defer cancel()
-	b, err := openStore(ctx, env, env.Log)
+	b, err := pipeline.OpenStore(ctx, env.Config)
 	if err != nil {
 		return err
 	}
 	defer b.Close()
-	return serveAPI(ctx, env.Config, b, env.Log)
+	if _, err := store.Migrate(ctx, b, env.Log); err != nil {
+		return err
+	}
+	return serveHTTP(ctx, env, httpParts{store: b}) // cli/web.go
 }

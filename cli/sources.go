@@ -3,38 +3,47 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
-	"path/filepath"
 	"text/tabwriter"
 	"time"
 
-	"github.com/diskominfo-kaltim/pantau/bus"
+	"github.com/diskominfo-kaltim/pantau/config"
 	"github.com/diskominfo-kaltim/pantau/crawler"
-	"github.com/diskominfo-kaltim/pantau/metrics"
+	"github.com/diskominfo-kaltim/pantau/news"
 )
 
-var flagJSON bool
+var sourcesCommand = &command{
+	name:    "sources",
+	args:    "[--json]",
+	summary: "kesehatan setiap sumber: status, terakhir berhasil, artikel baru, galat terakhir",
+	scope:   config.ScopeBus | config.ScopeSources,
+	examples: []string{
+		"pantau sources",
+		"pantau sources --config pantau.yaml --json",
+	},
+	new: func() runner { return &sourcesCmd{} },
+}
 
-// cmdSources shows each configured source's health, for analysts.
-func cmdSources(env *Env, _ []string) error {
+type sourcesCmd struct {
+	json bool
+}
+
+func (c *sourcesCmd) flags(fs *flag.FlagSet) {
+	fs.BoolVar(&c.json, "json", false, "JSON lines (dengan galat lengkap), bukan tabel")
+}
+
+// run shows each configured source's health, for analysts.
+func (c *sourcesCmd) run(env *Env, _ []string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	cfg := env.Config
-	b, err := bus.Open(ctx, bus.Options{URL: cfg.NATSURL, StoreDir: filepath.Join(cfg.DataDir, "nats"), Replicas: cfg.NATSReplicas}, env.Log)
-	if err != nil {
-		return err
-	}
-	defer b.Close()
-	c := &crawler.Crawler{Bus: b, Log: env.Log, Metrics: metrics.New()}
-	if err := c.Init(ctx); err != nil {
-		return err
-	}
-	hs, err := c.SourceHealth(ctx, cfg.Sources)
+	hs, err := readSourceHealth(ctx, env) // cli/door.go: through pantau run when it holds the bus
 	if err != nil {
 		return err
 	}
 	now := time.Now()
-	if flagJSON {
+	if c.json {
 		enc := json.NewEncoder(env.Stdout)
 		for _, h := range hs {
 			every := cfg.PollInterval
@@ -45,7 +54,7 @@ func cmdSources(env *Env, _ []string) error {
 		}
 		return nil
 	}
-	wita := crawler.WITA
+	wita := news.WITA
 	when := func(t time.Time) string {
 		if t.IsZero() {
 			return "-"

@@ -10,13 +10,10 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
-
-	"gopkg.in/yaml.v3"
 )
 
 // Config is the effective configuration of one pantau process.
@@ -55,6 +52,7 @@ type Config struct {
 	Stages        string
 	NATSReplicas  int
 	SourcesFile   string
+	Social        Credentials // the office's keys and tokens for social sources
 	Sync          string
 	SyncInterval  time.Duration
 
@@ -64,12 +62,34 @@ type Config struct {
 // Option is one row of the options table.
 type Option struct {
 	Name    string // key in the config file and flag name with dashes
-	Help    string
+	Help    string // in Bahasa Indonesia: `pantau CMD -h` shows it
 	Default string
 	Secret  bool
+	Scope   Scope // the commands besides run and demo that take it as a flag
 	set     func(c *Config, v string) error
 	get     func(c *Config) string
 }
+
+// Scope says which commands take an option as a flag: run and demo take
+// every option; the others only those of the scopes they name. Whatever
+// the command, every option is still read from the config file and the
+// environment.
+type Scope uint16
+
+// The scopes of options.
+const (
+	ScopeCommon  Scope = 1 << iota // every command: --config, --data
+	ScopeStore                     // commands that open the store
+	ScopeBus                       // commands that open NATS
+	ScopeFetch                     // commands that fetch web pages
+	ScopeRules                     // commands that draft recommendations
+	ScopeMail                      // commands that send the report
+	ScopeAPI                       // commands that serve the HTTP API
+	ScopeLog                       // commands that log their progress
+	ScopeSources                   // commands that read the sources
+	// ScopeAll is run's and demo's: every option.
+	ScopeAll Scope = 1<<16 - 1
+)
 
 // Env is the environment variable for the option.
 func (o Option) Env() string {
@@ -87,7 +107,7 @@ func dur(name, def, help string, p func(*Config) *time.Duration) Option {
 		set: func(c *Config, v string) error {
 			d, err := time.ParseDuration(v)
 			if err != nil {
-				return fmt.Errorf("%s: %q is not a duration (e.g. 10m, 1s)", name, v)
+				return fmt.Errorf("%s: %q bukan durasi (contoh: 10m, 1s)", name, v)
 			}
 			*p(c) = d
 			return nil
@@ -100,7 +120,7 @@ func integer(name, def, help string, p func(*Config) *int) Option {
 		set: func(c *Config, v string) error {
 			n, err := strconv.Atoi(v)
 			if err != nil {
-				return fmt.Errorf("%s: %q is not a whole number", name, v)
+				return fmt.Errorf("%s: %q bukan bilangan bulat", name, v)
 			}
 			*p(c) = n
 			return nil
@@ -110,47 +130,56 @@ func integer(name, def, help string, p func(*Config) *int) Option {
 
 func secret(o Option) Option { o.Secret = true; return o }
 
+// in puts an option on the commands of scope s (besides run and demo).
+func in(s Scope, o Option) Option { o.Scope |= s; return o }
+
 // Options is the table of every option.
 var Options = []Option{
-	str("data", "./data", "data directory: embedded NATS and ClickHouse stores", func(c *Config) *string { return &c.DataDir }),
-	str("config", "", "config file (YAML): options and sources, or just a list of sources", func(c *Config) *string { return &c.ConfigFile }),
-	str("nats-url", "", "NATS server or cluster URL; empty runs NATS in process", func(c *Config) *string { return &c.NATSURL }),
-	integer("nats-replicas", "1", "replicas of Pantau's streams and buckets (3 on a 3-node NATS cluster)", func(c *Config) *int { return &c.NATSReplicas }),
-	secret(str("clickhouse-dsn", "", "ClickHouse DSN (clickhouse://user:pass@host:9000/pantau); empty runs chDB in process", func(c *Config) *string { return &c.ClickHouseDSN })),
-	str("database", "pantau", "database of the embedded store", func(c *Config) *string { return &c.Database }),
-	str("metrics-addr", "127.0.0.1:9464", "address of the Prometheus /metrics endpoint; empty disables it", func(c *Config) *string { return &c.MetricsAddr }),
-	str("log-format", "text", "log format: text or json", func(c *Config) *string { return &c.LogFormat }),
-	str("log-level", "info", "log level: debug, info, warn, error", func(c *Config) *string { return &c.LogLevel }),
-	dur("poll-interval", "10m", "how often each source is crawled", func(c *Config) *time.Duration { return &c.PollInterval }),
-	str("user-agent", "Pantau/0.1 (media monitoring Diskominfo Kaltim)", "User-Agent sent to outlets", func(c *Config) *string { return &c.UserAgent }),
-	str("contact-url", "https://diskominfo.kaltimprov.go.id", "contact URL added to the User-Agent", func(c *Config) *string { return &c.ContactURL }),
-	integer("writer-batch", "10000", "rows per insert at most", func(c *Config) *int { return &c.WriterBatch }),
-	dur("writer-flush", "1s", "longest wait before a partial batch is inserted", func(c *Config) *time.Duration { return &c.WriterFlush }),
-	integer("workers", "4", "sources crawled at once", func(c *Config) *int { return &c.Workers }),
-	integer("max-page-bytes", "5242880", "largest page or feed read, in bytes", func(c *Config) *int { return &c.MaxPageBytes }),
-	dur("fetch-timeout", "20s", "timeout of one HTTP request", func(c *Config) *time.Duration { return &c.FetchTimeout }),
-	dur("drain-timeout", "2m", "how long --once, and a shutdown, wait for the pipeline to drain", func(c *Config) *time.Duration { return &c.DrainTimeout }),
-	str("sync", "always", "when the embedded stores reach the disk: always (fsync before every acknowledgement: an acknowledged article survives a power loss) or interval (JetStream every sync-interval, chDB when the OS writes back: survives a crash of pantau, not of the machine; about 2.5 times the throughput, see README)", func(c *Config) *string { return &c.Sync }),
-	dur("sync-interval", "2m", "with sync: interval, how often the embedded JetStream flushes to disk", func(c *Config) *time.Duration { return &c.SyncInterval }),
-	dur("ack-wait", "30s", "how long a stage may hold a message before it is redelivered", func(c *Config) *time.Duration { return &c.AckWait }),
-	dur("host-delay", "1s", "pause between two requests to the same host", func(c *Config) *time.Duration { return &c.HostDelay }),
-	str("api-addr", "127.0.0.1:8080", "address of the HTTP API (pantau serve, and pantau run when api-token is set)", func(c *Config) *string { return &c.APIAddr }),
-	secret(str("api-token", "", "bearer token the HTTP API requires; empty: no API in pantau run", func(c *Config) *string { return &c.APIToken })),
-	str("rules", "", "communication-strategy rules file (YAML); empty uses the shipped rules", func(c *Config) *string { return &c.RulesFile }),
-	str("opd-map", "", "topics → OPD mapping (YAML like tagger/data/opd.yaml); empty uses the shipped one", func(c *Config) *string { return &c.OPDMapFile }),
-	str("smtp-host", "", "SMTP server for the daily report; empty: no e-mail", func(c *Config) *string { return &c.SMTPHost }),
-	integer("smtp-port", "587", "SMTP port", func(c *Config) *int { return &c.SMTPPort }),
-	str("smtp-user", "", "SMTP user (empty: no authentication)", func(c *Config) *string { return &c.SMTPUser }),
-	secret(str("smtp-password", "", "SMTP password", func(c *Config) *string { return &c.SMTPPassword })),
-	str("smtp-tls", "starttls", "starttls, tls (implicit, port 465) or none", func(c *Config) *string { return &c.SMTPTLS }),
-	str("report-from", "pantau@localhost", "sender of the daily report", func(c *Config) *string { return &c.ReportFrom }),
-	str("report-to", "", "recipients of the daily report, comma separated", func(c *Config) *string { return &c.ReportTo }),
-	str("report-time", "07:00", "when pantau run sends yesterday's report (HH:MM WITA)", func(c *Config) *string { return &c.ReportTime }),
-	str("stages", "crawler,classifier,writer,reporter", "stages pantau run starts (crawler, classifier, writer, reporter), to run them as separate services", func(c *Config) *string { return &c.Stages }),
-	str("sources", "", "sources file (YAML list); empty uses the shipped Kaltim sources", func(c *Config) *string { return &c.SourcesFile }),
+	in(ScopeCommon, str("data", "./data", "direktori data: penyimpanan NATS dan ClickHouse bawaan (embedded)", func(c *Config) *string { return &c.DataDir })),
+	in(ScopeCommon, str("config", "", "berkas konfigurasi (YAML): opsi dan sumber, atau daftar sumber saja", func(c *Config) *string { return &c.ConfigFile })),
+	in(ScopeBus, str("nats-url", "", "URL server atau klaster NATS; kosong: NATS berjalan di dalam proses", func(c *Config) *string { return &c.NATSURL })),
+	in(ScopeBus, integer("nats-replicas", "1", "replika stream dan bucket Pantau (3 pada klaster NATS 3 node)", func(c *Config) *int { return &c.NATSReplicas })),
+	in(ScopeStore, secret(str("clickhouse-dsn", "", "DSN ClickHouse (clickhouse://user:pass@host:9000/pantau); kosong: chDB di dalam proses", func(c *Config) *string { return &c.ClickHouseDSN }))),
+	in(ScopeStore, str("database", "pantau", "basis data penyimpanan bawaan (chDB)", func(c *Config) *string { return &c.Database })),
+	str("metrics-addr", "127.0.0.1:9464", "alamat endpoint Prometheus /metrics; kosong: tidak ada", func(c *Config) *string { return &c.MetricsAddr }),
+	in(ScopeLog, str("log-format", "text", "format log: text atau json", func(c *Config) *string { return &c.LogFormat })),
+	in(ScopeLog, str("log-level", "info", "tingkat log: debug, info, warn, error", func(c *Config) *string { return &c.LogLevel })),
+	in(ScopeSources, dur("poll-interval", "10m", "seberapa sering setiap sumber dirayapi", func(c *Config) *time.Duration { return &c.PollInterval })),
+	in(ScopeFetch, str("user-agent", "Pantau/0.1 (media monitoring Diskominfo Kaltim)", "User-Agent yang dikirim ke media", func(c *Config) *string { return &c.UserAgent })),
+	in(ScopeFetch, str("contact-url", "https://diskominfo.kaltimprov.go.id", "URL kontak yang ditambahkan ke User-Agent", func(c *Config) *string { return &c.ContactURL })),
+	integer("writer-batch", "10000", "baris paling banyak per insert", func(c *Config) *int { return &c.WriterBatch }),
+	dur("writer-flush", "1s", "waktu tunggu paling lama sebelum batch yang belum penuh disimpan", func(c *Config) *time.Duration { return &c.WriterFlush }),
+	integer("workers", "4", "sumber yang dirayapi bersamaan", func(c *Config) *int { return &c.Workers }),
+	in(ScopeFetch, integer("max-page-bytes", "5242880", "ukuran halaman atau feed terbesar yang dibaca, dalam byte", func(c *Config) *int { return &c.MaxPageBytes })),
+	in(ScopeFetch, dur("fetch-timeout", "20s", "batas waktu satu permintaan HTTP", func(c *Config) *time.Duration { return &c.FetchTimeout })),
+	dur("drain-timeout", "2m", "berapa lama --once (dan penghentian) menunggu pipeline tuntas", func(c *Config) *time.Duration { return &c.DrainTimeout }),
+	str("sync", "always", "kapan penyimpanan bawaan menulis ke disk: always (fsync sebelum setiap pengakuan: artikel yang sudah diakui selamat dari listrik padam) atau interval (JetStream setiap sync-interval, chDB saat OS menulis: selamat bila pantau mati, tidak bila mesin mati; sekitar 2,5 kali lebih cepat, lihat README)", func(c *Config) *string { return &c.Sync }),
+	dur("sync-interval", "2m", "dengan sync: interval, seberapa sering JetStream bawaan menulis ke disk", func(c *Config) *time.Duration { return &c.SyncInterval }),
+	dur("ack-wait", "30s", "berapa lama satu tahap boleh menahan pesan sebelum dikirim ulang", func(c *Config) *time.Duration { return &c.AckWait }),
+	dur("host-delay", "1s", "jeda antara dua permintaan ke host yang sama", func(c *Config) *time.Duration { return &c.HostDelay }),
+	in(ScopeAPI, str("api-addr", "127.0.0.1:8080", "alamat aplikasi web, HTTP API dan pintu penyimpanan (pantau run, pantau serve); kosong: tidak ada", func(c *Config) *string { return &c.APIAddr })),
+	in(ScopeAPI, secret(str("api-token", "", "token Bearer yang diminta HTTP API (/api/); kosong: API menolak semua permintaan", func(c *Config) *string { return &c.APIToken }))),
+	in(ScopeRules, str("rules", "", "berkas aturan strategi komunikasi (YAML); kosong: aturan bawaan", func(c *Config) *string { return &c.RulesFile })),
+	str("opd-map", "", "pemetaan topik → OPD (YAML seperti tagger/data/opd.yaml); kosong: pemetaan bawaan", func(c *Config) *string { return &c.OPDMapFile }),
+	in(ScopeMail, str("smtp-host", "", "server SMTP untuk laporan harian; kosong: tanpa e-mail", func(c *Config) *string { return &c.SMTPHost })),
+	in(ScopeMail, integer("smtp-port", "587", "port SMTP", func(c *Config) *int { return &c.SMTPPort })),
+	in(ScopeMail, str("smtp-user", "", "pengguna SMTP (kosong: tanpa autentikasi)", func(c *Config) *string { return &c.SMTPUser })),
+	in(ScopeMail, secret(str("smtp-password", "", "kata sandi SMTP", func(c *Config) *string { return &c.SMTPPassword }))),
+	in(ScopeMail, str("smtp-tls", "starttls", "starttls, tls (langsung, port 465) atau none", func(c *Config) *string { return &c.SMTPTLS })),
+	in(ScopeMail, str("report-from", "pantau@localhost", "pengirim laporan harian", func(c *Config) *string { return &c.ReportFrom })),
+	in(ScopeMail, str("report-to", "", "penerima laporan harian, dipisah koma", func(c *Config) *string { return &c.ReportTo })),
+	in(ScopeMail, str("report-time", "07:00", "jam pantau run mengirim laporan kemarin (HH:MM WITA)", func(c *Config) *string { return &c.ReportTime })),
+	str("stages", "crawler,classifier,writer,reporter", "tahap yang dijalankan pantau run (crawler, classifier, writer, reporter), untuk menjalankannya sebagai layanan terpisah", func(c *Config) *string { return &c.Stages }),
+	in(ScopeSources, str("sources", "", "berkas sumber (daftar YAML); kosong: sumber Kaltim bawaan", func(c *Config) *string { return &c.SourcesFile })),
+	in(ScopeSources, secret(str("youtube-api-key", "", "kunci YouTube Data API v3 milik kantor (komentar sumber youtube)", func(c *Config) *string { return &c.Social.YouTubeAPIKey }))),
+	in(ScopeSources, secret(str("graph-token", "", "token Graph API jangka panjang milik Page kantor (sumber facebook dan instagram)", func(c *Config) *string { return &c.Social.GraphToken }))),
+	in(ScopeSources, secret(str("x-bearer-token", "", "bearer token X API v2 milik kantor (sumber x)", func(c *Config) *string { return &c.Social.XBearerToken }))),
+	in(ScopeSources, secret(str("tiktok-client-key", "", "client key TikTok Research API (sumber tiktok)", func(c *Config) *string { return &c.Social.TikTokClientKey }))),
+	in(ScopeSources, secret(str("tiktok-client-secret", "", "client secret TikTok Research API (sumber tiktok)", func(c *Config) *string { return &c.Social.TikTokClientSecret }))),
 }
 
-func lookup(name string) (Option, bool) {
+// Lookup returns the option named name.
+func Lookup(name string) (Option, bool) {
 	for _, o := range Options {
 		if o.Name == name {
 			return o, true
@@ -159,23 +188,20 @@ func lookup(name string) (Option, bool) {
 	return Option{}, false
 }
 
-// RegisterFlags adds every option to fs; values given on the command line
+// RegisterFlags adds to fs the options of scope (all of them with
+// ScopeAll) that fs does not define yet; values given on the command line
 // are recorded in set.
-func RegisterFlags(fs *flag.FlagSet, set map[string]string) {
+func RegisterFlags(fs *flag.FlagSet, set map[string]string, scope Scope) {
 	for _, o := range Options {
+		if scope != ScopeAll && o.Scope&scope == 0 || fs.Lookup(o.Name) != nil {
+			continue
+		}
 		name := o.Name
-		fs.Func(name, o.Help+" (env "+o.Env()+", default "+quoteDefault(o.Default)+")", func(v string) error {
+		fs.Func(name, o.Help, func(v string) error {
 			set[name] = v
 			return nil
 		})
 	}
-}
-
-func quoteDefault(s string) string {
-	if s == "" {
-		return `""`
-	}
-	return s
 }
 
 // Load builds the effective config. Precedence: flags, environment
@@ -197,7 +223,7 @@ func Load(flags map[string]string, env func(string) string) (*Config, error) {
 		} else if p := env(o.Env() + "_FILE"); p != "" {
 			b, err := os.ReadFile(p)
 			if err != nil {
-				return nil, fmt.Errorf("reading %s_FILE: %w", o.Env(), err)
+				return nil, fmt.Errorf("%s_FILE: berkas rahasia tidak dapat dibaca: %w", o.Env(), err)
 			}
 			envVals[o.Name] = strings.TrimSpace(string(b))
 		}
@@ -207,29 +233,39 @@ func Load(flags map[string]string, env func(string) string) (*Config, error) {
 	if file == "" {
 		file = envVals["config"]
 	}
-	var fileVals map[string]string
+	fileVals := map[string]string{}
 	var fileSources []Source
 	var fileSourcesSet bool
 	if file != "" {
-		var err error
-		fileVals, fileSources, fileSourcesSet, err = readConfigFile(file)
+		vals, src, have, err := readConfigFile(file)
 		if err != nil {
 			return nil, err
 		}
+		for k, v := range vals {
+			fileVals[k] = v.value // each already checked, with its line
+		}
+		fileSources, fileSourcesSet = src, have
 	}
-	for _, layer := range []map[string]string{fileVals, envVals, flags} {
-		keys := make([]string, 0, len(layer))
-		for k := range layer {
+	for _, layer := range []struct {
+		vals  map[string]string
+		where func(o Option) string
+	}{
+		{fileVals, func(Option) string { return file }},
+		{envVals, func(o Option) string { return o.Env() }},
+		{flags, func(o Option) string { return "--" + o.Name }},
+	} {
+		keys := make([]string, 0, len(layer.vals))
+		for k := range layer.vals {
 			keys = append(keys, k)
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			o, ok := lookup(k)
+			o, ok := Lookup(k)
 			if !ok {
-				return nil, fmt.Errorf("unknown option %q", k)
+				return nil, fmt.Errorf("opsi %q tidak dikenal", k)
 			}
-			if err := o.set(c, layer[k]); err != nil {
-				return nil, err
+			if err := o.set(c, layer.vals[k]); err != nil {
+				return nil, fmt.Errorf("%s: %w", layer.where(o), err)
 			}
 		}
 	}
@@ -245,75 +281,25 @@ func Load(flags map[string]string, env func(string) string) (*Config, error) {
 	default:
 		src, err := ParseSources("sources bawaan", DefaultSources)
 		if err != nil {
-			return nil, fmt.Errorf("shipped sources: %w", err)
+			return nil, fmt.Errorf("sumber bawaan: %w", err)
 		}
 		c.Sources = src
 	}
+	BindCredentials(c.Sources, c.Social)
 	return c, c.Validate()
-}
-
-// readConfigFile reads a YAML file that is either a list of sources or a
-// mapping of options (with an optional `sources` list).
-func readConfigFile(path string) (map[string]string, []Source, bool, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, nil, false, fmt.Errorf("reading config: %w", err)
-	}
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, nil, false, fmt.Errorf("%s: %w", path, err)
-	}
-	if len(root.Content) == 0 {
-		return nil, nil, false, nil
-	}
-	doc := root.Content[0]
-	switch doc.Kind {
-	case yaml.SequenceNode:
-		src, err := sourcesFromNode(path, doc)
-		return nil, src, true, err
-	case yaml.MappingNode:
-	default:
-		return nil, nil, false, fmt.Errorf("%s line %d: want a mapping of options or a list of sources", path, doc.Line)
-	}
-	vals := map[string]string{}
-	var src []Source
-	var have bool
-	for i := 0; i+1 < len(doc.Content); i += 2 {
-		k, v := doc.Content[i], doc.Content[i+1]
-		key := strings.ReplaceAll(k.Value, "_", "-")
-		if key == "sources" && v.Kind == yaml.SequenceNode {
-			src, err = sourcesFromNode(path, v)
-			if err != nil {
-				return nil, nil, false, err
-			}
-			have = true
-			continue
-		}
-		if _, ok := lookup(key); !ok {
-			return nil, nil, false, fmt.Errorf("%s line %d: unknown option %q", path, k.Line, k.Value)
-		}
-		if v.Kind != yaml.ScalarNode {
-			return nil, nil, false, fmt.Errorf("%s line %d: option %q wants a single value", path, v.Line, k.Value)
-		}
-		vals[key] = v.Value
-	}
-	if s, ok := vals["sources"]; ok && !filepath.IsAbs(s) {
-		vals["sources"] = filepath.Join(filepath.Dir(path), s)
-	}
-	return vals, src, have, nil
 }
 
 // Validate checks rules that involve more than one option.
 func (c *Config) Validate() error {
 	var errs []error
 	if c.DataDir == "" && (c.NATSURL == "" || c.ClickHouseDSN == "") {
-		errs = append(errs, errors.New("data: a data directory is needed for the embedded NATS or ClickHouse"))
+		errs = append(errs, errors.New("data: direktori data diperlukan untuk NATS atau ClickHouse bawaan"))
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
-		errs = append(errs, fmt.Errorf("log-format: %q is not text or json", c.LogFormat))
+		errs = append(errs, fmt.Errorf("log-format: %q bukan text atau json", c.LogFormat))
 	}
 	if c.PollInterval < time.Minute/2 {
-		errs = append(errs, fmt.Errorf("poll-interval: %s is too short to be polite (at least 30s)", c.PollInterval))
+		errs = append(errs, fmt.Errorf("poll-interval: %s terlalu sering untuk sopan (paling sedikit 30s)", c.PollInterval))
 	}
 	if c.Sync != "interval" && c.Sync != "always" {
 		errs = append(errs, fmt.Errorf("sync: %q is not interval or always", c.Sync))
@@ -322,35 +308,35 @@ func (c *Config) Validate() error {
 		errs = append(errs, fmt.Errorf("sync-interval: %s is below 1s", c.SyncInterval))
 	}
 	if c.AckWait < time.Second {
-		errs = append(errs, fmt.Errorf("ack-wait: %s is below 1s", c.AckWait))
+		errs = append(errs, fmt.Errorf("ack-wait: %s kurang dari 1s", c.AckWait))
 	}
 	if c.WriterBatch < 1 || c.WriterBatch > 1_000_000 {
-		errs = append(errs, fmt.Errorf("writer-batch: %d is outside 1..1000000", c.WriterBatch))
+		errs = append(errs, fmt.Errorf("writer-batch: %d di luar 1..1000000", c.WriterBatch))
 	}
 	if c.Workers < 1 || c.Workers > 64 {
-		errs = append(errs, fmt.Errorf("workers: %d is outside 1..64", c.Workers))
+		errs = append(errs, fmt.Errorf("workers: %d di luar 1..64", c.Workers))
 	}
 	if c.SMTPTLS != "starttls" && c.SMTPTLS != "tls" && c.SMTPTLS != "none" {
-		errs = append(errs, fmt.Errorf("smtp-tls: %q is not starttls, tls or none", c.SMTPTLS))
+		errs = append(errs, fmt.Errorf("smtp-tls: %q bukan starttls, tls atau none", c.SMTPTLS))
 	}
 	if _, err := time.Parse("15:04", c.ReportTime); err != nil {
-		errs = append(errs, fmt.Errorf("report-time: %q is not HH:MM", c.ReportTime))
+		errs = append(errs, fmt.Errorf("report-time: %q bukan HH:MM", c.ReportTime))
 	}
 	if c.NATSReplicas < 1 || c.NATSReplicas > 5 {
-		errs = append(errs, fmt.Errorf("nats-replicas: %d is outside 1..5", c.NATSReplicas))
+		errs = append(errs, fmt.Errorf("nats-replicas: %d di luar 1..5", c.NATSReplicas))
 	}
 	if c.NATSReplicas > 1 && c.NATSURL == "" {
-		errs = append(errs, errors.New("nats-replicas above 1 needs a NATS cluster (nats-url)"))
+		errs = append(errs, errors.New("nats-replicas di atas 1 memerlukan klaster NATS (nats-url)"))
 	}
 	for _, st := range strings.Split(c.Stages, ",") {
 		switch strings.TrimSpace(st) {
 		case "crawler", "classifier", "writer", "reporter":
 		default:
-			errs = append(errs, fmt.Errorf("stages: unknown stage %q (crawler, classifier, writer, reporter)", st))
+			errs = append(errs, fmt.Errorf("stages: tahap %q tidak dikenal (crawler, classifier, writer, reporter)", st))
 		}
 	}
 	if c.MaxPageBytes < 1024 {
-		errs = append(errs, fmt.Errorf("max-page-bytes: %d is too small", c.MaxPageBytes))
+		errs = append(errs, fmt.Errorf("max-page-bytes: %d terlalu kecil (paling sedikit 1024)", c.MaxPageBytes))
 	}
 	return errors.Join(errs...)
 }
@@ -363,38 +349,4 @@ func (c *Config) HasStage(name string) bool {
 		}
 	}
 	return false
-}
-
-// Print writes the effective config as YAML-like lines, secrets masked.
-func (c *Config) Print() string {
-	var b strings.Builder
-	for _, o := range Options {
-		v := o.get(c)
-		if o.Secret && v != "" {
-			v = MaskDSN(v)
-		}
-		fmt.Fprintf(&b, "%s: %q\n", strings.ReplaceAll(o.Name, "-", "_"), v)
-	}
-	fmt.Fprintf(&b, "sources: # %d sumber\n", len(c.Sources))
-	for _, s := range c.Sources {
-		fmt.Fprintf(&b, "  - name: %q\n    feed: %q\n    site: %q\n    region: %q\n", s.Name, s.Feed, s.Site, s.Region)
-	}
-	return b.String()
-}
-
-// MaskDSN hides the password of a URL-shaped secret, or all of any other.
-func MaskDSN(v string) string {
-	scheme, rest, ok := strings.Cut(v, "://")
-	if !ok {
-		return "******"
-	}
-	at := strings.LastIndex(rest, "@")
-	if at < 0 {
-		return v
-	}
-	user := rest[:at]
-	if name, _, ok := strings.Cut(user, ":"); ok {
-		user = name + ":******"
-	}
-	return scheme + "://" + user + rest[at:]
 }

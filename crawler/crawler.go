@@ -1,30 +1,29 @@
 package crawler
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
-	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/mmcdole/gofeed"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/diskominfo-kaltim/pantau/bus"
 	"github.com/diskominfo-kaltim/pantau/config"
+	"github.com/diskominfo-kaltim/pantau/crawler/fetch"
+	"github.com/diskominfo-kaltim/pantau/crawler/source"
 	"github.com/diskominfo-kaltim/pantau/metrics"
 	"github.com/diskominfo-kaltim/pantau/news"
 )
 
-// SeenBucket is the key-value bucket that remembers crawled articles and
-// feed validators (ETag, Last-Modified) across restarts.
+// SeenBucket is the key-value bucket that holds the crawler's State:
+// crawled articles, feed validators, back-offs, source health, cursors.
 const SeenBucket = "PANTAU_SEEN"
 
 // Crawler crawls sources and publishes new articles.
@@ -38,17 +37,21 @@ type Crawler struct {
 	HostDelay time.Duration // pause between requests to one host
 	Now       func() time.Time
 
-	seen        jetstream.KeyValue
-	hosts       sync.Map // host -> *hostGate
+	state       *State
+	http        *fetch.Fetcher // Fetcher behind the per-host gate
+	hosts       sync.Map       // host -> *hostGate
 	robotsCache robotsCache
 	stories     *storyIndex
+	warnings    throttle
+	kinds       sync.Map // source name -> source.Source
+	handleKey   []byte
 }
 
 // Stats counts one crawl pass.
 type Stats struct {
 	Sources       int64
 	SourcesFailed int64
-	Items         int64 // feed items seen
+	Items         int64 // items listed by the sources
 	New           int64 // published to the bus
 	Duplicates    int64 // already known
 	Failed        int64 // articles that could not be fetched or published
@@ -71,9 +74,15 @@ func (c *Crawler) Init(ctx context.Context) error {
 	if c.Workers <= 0 {
 		c.Workers = 4
 	}
+	if c.Log == nil {
+		c.Log = slog.Default()
+	}
+	if c.Fetcher != nil {
+		c.http = c.Fetcher.With(c.gated)
+	}
 	kv, err := c.Bus.JS.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
 		Bucket:      SeenBucket,
-		Description: "articles already crawled and feed validators",
+		Description: "articles already crawled, feed validators, back-offs, source health and cursors",
 		TTL:         60 * 24 * time.Hour,
 		Storage:     jetstream.FileStorage,
 		Replicas:    c.Bus.Options().Replicas,
@@ -81,30 +90,19 @@ func (c *Crawler) Init(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("opening %s: %w", SeenBucket, err)
 	}
-	c.seen = kv
+	c.state = NewState(kv)
+	if c.handleKey, err = c.state.HandleKey(ctx); err != nil {
+		return err
+	}
 	return c.loadStories(ctx)
 }
 
-// loadStories fills the near-duplicate index from the fingerprints kept in
-// the seen bucket ("sim.<id>" = "<hex simhash> <story id>").
+// loadStories fills the near-duplicate index from the saved fingerprints.
 func (c *Crawler) loadStories(ctx context.Context) error {
 	c.stories = newStoryIndex()
-	w, err := c.seen.WatchFiltered(ctx, []string{"sim.>"}, jetstream.IgnoreDeletes())
+	n, err := c.state.Fingerprints(ctx, c.stories.add)
 	if err != nil {
-		return fmt.Errorf("reading fingerprints: %w", err)
-	}
-	defer w.Stop()
-	n := 0
-	for e := range w.Updates() {
-		if e == nil {
-			break // initial values delivered
-		}
-		var h uint64
-		var story string
-		if _, err := fmt.Sscanf(string(e.Value()), "%x %s", &h, &story); err == nil {
-			c.stories.add(h, story)
-			n++
-		}
+		return err
 	}
 	c.Log.Debug("fingerprints loaded", slog.Int("count", n))
 	return nil
@@ -144,13 +142,9 @@ func (c *Crawler) Run(ctx context.Context, interval time.Duration) error {
 			}
 			// A restart keeps each source's schedule: wait out the rest of
 			// the interval since its last pass.
-			if h, err := c.health(ctx, src.Name); err == nil && !h.LastAttempt.IsZero() {
-				if d := time.Until(h.LastAttempt.Add(every)); d > 0 {
-					select {
-					case <-ctx.Done():
-						return
-					case <-time.After(d):
-					}
+			if h, found, err := c.state.Health(ctx, src.Name); err == nil && found && !h.LastAttempt.IsZero() {
+				if !sleep(ctx, time.Until(h.LastAttempt.Add(every))) {
+					return
 				}
 			}
 			for {
@@ -161,10 +155,8 @@ func (c *Crawler) Run(ctx context.Context, interval time.Duration) error {
 				}
 				c.CrawlSource(ctx, src)
 				<-sem
-				select {
-				case <-ctx.Done():
+				if !sleep(ctx, every) {
 					return
-				case <-time.After(every):
 				}
 			}
 		}(src)
@@ -173,30 +165,36 @@ func (c *Crawler) Run(ctx context.Context, interval time.Duration) error {
 	return nil
 }
 
-// CrawlSource crawls one source: its feed (discovered from the site when
-// only a site is given), then each new article page.
+// sleep waits d; false when ctx ended first.
+func sleep(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+// CrawlSource polls one source once: its kind lists what is new and each
+// item is fetched (article pages) or taken as it is (social posts), dedupped
+// and published.
 func (c *Crawler) CrawlSource(ctx context.Context, src config.Source) *Stats {
 	st := &Stats{Sources: 1}
 	log := c.Log.With(slog.String("source", src.Name))
-	items, validators, feedURL, err := c.sourceItems(ctx, src, log)
+	s, err := c.sourceOf(src)
 	if err != nil {
-		c.sourceFailed(ctx, src, st, log, "tidak dapat membaca daftar artikel", err)
+		c.sourceFailed(ctx, src, st, log, "konfigurasi sumber tidak dapat dipakai", err)
 		return st
 	}
-	for _, it := range items {
-		if ctx.Err() != nil {
-			break
-		}
-		st.Items++
-		c.article(ctx, src, it, st, log)
-	}
-	// Only a feed whose every item was handled may be skipped next time
-	// when unchanged; otherwise an interrupted crawl would lose items.
-	if validators != nil && feedURL != "" && st.Failed == 0 && ctx.Err() == nil {
-		data, _ := json.Marshal(validators)
-		if _, err := c.seen.Put(ctx, feedKey(feedURL), data); err != nil {
-			log.Warn("saving feed validators", slog.Any("error", err))
-		}
+	env := &sourceEnv{c: c, src: src, log: log}
+	if err := s.Poll(ctx, env, c.emitter(src, st, log)); err != nil {
+		c.sourceFailed(ctx, src, st, log, "tidak dapat membaca sumber", err)
+		return st
 	}
 	c.Metrics.LastSuccess.WithLabelValues(src.Name).Set(float64(c.Now().Unix()))
 	c.recordHealth(ctx, src, st, nil)
@@ -208,161 +206,91 @@ func (c *Crawler) CrawlSource(ctx context.Context, src config.Source) *Stats {
 func (c *Crawler) sourceFailed(ctx context.Context, src config.Source, st *Stats, log *slog.Logger, what string, err error) {
 	st.SourcesFailed++
 	c.Metrics.SourceErrors.WithLabelValues(src.Name).Inc()
+	var le *source.LimitError
+	if errors.As(err, &le) {
+		// The platform asked for a pause: every request to it waits.
+		c.backOff(ctx, le.URL, le.Until, le.Reason)
+	}
 	c.recordHealth(ctx, src, st, fmt.Errorf("%s: %w", what, err))
 	// The message is for analysts (Bahasa Indonesia); the error for engineers.
-	log.Error("sumber gagal: "+what, slog.String("feed", src.Feed), slog.String("site", src.Site), slog.Any("error", err))
+	log.Error("sumber gagal: "+what, slog.String("kind", src.KindOrDefault()), slog.String("feed", src.Feed),
+		slog.String("site", src.Site), slog.Any("error", err))
 }
 
-// sourceItems lists a source's current articles: from its configured
-// feed, sitemap or listing pages; for a bare site, from a discovered feed,
-// the sitemaps named in robots.txt, or the homepage's links, in that order.
-func (c *Crawler) sourceItems(ctx context.Context, src config.Source, log *slog.Logger) ([]*gofeed.Item, *feedState, string, error) {
-	max := src.MaxItems
-	if max == 0 {
-		max = 100
-	}
-	if src.Feed != "" {
-		items, v, err := c.readFeed(ctx, src, src.Feed)
-		return items, v, src.Feed, err
-	}
-	if src.Sitemap != "" {
-		items, err := c.sitemapItems(ctx, src, src.Sitemap, max)
-		return items, nil, "", err
-	}
-	if len(src.Listings) > 0 {
-		items, err := c.listingItems(ctx, src, max)
-		return items, nil, "", err
-	}
-	var errs []error
-	if feedURL, err := c.discoverFeed(ctx, src); err == nil {
-		items, v, err := c.readFeed(ctx, src, feedURL)
-		if err == nil {
-			return items, v, feedURL, nil
+// emitter handles the items a source lists, counting them in st.
+func (c *Crawler) emitter(src config.Source, st *Stats, log *slog.Logger) source.Emit {
+	return func(ctx context.Context, it source.Item) error {
+		st.Items++
+		if it.Post != nil {
+			return c.post(ctx, src, it.Post, st, log)
 		}
-		errs = append(errs, err)
-	} else {
-		errs = append(errs, err)
+		return c.article(ctx, src, it, st, log)
 	}
-	for _, sm := range c.robotsSitemaps(ctx, src) {
-		items, err := c.sitemapItems(ctx, src, sm, max)
-		if err == nil && len(items) > 0 {
-			log.Debug("articles from sitemap", slog.String("sitemap", sm), slog.Int("items", len(items)))
-			return items, nil, "", nil
-		}
-		if err != nil {
-			errs = append(errs, err)
-		}
-	}
-	items, err := c.listingItems(ctx, src, max)
-	if err == nil && len(items) > 0 {
-		return items, nil, "", nil
-	}
-	if err != nil {
-		errs = append(errs, err)
-	} else {
-		errs = append(errs, fmt.Errorf("no article links on the listing pages of %s", src.Site))
-	}
-	return nil, nil, "", errors.Join(errs...)
 }
 
-// get fetches u if robots.txt allows it, waiting for the host's turn.
+// get fetches u for src if robots.txt allows it; the per-host gate spaces
+// it.
 func (c *Crawler) get(ctx context.Context, src config.Source, u, etag, lastMod string) (*Response, error) {
-	if err := c.allowed(ctx, src.AllowPrivate, u); err != nil {
+	hosts := privateHosts(src)
+	if err := c.allowed(ctx, hosts, u); err != nil {
 		return nil, fmt.Errorf("GET %s: %w", u, err)
 	}
-	release, err := c.acquire(ctx, u)
-	if err != nil {
-		return nil, err
-	}
-	defer release()
-	if err := c.wait(ctx, u); err != nil {
-		return nil, err
-	}
-	resp, err := c.Fetcher.Get(ctx, u, src.AllowPrivate, etag, lastMod)
-	var se *StatusError
-	if errors.As(err, &se) && (se.StatusCode == 429 || se.StatusCode == 503) {
-		d := se.RetryAfter
-		if d <= 0 {
-			d = time.Minute
-		}
-		c.backOff(ctx, u, d)
-	}
+	resp, err := c.http.GetFrom(ctx, u, hosts, etag, lastMod)
 	if err == nil {
 		c.Metrics.Fetched.WithLabelValues(src.Name).Inc()
 	}
 	return resp, err
 }
 
-type feedState struct {
-	URL          string `json:"url"`
-	ETag         string `json:"etag,omitempty"`
-	LastModified string `json:"last_modified,omitempty"`
+// privateHosts are the hosts src may reach on special-purpose addresses
+// (only those listed for it, with allow_private).
+func privateHosts(src config.Source) []string { return src.PrivateHosts() }
+
+// seen reports whether article id was published before; an unreadable
+// state is an error, not "new".
+func (c *Crawler) seen(ctx context.Context, src config.Source, id string, st *Stats) (bool, error) {
+	ok, err := c.state.Seen(ctx, id)
+	if err != nil {
+		return false, err
+	}
+	if ok {
+		st.Duplicates++
+		c.Metrics.Duplicates.WithLabelValues(src.Name).Inc()
+	}
+	return ok, nil
 }
 
-func feedKey(u string) string { return "feed." + news.IDFor(u) }
-
-// readFeed fetches and parses a feed, conditionally on the validators of
-// the last complete crawl. It returns the validators to save once every
-// item was handled (nil when there is nothing to save).
-func (c *Crawler) readFeed(ctx context.Context, src config.Source, feedURL string) ([]*gofeed.Item, *feedState, error) {
-	var prev feedState
-	if e, err := c.seen.Get(ctx, feedKey(feedURL)); err == nil {
-		_ = json.Unmarshal(e.Value(), &prev)
-	}
-	resp, err := c.get(ctx, src, feedURL, prev.ETag, prev.LastModified)
-	if err != nil {
-		return nil, nil, err
-	}
-	if resp.NotModified {
-		c.Log.Debug("feed not modified", slog.String("source", src.Name))
-		return nil, nil, nil
-	}
-	feed, err := gofeed.NewParser().Parse(bytes.NewReader(resp.Body))
-	if err != nil {
-		return nil, nil, fmt.Errorf("parsing feed %s: %w", feedURL, err)
-	}
-	var next *feedState
-	if resp.ETag != "" || resp.LastModified != "" {
-		next = &feedState{URL: feedURL, ETag: resp.ETag, LastModified: resp.LastModified}
-	}
-	return feed.Items, next, nil
-}
-
-func (c *Crawler) article(ctx context.Context, src config.Source, it *gofeed.Item, st *Stats, log *slog.Logger) {
+// article fetches, extracts and publishes the article page an item links
+// to, unless it is known already.
+func (c *Crawler) article(ctx context.Context, src config.Source, it source.Item, st *Stats, log *slog.Logger) error {
 	link := strings.TrimSpace(it.Link)
-	if link == "" && len(it.Links) > 0 {
-		link = it.Links[0]
-	}
 	canon, err := Canonical(link)
 	if err != nil || link == "" {
 		st.Failed++
-		log.Warn("feed item without a usable link", slog.String("title", it.Title))
-		return
+		c.warnTo(log, src.Name, "item without a usable link", slog.String("title", it.Title), slog.String("link", link))
+		return fmt.Errorf("item %q has no usable link", it.Title)
 	}
 	id := news.IDFor(canon)
-	if _, err := c.seen.Get(ctx, "article."+id); err == nil {
-		st.Duplicates++
-		c.Metrics.Duplicates.WithLabelValues(src.Name).Inc()
-		return
+	if dup, err := c.seen(ctx, src, id, st); err != nil || dup {
+		if err != nil {
+			st.Failed++
+		}
+		return err
 	}
 	now := c.Now().UTC()
 	a := news.Article{
 		ID: id, URL: canon, Outlet: src.Name, Region: src.Region,
-		Title: strings.TrimSpace(it.Title), Language: "id", FetchedAt: now,
+		Title: strings.TrimSpace(it.Title), Author: it.Author, Language: "id", FetchedAt: now,
+		PublishedAt: it.Published.UTC(),
 	}
-	switch {
-	case it.PublishedParsed != nil:
-		a.PublishedAt = it.PublishedParsed.UTC()
-	case it.Published != "":
+	if it.Outlet != "" {
+		a.Outlet = it.Outlet
+	}
+	if it.Published.IsZero() && it.PublishedText != "" {
 		// Indonesian feeds often write "Selasa, 11 Juni 2024 14:05 WITA".
-		if t, err := ParseDate(it.Published, now, nil); err == nil {
+		if t, err := ParseDate(it.PublishedText, now, nil); err == nil {
 			a.PublishedAt = t
 		}
-	case it.UpdatedParsed != nil:
-		a.PublishedAt = it.UpdatedParsed.UTC()
-	}
-	if it.Author != nil {
-		a.Author = it.Author.Name
 	}
 	resp, err := c.get(ctx, src, link, "", "")
 	if err == nil {
@@ -380,48 +308,106 @@ func (c *Crawler) article(ctx context.Context, src config.Source, it *gofeed.Ite
 		}
 		if fc, err := Canonical(final); err == nil && fc != canon {
 			// Remember the feed's link too, so it is not fetched again.
-			_, _ = c.seen.Put(ctx, "article."+id, []byte(fc))
+			if err := c.state.MarkSeen(ctx, id, fc); err != nil {
+				c.warnTo(log, src.Name, "remembering an article's feed link", slog.Any("error", err))
+			}
 			canon, id = fc, news.IDFor(fc)
 			a.ID, a.URL = id, canon
-			if _, err := c.seen.Get(ctx, "article."+id); err == nil {
-				st.Duplicates++
-				c.Metrics.Duplicates.WithLabelValues(src.Name).Inc()
-				return
+			if dup, err := c.seen(ctx, src, id, st); err != nil || dup {
+				if err != nil {
+					st.Failed++
+				}
+				return err
 			}
 		}
 		if xerr == nil {
 			c.merge(&a, ex)
 		} else {
-			log.Warn("extracting article", slog.String("url", link), slog.Any("error", xerr))
+			c.warnTo(log, src.Name, "extracting article", slog.String("url", link), slog.Any("error", xerr))
 		}
 	} else {
-		log.Warn("fetching article page; using the feed's text", slog.String("url", link), slog.Any("error", err))
+		c.warnTo(log, src.Name, "fetching article page; using the listing's text", slog.String("url", link), slog.Any("error", err))
 	}
 	if a.Text == "" {
-		a.Text = StripHTML(firstNonEmpty(it.Content, it.Description))
+		a.Text = StripHTML(it.Summary)
 	}
 	if a.Text == "" && a.Title == "" {
 		st.Failed++
-		log.Warn("article has neither title nor text; skipped", slog.String("url", link))
-		return
+		c.warnTo(log, src.Name, "article has neither title nor text; skipped", slog.String("url", link))
+		return fmt.Errorf("%s: neither title nor text", link)
 	}
 	if a.PublishedAt.IsZero() {
 		a.PublishedAt = now
 	}
+	return c.publish(ctx, src, &a, st, log)
+}
+
+// post publishes a complete social item unless it is known already.
+func (c *Crawler) post(ctx context.Context, src config.Source, p *news.Article, st *Stats, log *slog.Logger) error {
+	a := *p
+	if a.ID == "" {
+		canon, err := Canonical(a.URL)
+		if err != nil {
+			st.Failed++
+			c.warnTo(log, src.Name, "post without a usable URL", slog.String("url", a.URL))
+			return fmt.Errorf("post %q has no usable URL", a.URL)
+		}
+		a.URL, a.ID = canon, news.IDFor(canon)
+	}
+	if dup, err := c.seen(ctx, src, a.ID, st); err != nil || dup {
+		if err != nil {
+			st.Failed++
+		}
+		return err
+	}
+	now := c.Now().UTC()
+	a.FetchedAt = now
+	if a.Outlet == "" {
+		a.Outlet = src.Name
+	}
+	if a.Region == "" {
+		a.Region = src.Region
+	}
+	if a.Language == "" {
+		a.Language = "id"
+	}
+	if a.PublishedAt.IsZero() {
+		a.PublishedAt = now
+	}
+	if strings.TrimSpace(a.Text) == "" && strings.TrimSpace(a.Title) == "" {
+		st.Failed++
+		c.warnTo(log, src.Name, "post has neither title nor text; skipped", slog.String("url", a.URL))
+		return fmt.Errorf("%s: neither title nor text", a.URL)
+	}
+	return c.publish(ctx, src, &a, st, log)
+}
+
+// minPostWords is the shortest social text given a fingerprint: shorter
+// ones ("mantap pak") would join unrelated stories.
+const minPostWords = 30
+
+// publish links a to the story it copies, publishes it and remembers it.
+func (c *Crawler) publish(ctx context.Context, src config.Source, a *news.Article, st *Stats, log *slog.Logger) error {
 	// Syndicated copies and re-edited stories link to the first copy; each
 	// copy stays a mention of its outlet.
-	a.SimHash = SimHash(a.Text)
+	if a.Kind != news.KindSosmed || len(strings.Fields(a.Text)) >= minPostWords {
+		a.SimHash = SimHash(a.Text)
+	}
 	a.StoryID = a.ID
 	if story, ok := c.stories.match(a.SimHash); ok {
 		a.StoryID = story
 		c.Metrics.NearDuplicates.WithLabelValues(src.Name).Inc()
 	}
-	data, _ := json.Marshal(a)
+	data, err := json.Marshal(a)
+	if err != nil {
+		st.Failed++
+		return fmt.Errorf("encoding article %s: %w", a.URL, err)
+	}
 	dup, err := c.Bus.Publish(ctx, bus.SubjectArticles, a.ID, data)
 	if err != nil {
 		st.Failed++
-		log.Error("publishing article", slog.String("url", canon), slog.Any("error", err))
-		return
+		log.Error("publishing article", slog.String("url", a.URL), slog.Any("error", err))
+		return err
 	}
 	if dup {
 		st.Duplicates++
@@ -430,15 +416,18 @@ func (c *Crawler) article(ctx context.Context, src config.Source, it *gofeed.Ite
 		st.New++
 		c.Metrics.Published.WithLabelValues(src.Name).Inc()
 	}
-	if _, err := c.seen.Put(ctx, "article."+id, []byte(canon)); err != nil {
-		log.Warn("remembering article", slog.Any("error", err))
+	if err := c.state.MarkSeen(ctx, a.ID, a.URL); err != nil {
+		// Published but not remembered: the next pass publishes it again
+		// and the stream's duplicate window drops it.
+		c.warnTo(log, src.Name, "remembering article", slog.Any("error", err))
 	}
 	if !dup && a.SimHash != 0 {
 		c.stories.add(a.SimHash, a.StoryID)
-		if _, err := c.seen.Put(ctx, "sim."+id, fmt.Appendf(nil, "%x %s", a.SimHash, a.StoryID)); err != nil {
-			log.Warn("remembering fingerprint", slog.Any("error", err))
+		if err := c.state.AddFingerprint(ctx, a.ID, a.SimHash, a.StoryID); err != nil {
+			c.warnTo(log, src.Name, "remembering fingerprint", slog.Any("error", err))
 		}
 	}
+	return nil
 }
 
 // merge fills a from the extracted page, preferring the page's canonical
@@ -461,53 +450,6 @@ func (c *Crawler) merge(a *news.Article, ex *Extracted) {
 	if a.PublishedAt.IsZero() && !ex.Published.IsZero() {
 		a.PublishedAt = ex.Published.UTC()
 	}
-}
-
-var feedLinkRe = regexp.MustCompile(`(?is)<link[^>]+type=["']application/(?:rss|atom)\+xml["'][^>]*>`)
-
-// discoverFeed finds a feed for a site-only source: the page's
-// <link rel="alternate"> first, then the usual /feed and /rss paths.
-func (c *Crawler) discoverFeed(ctx context.Context, src config.Source) (string, error) {
-	key := "discovered." + news.IDFor(src.Site)
-	if e, err := c.seen.Get(ctx, key); err == nil {
-		v := string(e.Value())
-		// "none" remembers a site without a feed for a day.
-		if v != "none" {
-			return v, nil
-		}
-		if time.Since(e.Created()) < 24*time.Hour {
-			return "", fmt.Errorf("no feed at %s (checked %s)", src.Site, e.Created().Format(time.DateTime))
-		}
-	}
-	resp, err := c.get(ctx, src, src.Site, "", "")
-	if err != nil {
-		return "", err
-	}
-	base, _ := url.Parse(resp.URL)
-	var candidates []string
-	if tag := feedLinkRe.Find(resp.Body); tag != nil {
-		if m := hrefRe.FindSubmatch(tag); m != nil {
-			if u, err := base.Parse(string(m[1])); err == nil {
-				candidates = append(candidates, u.String())
-			}
-		}
-	}
-	for _, p := range []string{"/feed", "/rss", "/feed/", "/rss.xml", "/index.xml"} {
-		u, _ := base.Parse(p)
-		candidates = append(candidates, u.String())
-	}
-	for _, cand := range candidates {
-		r, err := c.get(ctx, src, cand, "", "")
-		if err != nil {
-			continue
-		}
-		if _, err := gofeed.NewParser().Parse(bytes.NewReader(r.Body)); err == nil {
-			_, _ = c.seen.Put(ctx, key, []byte(cand))
-			return cand, nil
-		}
-	}
-	_, _ = c.seen.Put(ctx, key, []byte("none"))
-	return "", fmt.Errorf("no feed found at %s (tried %d candidates)", src.Site, len(candidates))
 }
 
 func firstNonEmpty(s ...string) string {

@@ -6,12 +6,14 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/diskominfo-kaltim/pantau/news"
 )
 
 // Indonesian time zones. WITA is Kalimantan Timur's.
 var (
 	WIB  = time.FixedZone("WIB", 7*3600)
-	WITA = time.FixedZone("WITA", 8*3600)
+	WITA = news.WITA
 	WIT  = time.FixedZone("WIT", 9*3600)
 )
 

@@ -1,11 +1,11 @@
 package crawler
 
 import (
-	"bytes"
 	"testing"
 	"time"
 
-	"github.com/mmcdole/gofeed"
+	"github.com/diskominfo-kaltim/pantau/crawler/feed"
+	"github.com/diskominfo-kaltim/pantau/crawler/fetch"
 )
 
 // FuzzFeed feeds arbitrary bytes through the crawler's feed handling:
@@ -20,11 +20,11 @@ func FuzzFeed(f *testing.F) {
 		if len(data) > 1<<16 {
 			return
 		}
-		feed, err := gofeed.NewParser().Parse(bytes.NewReader(toUTF8(data, "application/xml")))
+		parsed, err := feed.Parse(fetch.ToUTF8(data, "application/xml"), "application/xml")
 		if err != nil {
 			return
 		}
-		for _, it := range feed.Items {
+		for _, it := range parsed.Items {
 			if it == nil {
 				continue
 			}

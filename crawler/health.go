@@ -2,22 +2,21 @@ package crawler
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
-	"github.com/nats-io/nats.go/jetstream"
-
 	"github.com/diskominfo-kaltim/pantau/config"
-	"github.com/diskominfo-kaltim/pantau/news"
+	"github.com/diskominfo-kaltim/pantau/crawler/source"
 )
 
 // Health is what the crawler remembers of one source across runs.
 type Health struct {
 	Name                string    `json:"name"`
 	Region              string    `json:"region"`
+	Kind                string    `json:"kind"`
 	LastAttempt         time.Time `json:"last_attempt"`
 	LastSuccess         time.Time `json:"last_success,omitempty"`
 	LastError           string    `json:"last_error,omitempty"`
@@ -29,14 +28,20 @@ type Health struct {
 	New                 int64     `json:"new"`
 	Duplicates          int64     `json:"duplicates"`
 	Failed              int64     `json:"failed"`
-}
 
-func healthKey(name string) string { return "source." + news.IDFor(name) }
+	// A pause the platform or host asked for (429, rate-limit headers, a
+	// spent quota): the source is polled again after BackoffUntil.
+	BackoffUntil  time.Time `json:"backoff_until,omitzero"`
+	BackoffReason string    `json:"backoff_reason,omitempty"`
+}
 
 // recordHealth adds one pass of src to its stored health.
 func (c *Crawler) recordHealth(ctx context.Context, src config.Source, st *Stats, passErr error) {
-	h, _ := c.health(ctx, src.Name)
-	h.Name, h.Region = src.Name, src.Region
+	h, _, err := c.state.Health(ctx, src.Name)
+	if err != nil {
+		c.warn(src.Name, "reading source health", slog.Any("error", err))
+	}
+	h.Name, h.Region, h.Kind = src.Name, src.Region, src.KindOrDefault()
 	now := c.Now().UTC()
 	h.LastAttempt = now
 	h.Runs++
@@ -44,38 +49,36 @@ func (c *Crawler) recordHealth(ctx context.Context, src config.Source, st *Stats
 	h.New += st.New
 	h.Duplicates += st.Duplicates
 	h.Failed += st.Failed
-	if passErr != nil {
+	h.BackoffUntil, h.BackoffReason = time.Time{}, ""
+	var le *source.LimitError
+	switch {
+	case passErr != nil && errors.As(passErr, &le):
+		// Deferred, not broken: the platform asked for a pause.
+		h.LastError, h.LastErrorAt, h.LastReason = passErr.Error(), now, Reason(passErr)
+		h.BackoffUntil, h.BackoffReason = le.Until.UTC(), le.Reason
+	case passErr != nil:
 		h.LastError, h.LastErrorAt, h.LastReason = passErr.Error(), now, Reason(passErr)
 		h.ConsecutiveFailures++
-	} else {
+	default:
 		h.LastSuccess = now
 		h.ConsecutiveFailures = 0
 	}
-	data, _ := json.Marshal(h)
-	if _, err := c.seen.Put(ctx, healthKey(src.Name), data); err != nil {
-		c.Log.Warn("saving source health", "source", src.Name, "error", err)
+	if err := c.state.SaveHealth(ctx, h); err != nil {
+		c.warn(src.Name, "saving source health", slog.Any("error", err))
 	}
-}
-
-func (c *Crawler) health(ctx context.Context, name string) (Health, error) {
-	var h Health
-	e, err := c.seen.Get(ctx, healthKey(name))
-	if err != nil {
-		return h, err
-	}
-	return h, json.Unmarshal(e.Value(), &h)
 }
 
 // SourceHealth returns the stored health of each source, in the order
-// given; a source never crawled has a zero LastAttempt.
+// given; a source never crawled has a zero LastAttempt. A host backed off
+// after the source's last pass shows as the source's back-off.
 func (c *Crawler) SourceHealth(ctx context.Context, sources []config.Source) ([]Health, error) {
 	out := make([]Health, 0, len(sources))
 	for _, s := range sources {
-		h, err := c.health(ctx, s.Name)
-		if err != nil && !errors.Is(err, jetstream.ErrKeyNotFound) {
+		h, _, err := c.state.Health(ctx, s.Name)
+		if err != nil {
 			return nil, err
 		}
-		h.Name, h.Region = s.Name, s.Region
+		h.Name, h.Region, h.Kind = s.Name, s.Region, s.KindOrDefault()
 		out = append(out, h)
 	}
 	return out, nil
@@ -86,6 +89,8 @@ func (h Health) Status(now time.Time, every time.Duration) string {
 	switch {
 	case h.LastAttempt.IsZero():
 		return "belum pernah"
+	case h.BackoffUntil.After(now):
+		return "ditunda"
 	case h.ConsecutiveFailures > 0:
 		return "gagal"
 	case now.Sub(h.LastSuccess) > 3*every:
@@ -97,8 +102,13 @@ func (h Health) Status(now time.Time, every time.Duration) string {
 // Reason says in a few words, for analysts, why a fetch failed.
 func Reason(err error) string {
 	var se *StatusError
+	var le *source.LimitError
 	var msg = err.Error()
 	switch {
+	case errors.As(err, &le):
+		return "ditunda sampai " + le.Until.In(WITA).Format("02/01 15:04") + " WITA (" + le.Reason + ")"
+	case errors.Is(err, source.ErrCredentials):
+		return "token/kunci API tidak berlaku"
 	case errors.As(err, &se):
 		return fmt.Sprintf("HTTP %d", se.StatusCode)
 	case errors.Is(err, ErrPrivateAddress):

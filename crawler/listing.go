@@ -2,15 +2,16 @@ package crawler
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"regexp"
 	"strings"
 
 	"github.com/gocolly/colly/v2"
-	"github.com/mmcdole/gofeed"
 
 	"github.com/diskominfo-kaltim/pantau/config"
+	"github.com/diskominfo-kaltim/pantau/crawler/source"
 )
 
 // Paths that list articles rather than being one.
@@ -20,10 +21,12 @@ var notArticle = regexp.MustCompile(`(?i)/(tag|tags|topik|kategori|category|cate
 // hyphenated slug, or a numeric id in a news path.
 var articleLike = regexp.MustCompile(`(?i)(/[a-z0-9]+(-[a-z0-9]+){3,}(\.html?)?/?$)|(/(berita|read|news|artikel|detail)/.*\d{3,})`)
 
-// listingItems crawls the source's listing pages with colly (robots.txt
-// honoured, one request at a time, Crawl-delay or host-delay apart) and
-// returns the article links found, newest listing first.
-func (c *Crawler) listingItems(ctx context.Context, src config.Source, max int) ([]*gofeed.Item, error) {
+// listingItems crawls the source's listing pages with colly and returns
+// the article links found, newest listing first. Colly's requests go
+// through the crawler's gated client and robots check like every other
+// request: one in flight per host, Crawl-delay or host-delay apart,
+// back-off honoured.
+func (c *Crawler) listingItems(ctx context.Context, src config.Source, max int) ([]source.Item, error) {
 	starts := src.Listings
 	if len(starts) == 0 {
 		starts = []string{src.Site}
@@ -36,6 +39,7 @@ func (c *Crawler) listingItems(ctx context.Context, src config.Source, max int) 
 	if src.LinkPattern != "" {
 		pattern = regexp.MustCompile(src.LinkPattern)
 	}
+	hosts := privateHosts(src)
 	depth := src.MaxDepth + 1
 	col := colly.NewCollector(
 		colly.UserAgent(c.Fetcher.UserAgent),
@@ -44,15 +48,21 @@ func (c *Crawler) listingItems(ctx context.Context, src config.Source, max int) 
 		colly.AllowedDomains(base.Hostname()),
 		colly.StdlibContext(ctx),
 	)
-	col.IgnoreRobotsTxt = false // colly ignores robots.txt unless told (colly#614)
-	col.SetClient(c.Fetcher.Client(src.AllowPrivate))
-	if err := col.Limit(&colly.LimitRule{DomainGlob: "*", Parallelism: 1, Delay: c.HostDelay}); err != nil {
-		return nil, err
-	}
+	// robots.txt is checked below by the crawler's own cache (shared with
+	// every other path, Crawl-delay applied to the host's gate).
+	col.IgnoreRobotsTxt = true
+	col.SetClient(c.http.Client(hosts...))
 	seen := map[string]bool{}
-	var out []*gofeed.Item
+	var out []source.Item
 	var visitErr error
 	col.OnRequest(func(r *colly.Request) {
+		if err := c.allowed(ctx, hosts, r.URL.String()); err != nil {
+			if visitErr == nil {
+				visitErr = fmt.Errorf("listing %s: %w", r.URL, err)
+			}
+			r.Abort()
+			return
+		}
 		c.Metrics.Fetched.WithLabelValues(src.Name).Inc()
 	})
 	col.OnHTML("a[href]", func(e *colly.HTMLElement) {
@@ -72,7 +82,7 @@ func (c *Crawler) listingItems(ctx context.Context, src config.Source, max int) 
 		if isArticle {
 			seen[canon] = true
 			if len(out) < max {
-				out = append(out, &gofeed.Item{Link: link, Title: strings.Join(strings.Fields(e.Text), " ")})
+				out = append(out, source.Item{Link: link, Title: strings.Join(strings.Fields(e.Text), " ")})
 			}
 			return
 		}
@@ -90,7 +100,7 @@ func (c *Crawler) listingItems(ctx context.Context, src config.Source, max int) 
 		}
 	})
 	for _, s := range starts {
-		if err := col.Visit(s); err != nil && visitErr == nil {
+		if err := col.Visit(s); err != nil && visitErr == nil && !errors.Is(err, colly.ErrAbortedBeforeRequest) {
 			visitErr = fmt.Errorf("listing %s: %w", s, err)
 		}
 	}

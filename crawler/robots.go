@@ -33,7 +33,7 @@ type robotsCache struct {
 // they are unknown or stale. A missing robots.txt (4xx) allows everything;
 // a failing one (5xx) forbids everything until it is fetched again; an
 // unreachable host is left to the page request itself to report.
-func (c *Crawler) robots(ctx context.Context, allowPrivate bool, u *url.URL) *robotstxt.RobotsData {
+func (c *Crawler) robots(ctx context.Context, privateHosts []string, u *url.URL) *robotstxt.RobotsData {
 	key := u.Scheme + "://" + u.Host
 	c.robotsCache.mu.Lock()
 	if c.robotsCache.hosts == nil {
@@ -45,10 +45,7 @@ func (c *Crawler) robots(ctx context.Context, allowPrivate bool, u *url.URL) *ro
 		return e.data
 	}
 	var data *robotstxt.RobotsData
-	if err := c.wait(ctx, key+"/robots.txt"); err != nil {
-		return nil
-	}
-	resp, err := c.Fetcher.Get(ctx, key+"/robots.txt", allowPrivate, "", "")
+	resp, err := c.http.GetFrom(ctx, key+"/robots.txt", privateHosts, "", "")
 	var se *StatusError
 	switch {
 	case err == nil:
@@ -66,7 +63,7 @@ func (c *Crawler) robots(ctx context.Context, allowPrivate bool, u *url.URL) *ro
 
 // allowed checks rawURL against robots.txt and applies its Crawl-delay to
 // the host.
-func (c *Crawler) allowed(ctx context.Context, allowPrivate bool, rawURL string) error {
+func (c *Crawler) allowed(ctx context.Context, privateHosts []string, rawURL string) error {
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		return err
@@ -74,13 +71,13 @@ func (c *Crawler) allowed(ctx context.Context, allowPrivate bool, rawURL string)
 	if u.Path == "/robots.txt" {
 		return nil
 	}
-	r := c.robots(ctx, allowPrivate, u)
+	r := c.robots(ctx, privateHosts, u)
 	if r == nil {
 		return nil
 	}
 	g := r.FindGroup(robotsAgent)
 	if g.CrawlDelay > 0 {
-		c.setDelay(rawURL, g.CrawlDelay)
+		c.setDelay(ctx, rawURL, g.CrawlDelay)
 	}
 	p := u.EscapedPath()
 	if u.RawQuery != "" {

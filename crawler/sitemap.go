@@ -9,9 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mmcdole/gofeed"
-
 	"github.com/diskominfo-kaltim/pantau/config"
+	"github.com/diskominfo-kaltim/pantau/crawler/source"
 )
 
 type sitemapDoc struct {
@@ -34,7 +33,7 @@ type sitemapURL struct {
 
 // sitemapItems reads a sitemap (a Google News sitemap too, and one level of
 // sitemap index) and returns its newest max article URLs as feed items.
-func (c *Crawler) sitemapItems(ctx context.Context, src config.Source, sitemapURL string, max int) ([]*gofeed.Item, error) {
+func (c *Crawler) sitemapItems(ctx context.Context, src config.Source, sitemapURL string, max int) ([]source.Item, error) {
 	resp, err := c.get(ctx, src, sitemapURL, "", "")
 	if err != nil {
 		return nil, err
@@ -61,7 +60,7 @@ func (c *Crawler) sitemapItems(ctx context.Context, src config.Source, sitemapUR
 	}
 	now := c.Now()
 	type dated struct {
-		item *gofeed.Item
+		item source.Item
 		at   time.Time
 	}
 	var all []dated
@@ -70,7 +69,7 @@ func (c *Crawler) sitemapItems(ctx context.Context, src config.Source, sitemapUR
 		if loc == "" {
 			continue
 		}
-		it := &gofeed.Item{Link: loc, Title: strings.TrimSpace(u.News.Title)}
+		it := source.Item{Link: loc, Title: strings.TrimSpace(u.News.Title)}
 		var at time.Time
 		for _, d := range []string{u.News.PublicationDate, u.LastMod} {
 			if d == "" {
@@ -78,14 +77,14 @@ func (c *Crawler) sitemapItems(ctx context.Context, src config.Source, sitemapUR
 			}
 			if t, err := ParseDate(d, now, nil); err == nil {
 				at = t
-				it.PublishedParsed = &t
+				it.Published = t
 				break
 			}
 		}
 		all = append(all, dated{it, at})
 	}
 	sort.SliceStable(all, func(i, j int) bool { return all[i].at.After(all[j].at) })
-	var out []*gofeed.Item
+	var out []source.Item
 	for _, d := range all[:min(max, len(all))] {
 		out = append(out, d.item)
 	}
@@ -98,7 +97,7 @@ func (c *Crawler) robotsSitemaps(ctx context.Context, src config.Source) []strin
 	if err != nil {
 		return nil
 	}
-	r := c.robots(ctx, src.AllowPrivate, u)
+	r := c.robots(ctx, privateHosts(src), u)
 	if r == nil {
 		return nil
 	}

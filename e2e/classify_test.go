@@ -97,7 +97,7 @@ func TestEvalAndCorrections(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, "prahum1") {
 		t.Fatalf("label (exit %d): %s%s", r.code, r.stdout, r.stderr)
 	}
-	if r := pantau(t, time.Minute, "label", "--data", store, "tidak-ada", "negatif"); r.code == 0 || !strings.Contains(r.stderr, "no such mention") {
+	if r := pantau(t, time.Minute, "label", "--data", store, "tidak-ada", "negatif"); r.code == 0 || !strings.Contains(r.stderr, "artikel tidak-ada tidak ada di basis data") {
 		t.Errorf("label of an unknown id (exit %d): %s", r.code, r.stderr)
 	}
 	if r := pantau(t, time.Minute, "label", "--data", store, id, "jelek"); r.code != 2 {

@@ -1,5 +1,7 @@
-// Package indonesian holds language data shared by the classifier and the
-// tagger: the Indonesian stopword list. It holds data only.
+// Package indonesian holds what Pantau knows of the Indonesian language:
+// the stopword list shared by the classifier and the tagger, and the one
+// way numbers and dates are written for readers (report, CLI, web app). It
+// must not do I/O.
 package indonesian
 
 import (

@@ -3,106 +3,206 @@ package issuemap
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"testing"
 	"time"
 
 	"github.com/diskominfo-kaltim/pantau/bus"
-	"github.com/diskominfo-kaltim/pantau/demo"
+	"github.com/diskominfo-kaltim/pantau/issuemap/kaltimfeed"
 	"github.com/diskominfo-kaltim/pantau/news"
 	"github.com/diskominfo-kaltim/pantau/tagger"
 )
 
-// Articles about three matters, as different outlets write them.
-var topics = map[string][]string{
-	"banjir": {
-		"Banjir rendam permukiman warga Samarinda|Banjir merendam permukiman warga di Kelurahan Sempaja, Samarinda, sejak Senin pagi. BPBD Samarinda mengevakuasi warga.",
-		"BPBD Samarinda evakuasi korban banjir Sempaja|Petugas BPBD Samarinda mengevakuasi puluhan warga korban banjir di Sempaja. Banjir setinggi lutut merendam permukiman.",
-		"Warga Sempaja keluhkan banjir berulang|Warga Sempaja Samarinda mengeluhkan banjir yang kembali merendam permukiman mereka. Mereka meminta drainase diperbaiki.",
-		"Pemkot Samarinda janji tangani banjir Sempaja|Wali Kota Samarinda berjanji menangani banjir di Sempaja dengan memperbaiki drainase permukiman warga.",
-	},
-	"korupsi": {
-		"Kejati tetapkan tersangka korupsi dana hibah|Kejaksaan Tinggi Kalimantan Timur menetapkan dua tersangka korupsi dana hibah olahraga senilai miliaran rupiah.",
-		"Dua tersangka korupsi dana hibah ditahan|Dua tersangka kasus korupsi dana hibah olahraga ditahan Kejaksaan Tinggi Kalimantan Timur usai diperiksa.",
-		"Kasus korupsi dana hibah, kejati periksa saksi|Kejaksaan Tinggi Kalimantan Timur memeriksa saksi dalam kasus korupsi dana hibah olahraga.",
-	},
-	"ppdb": {
-		"Pendaftaran PPDB SMA dibuka pekan depan|Dinas Pendidikan Kalimantan Timur membuka pendaftaran PPDB SMA negeri pekan depan secara daring.",
-		"Orang tua keluhkan situs PPDB SMA lambat|Orang tua siswa mengeluhkan situs pendaftaran PPDB SMA negeri yang lambat diakses.",
-		"Disdik perpanjang pendaftaran PPDB SMA|Dinas Pendidikan memperpanjang pendaftaran PPDB SMA negeri karena situs sempat gangguan.",
-	},
+func openBus(t testing.TB, dir string) *bus.Bus {
+	t.Helper()
+	b, err := bus.Open(context.Background(), bus.Options{StoreDir: dir}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
-func TestIncrementalClusteringGroupsTheRightArticles(t *testing.T) {
+func newClusterer(t testing.TB, b *bus.Bus) *Clusterer {
+	t.Helper()
+	c, err := NewClusterer(context.Background(), b.JS, 1, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close(context.Background()) })
+	return c
+}
+
+// classified is a feed item as the tagger leaves it for the clusterer.
+func classified(it kaltimfeed.Item, tags tagger.Tags) news.Classified {
+	return news.Classified{Article: it.Article, Label: it.Gold.Label, Regions: tags.Regions, OPDs: tags.OPDs}
+}
+
+// A restart (the bus kept, the process new) places the rest of a
+// fortnight exactly as an uninterrupted run does, and reloads only the
+// issues of the active window; the issue's first and last article travel
+// on every message.
+func TestRestartKeepsIssues(t *testing.T) {
 	ctx := context.Background()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	dir := t.TempDir()
-	b, err := bus.Open(ctx, bus.Options{StoreDir: dir}, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := NewClusterer(ctx, b.JS, 1, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	base := time.Date(2024, 6, 10, 1, 0, 0, 0, time.UTC)
-	got := map[string][]string{}
-	assign := func(c *Clusterer, topic string, i int, text string) {
-		title, body, _ := cut(text)
-		a := news.Article{ID: news.IDFor(fmt.Sprintf("%s/%d", topic, i)), Title: title, Text: body, PublishedAt: base.Add(time.Duration(i) * 7 * time.Hour)}
-		is := c.Assign(ctx, a, tagger.Terms(title, body))
-		got[topic] = append(got[topic], is.ID)
-	}
-	// Interleave topics, as news arrives; the last article of each topic
-	// comes after a restart and must still join its issue.
-	for i := 0; i < 4; i++ {
-		for _, topic := range []string{"banjir", "korupsi", "ppdb"} {
-			if i < len(topics[topic])-1 {
-				assign(c, topic, i, topics[topic][i])
-			}
+	feed, tags, _ := evalFeed(t)
+	var items []int
+	for k := range feed {
+		if g := kaltimfeed.Group(feed[k].Gold.Story); g == "A" || g == "B" {
+			items = append(items, k)
 		}
 	}
-	c, err = NewClusterer(ctx, b.JS, 1, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, topic := range []string{"banjir", "korupsi", "ppdb"} {
-		assign(c, topic, len(topics[topic])-1, topics[topic][len(topics[topic])-1])
-	}
-	// Unrelated news starts issues of its own.
-	arts, _ := demo.Articles()
-	for i, a := range arts[:20] {
-		na := news.Article{ID: a.ID + "-x", Title: a.Title(), Text: a.Text, PublishedAt: base.Add(time.Duration(i) * time.Hour)}
-		is := c.Assign(ctx, na, tagger.Terms(na.Title, na.Text))
-		got["other"] = append(got["other"], is.ID)
-	}
-	b.Close()
-	ids := map[string]string{}
-	for _, topic := range []string{"banjir", "korupsi", "ppdb"} {
-		for _, id := range got[topic] {
-			if id != got[topic][0] {
-				t.Errorf("%s split across issues: %v", topic, got[topic])
-				break
+	run := func(restartAt int) ([]news.Classified, int) {
+		b := openBus(t, t.TempDir())
+		defer b.Close()
+		c := newClusterer(t, b)
+		var out []news.Classified
+		loaded := -1
+		for n, k := range items {
+			if n == restartAt {
+				if err := c.Close(ctx); err != nil {
+					t.Fatal(err)
+				}
+				c = newClusterer(t, b)
+				loaded = c.Active()
 			}
+			m := classified(feed[k], tags[k])
+			if err := c.Place(ctx, &m); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, m)
 		}
-		ids[got[topic][0]] = topic
+		return out, loaded
 	}
-	if len(ids) != 3 {
-		t.Errorf("topics merged: %v", got)
+	want, _ := run(-1)
+	// Restart inside group B's fortnight: group A's issues have gone
+	// quiet for weeks and stay out of memory.
+	restart := 0
+	for n, k := range items {
+		if kaltimfeed.Group(feed[k].Gold.Story) == "B" && feed[k].Gold.Day == 8 {
+			restart = n
+			break
+		}
 	}
-	for _, id := range got["other"] {
-		if topic, ok := ids[id]; ok {
-			t.Errorf("unrelated article joined the %s issue", topic)
+	got, loaded := run(restart)
+	last := feed[items[restart-1]].PublishedAt
+	active := map[string]bool{}
+	first := map[string]time.Time{}
+	for n, m := range want[:restart] {
+		if last.Sub(m.IssueLastSeen) <= DefaultParams.Window && (n == restart-1 || m.IssueLastSeen.After(want[restart-1].PublishedAt.Add(-DefaultParams.Window))) {
+			active[m.IssueID] = true
+		}
+	}
+	for _, m := range want[:restart] {
+		if m.IssueLastSeen.Before(last.Add(-DefaultParams.Window - 24*time.Hour)) {
+			delete(active, m.IssueID)
+		}
+	}
+	if loaded < len(active)/2 || loaded > len(active)+5 {
+		t.Errorf("restart loaded %d issues; about %d were active", loaded, len(active))
+	}
+	for n := range want {
+		if got[n].IssueID != want[n].IssueID || got[n].IssueName != want[n].IssueName {
+			t.Fatalf("article %d (%s): %s %q after a restart, %s %q without", n, feed[items[n]].Title,
+				got[n].IssueID, got[n].IssueName, want[n].IssueID, want[n].IssueName)
+		}
+		m := got[n]
+		if f, ok := first[m.IssueID]; !ok {
+			first[m.IssueID] = m.IssueFirstSeen
+		} else if !f.Equal(m.IssueFirstSeen) {
+			t.Errorf("issue %s: first seen %s, earlier %s", m.IssueID, m.IssueFirstSeen, f)
+		}
+		if m.IssueFirstSeen.After(m.PublishedAt) || m.IssueLastSeen.Before(m.PublishedAt) {
+			t.Errorf("article at %s outside its issue's span %s–%s", m.PublishedAt, m.IssueFirstSeen, m.IssueLastSeen)
 		}
 	}
 }
 
-func cut(s string) (string, string, bool) {
-	for i := range s {
-		if s[i] == '|' {
-			return s[:i], s[i+1:], true
+// Any id an article may carry is accepted, and an article placed twice
+// (a redelivery) is counted once.
+func TestPlaceOddIDsAndRedelivery(t *testing.T) {
+	ctx := context.Background()
+	b := openBus(t, t.TempDir())
+	defer b.Close()
+	c := newClusterer(t, b)
+	at := time.Date(2025, 3, 3, 2, 0, 0, 0, time.UTC)
+	for _, id := range []string{"x", "", "ä", "a.b>*"} {
+		m := news.Classified{Article: news.Article{ID: id, Title: "Banjir rendam Sempaja", Text: "Banjir merendam Sempaja, Samarinda.", PublishedAt: at}}
+		if err := c.Place(ctx, &m); err != nil || m.IssueID == "" {
+			t.Errorf("id %q: issue %q, error %v", id, m.IssueID, err)
 		}
 	}
-	return s, "", false
+	m := news.Classified{Article: news.Article{ID: news.IDFor("u"), Title: "Jalan Poros Sepaku rusak", Text: "Jalan poros Sepaku berlubang.", PublishedAt: at}}
+	if err := c.Place(ctx, &m); err != nil {
+		t.Fatal(err)
+	}
+	again := m
+	if err := c.Place(ctx, &again); err != nil {
+		t.Fatal(err)
+	}
+	if again.IssueID != m.IssueID || c.ix.issues[m.IssueID].Count != 1 {
+		t.Errorf("redelivered article: issue %s (first %s), %d articles", again.IssueID, m.IssueID, c.ix.issues[m.IssueID].Count)
+	}
+}
+
+// Names come from the articles' own words, acronyms as written, with
+// the place and the kabupaten/kota the story is about.
+func TestIssueNames(t *testing.T) {
+	tg, err := tagger.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2025, 3, 3, 1, 0, 0, 0, time.UTC)
+	name := func(items ...[2]string) string {
+		t.Helper()
+		ix := newIndex(DefaultParams)
+		var is *Issue
+		for k, it := range items {
+			a := news.Article{ID: fmt.Sprint(k), Title: it[0], Text: it[1], Outlet: "Kabar Mahakam", PublishedAt: at.Add(time.Duration(k) * 6 * time.Hour)}
+			tags := tg.TagIn(a.Title, a.Text, "Kalimantan Timur")
+			got, _ := ix.assign(newDoc(&a, tags.Regions, tags.OPDs), func() string { return fmt.Sprint("isu-", k) })
+			if is != nil && got != is {
+				t.Fatalf("%q started another issue", it[0])
+			}
+			is = got
+		}
+		return is.Name
+	}
+	f := func(want string, items ...[2]string) {
+		t.Helper()
+		if got := name(items...); got != want {
+			t.Errorf("name %q, want %q", got, want)
+		}
+	}
+	f("Banjir Bengkuring, Samarinda",
+		[2]string{"Banjir Rendam Bengkuring, Warga Mengungsi", "SAMARINDA – Banjir setinggi lutut merendam perumahan Bengkuring di Kelurahan Sempaja Timur, Samarinda, sejak Senin subuh. Warga Bengkuring mengungsi ke masjid."},
+		[2]string{"Banjir Bengkuring Belum Surut, BPBD Samarinda Dirikan Posko", "SAMARINDA – Genangan banjir di Bengkuring belum surut. BPBD Kota Samarinda mendirikan posko di Bengkuring dan membagikan makanan."},
+		[2]string{"Warga Bengkuring Tuding Drainase Penyebab Banjir", "SAMARINDA – Warga Bengkuring menilai banjir disebabkan drainase yang tersumbat sampah. Mereka meminta Pemkot Samarinda mengeruk drainase di Bengkuring."})
+	f("Antrean BBM di SPBU Juanda, Samarinda",
+		[2]string{"Antrean BBM di SPBU Juanda Mengular hingga Badan Jalan", "SAMARINDA – Antrean kendaraan di SPBU Jalan Juanda, Samarinda, mengular hingga badan jalan. Pengendara menunggu lebih dari satu jam untuk membeli Pertalite di SPBU Juanda."},
+		[2]string{"Antrean BBM di SPBU Juanda Bikin Macet, Warga Minta Pengawasan", "SAMARINDA – Antrean BBM di SPBU Juanda kembali memicu kemacetan. Warga Samarinda meminta Pertamina dan Dishub mengatur antrean di SPBU Juanda."},
+		[2]string{"Pertamina Tambah Kuota, Antrean BBM di SPBU Juanda Berkurang", "SAMARINDA – Pertamina menambah kuota Pertalite untuk Samarinda. Antrean di SPBU Juanda mulai berkurang sejak Rabu."})
+	f("Air PDAM Keruh, Balikpapan",
+		[2]string{"Air PDAM Keruh di Balikpapan Barat, Warga Mengeluh", "BALIKPAPAN – Warga Balikpapan Barat mengeluhkan air PDAM yang keruh sejak Senin. PDAM Balikpapan menyebut kekeruhan karena perbaikan pipa."},
+		[2]string{"PDAM Balikpapan Minta Maaf Soal Air PDAM Keruh", "BALIKPAPAN – PDAM Balikpapan meminta maaf atas air keruh di Balikpapan Barat dan berjanji air kembali jernih besok."},
+		[2]string{"air pdam keruh lagi", "air pdam di rumah keruh lagi dari pagi, kapan beres ini #balikpapan"})
+}
+
+// The same articles in the same order give the same issues and names.
+func TestClusteringIsDeterministic(t *testing.T) {
+	feed, tags, _ := evalFeed(t)
+	run := func() []string {
+		ix := newIndex(DefaultParams)
+		var out []string
+		for k := range feed[:400] {
+			is, _ := ix.assign(newDoc(&feed[k].Article, tags[k].Regions, tags[k].OPDs), func() string { return fmt.Sprint("isu-", k) })
+			out = append(out, is.ID+" "+is.Name)
+			ix.prune()
+		}
+		return out
+	}
+	a, b := run(), run()
+	for i := range a {
+		if a[i] != b[i] {
+			t.Fatalf("article %d: %s, then %s", i, a[i], b[i])
+		}
+	}
 }

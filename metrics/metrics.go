@@ -6,14 +6,14 @@ package metrics
 import (
 	"context"
 	"log/slog"
-	"net"
 	"net/http"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	dto "github.com/prometheus/client_model/go"
+
+	"github.com/diskominfo-kaltim/pantau/httpserver"
 )
 
 // Metrics are the per-stage counters of the pipeline.
@@ -96,27 +96,14 @@ func (m *Metrics) ListenAndServe(ctx context.Context, addr string, log *slog.Log
 		<-ctx.Done()
 		return nil
 	}
-	ln, err := net.Listen("tcp", addr)
+	ln, err := httpserver.Listen(addr, httpserver.Default)
 	if err != nil {
 		return err
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}))
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
-		WriteTimeout: 30 * time.Second, IdleTimeout: time.Minute}
 	log.Info("metrics listening", slog.String("addr", ln.Addr().String()))
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	_ = srv.Shutdown(sctx)
-	<-errc
-	return nil
+	return httpserver.Serve(ctx, httpserver.New(mux, httpserver.Default), ln, httpserver.Default, log)
 }
 
 // Value reads the current value of a counter or gauge.

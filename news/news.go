@@ -9,6 +9,10 @@ import (
 	"time"
 )
 
+// WITA (UTC+8, Asia/Makassar) is Kalimantan Timur's time zone: the one
+// analysts read dates in and the report's days are cut in.
+var WITA = time.FixedZone("WITA", 8*3600)
+
 // The four classes of Diskominfo's issue-sentiment map, in the order used
 // for score vectors.
 const (
@@ -113,6 +117,11 @@ type Classified struct {
 	IssueID    string   `json:"issue_id,omitempty"`
 	IssueName  string   `json:"issue_name,omitempty"`
 	IssueTerms []string `json:"issue_terms,omitempty"`
+	// The issue's whole span so far, not this article's: its first and
+	// latest article, and when the government first answered on it.
+	IssueFirstSeen   time.Time `json:"issue_first_seen,omitzero"`
+	IssueLastSeen    time.Time `json:"issue_last_seen,omitzero"`
+	IssueRespondedAt time.Time `json:"issue_responded_at,omitzero"`
 }
 
 // IDFor returns the article id for a canonical URL: the first 16 bytes of

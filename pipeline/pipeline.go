@@ -139,19 +139,22 @@ type Summary struct {
 	Dead       int64
 	Total      int64 // distinct articles in mentions
 	Took       time.Duration
+	// DrainErr says why a --once run stopped before everything crawled
+	// was stored; CountErr why Total could not be read.
+	DrainErr, CountErr error
 }
 
 // String is the one-line summary printed for analysts.
 func (s Summary) String() string {
+	total := fmt.Sprint(s.Total)
+	if s.CountErr != nil {
+		total = "tidak diketahui"
+	}
 	return fmt.Sprintf("selesai: %d sumber (%d gagal), %d item feed, %d artikel baru, %d sudah ada, %d gagal; "+
-		"%d diklasifikasi, %d tersimpan, %d ke dead-letter; total %d artikel di basis data (%.1f dtk)",
+		"%d diklasifikasi, %d tersimpan, %d ke dead-letter; total %s artikel di basis data (%.1f dtk)",
 		s.Sources, s.SourcesFailed, s.Items, s.New, s.Duplicates, s.Failed,
-		s.Classified, s.Stored, s.Dead, s.Total, s.Took.Seconds())
+		s.Classified, s.Stored, s.Dead, total, s.Took.Seconds())
 }
-
-// ErrNotDrained is returned by a --once run whose articles were not all
-// classified and stored within drain-timeout (the rest stays on the bus).
-var ErrNotDrained = errors.New("pipeline not drained")
 
 // Register adds a long-running part that the CLI builds — the API server,
 // the report scheduler — to the pipeline's start-up and shutdown: Run
@@ -202,14 +205,14 @@ func (p *Pipeline) Run(ctx context.Context, once bool) (Summary, error) {
 		sv.start(x.name, x.run)
 	}
 
-	var crawlErr, drainErr error
+	var crawlErr error
 	t := time.Now()
 	if once {
 		sum.Stats = *p.Crawler.CrawlOnce(ctx)
 		p.log.Info("crawled every source once", slog.Duration("took", time.Since(t)))
 		t = time.Now()
 		if err := p.waitDrained(ctx, p.cfg.DrainTimeout); err != nil {
-			drainErr = fmt.Errorf("%w: %w", ErrNotDrained, err)
+			sum.DrainErr = err
 			p.log.Error("pipeline not drained", slog.Any("error", err))
 		} else {
 			p.log.Info("pipeline drained", slog.Duration("took", time.Since(t)))
@@ -241,14 +244,13 @@ func (p *Pipeline) Run(ctx context.Context, once bool) (Summary, error) {
 	sum.Classified = int64(metrics.Sum(p.Metrics.Classified))
 	sum.Stored = int64(metrics.Value(p.Metrics.Stored))
 	sum.Dead = int64(metrics.Sum(p.Metrics.DeadLettered))
-	var countErr error
 	if once {
-		if sum.Total, countErr = store.CountMentions(context.WithoutCancel(ctx), p.Store); countErr != nil {
-			p.log.Error("counting stored articles", slog.Any("error", countErr))
+		if sum.Total, sum.CountErr = store.CountMentions(context.WithoutCancel(ctx), p.Store); sum.CountErr != nil {
+			p.log.Error("counting stored articles", slog.Any("error", sum.CountErr))
 		}
 	}
 	sum.Took = time.Since(start)
-	return sum, errors.Join(crawlErr, drainErr, countErr, sv.err())
+	return sum, errors.Join(crawlErr, sv.err())
 }
 
 // waitDrained waits until the consumers of the stages running in this
@@ -326,6 +328,14 @@ func (p *Pipeline) watchLag(ctx context.Context) error {
 // Close stops the bus and closes the store, logging how long each took.
 // Call it after Run: Run has stopped every part that uses them.
 func (p *Pipeline) Close() {
+	if p.Issues != nil {
+		// Issue state not yet written goes to the bucket while it is open.
+		t := time.Now()
+		if err := p.Issues.Close(context.Background()); err != nil {
+			p.log.Error("saving issue state", slog.Any("error", err))
+		}
+		p.log.Info("issue state saved", slog.Duration("took", time.Since(t)))
+	}
 	if p.Bus != nil {
 		t := time.Now()
 		p.Bus.Close()

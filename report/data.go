@@ -12,11 +12,12 @@ import (
 	"time"
 
 	"github.com/diskominfo-kaltim/pantau/issuemap"
+	"github.com/diskominfo-kaltim/pantau/news"
 	"github.com/diskominfo-kaltim/pantau/store"
 )
 
-// WITA is the report's time zone.
-var WITA = time.FixedZone("WITA", 8*3600)
+// WITA is the report's time zone (news.WITA).
+var WITA = news.WITA
 
 // ErrNoData is returned for a day without any mention: such a day gets no
 // e-mail that could pass for a quiet day.

@@ -51,8 +51,9 @@ func (s *Classifier) handle(ctx context.Context, m *Msg) error {
 		c.Regions, c.OPDs, c.Entities, c.KeyPhrases = t.Regions, t.OPDs, t.Entities, t.KeyPhrases
 	}
 	if s.Issues != nil {
-		is := s.Issues.Assign(ctx, a, tagger.Terms(a.Title, a.Text))
-		c.IssueID, c.IssueName, c.IssueTerms = is.ID, is.Name, is.TopTerms(8)
+		if err := s.Issues.Place(ctx, &c); err != nil {
+			return err // the issue bucket may be back on the next delivery
+		}
 	}
 	data, err := json.Marshal(c)
 	if err != nil {

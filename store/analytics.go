@@ -19,6 +19,7 @@ import (
 type IssueFilter struct {
 	Since, Until time.Time
 	Region       string // kabupaten/kota name, "" for all
+	OPD          string // an office named in the issue's mentions, "" for all
 	Label        string // dominant label, "" for all
 	ID           string // one issue
 	Limit        int
@@ -83,7 +84,7 @@ func Issues(ctx context.Context, b Backend, f IssueFilter) ([]IssueSummary, erro
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}
-	params := map[string]string{"since": dt(f.Since), "until": dt(f.Until), "region": f.Region, "id": f.ID}
+	params := map[string]string{"since": dt(f.Since), "until": dt(f.Until), "region": f.Region, "opd": f.OPD, "id": f.ID}
 	// Counts first, over every issue of the period; the costlier lists of
 	// outlets, regions and offices only for the issues shown.
 	q := fmt.Sprintf(`SELECT issue_id, count() AS n,
@@ -92,6 +93,7 @@ func Issues(ctx context.Context, b Backend, f IssueFilter) ([]IssueSummary, erro
 FROM %[1]s.mention_facts FINAL
 WHERE published_at >= {since:DateTime('UTC')} AND published_at < {until:DateTime('UTC')} AND issue_id != ''
   AND ({region:String} = '' OR has(regions, {region:String}))
+  AND ({opd:String} = '' OR has(opds, {opd:String}))
   AND ({id:String} = '' OR issue_id = {id:String})
 GROUP BY issue_id
 ORDER BY n DESC, issue_id
@@ -127,6 +129,7 @@ FROM %s.mention_facts FINAL
 WHERE published_at >= {since:DateTime('UTC')} AND published_at < {until:DateTime('UTC')}
   AND issue_id IN {ids:Array(String)}
   AND ({region:String} = '' OR has(regions, {region:String}))
+  AND ({opd:String} = '' OR has(opds, {opd:String}))
 GROUP BY issue_id`+FinalByPartition, db), params)
 	if err != nil {
 		return nil, fmt.Errorf("issue details: %w", err)

@@ -27,11 +27,22 @@ func Quote(s string) string {
 	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
 }
 
-// RecordCorrection stores c after checking that the mention exists. It
-// uses only SQL that ClickHouse 18.16 also runs.
+// Corrector is a backend that cannot write and passes corrections on to
+// the process that can (the run process, through its door).
+type Corrector interface {
+	RecordCorrection(ctx context.Context, c Correction) error
+}
+
+// RecordCorrection stores c after checking that the mention exists, and
+// gives the mention a new version with the analyst's label (relabel.go), so
+// that reports, issues and dashboards show it at once. It uses only SQL
+// that ClickHouse 18.16 also runs.
 func RecordCorrection(ctx context.Context, b Backend, c Correction) error {
 	if !news.ValidLabel(c.Label) {
 		return fmt.Errorf("invalid label %q", c.Label)
+	}
+	if cr, ok := b.(Corrector); ok {
+		return cr.RecordCorrection(ctx, c)
 	}
 	db := b.Database()
 	res, err := b.Query(ctx, fmt.Sprintf("SELECT count() FROM %s.mentions WHERE id = %s", db, Quote(c.ID)), nil)
@@ -48,8 +59,11 @@ func RecordCorrection(ctx context.Context, b Backend, c Correction) error {
 	if c.At.IsZero() {
 		c.At = time.Now()
 	}
-	return b.Exec(ctx, fmt.Sprintf("INSERT INTO %s.label_corrections (id, label, analyst, note, corrected_at) SELECT %s, %s, %s, %s, toDateTime(%s, 'UTC')",
-		db, Quote(c.ID), Quote(c.Label), Quote(c.Analyst), Quote(c.Note), Quote(c.At.UTC().Format(time.DateTime))))
+	if err := b.Exec(ctx, fmt.Sprintf("INSERT INTO %s.label_corrections (id, label, analyst, note, corrected_at) SELECT %s, %s, %s, %s, toDateTime(%s, 'UTC')",
+		db, Quote(c.ID), Quote(c.Label), Quote(c.Analyst), Quote(c.Note), Quote(c.At.UTC().Format(time.DateTime)))); err != nil {
+		return err
+	}
+	return relabelMention(ctx, b, c)
 }
 
 // CorrectedMention is a mention an analyst corrected: its title and text

@@ -68,7 +68,7 @@ func TestSyncInserts(t *testing.T) {
 		}
 		want := ""
 		if on {
-			want = "issues label_corrections mention_facts mentions reports_sent schema_migrations"
+			want = "audit_log issues label_corrections mention_facts mentions reports_sent schema_migrations users web_sessions"
 		}
 		if synced != want {
 			t.Errorf("sync %v: tables that fsync inserts %q, want %q", on, synced, want)

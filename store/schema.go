@@ -201,6 +201,7 @@ FROM {db}.mentions
 WHERE ingested_at + 3600 >= (SELECT max(ingested_at) FROM {db}.mention_facts)`,
 		},
 	},
+	webMigration, // store/users.go
 }
 
 // migrationsTable records the applied migrations, one row per version.
@@ -372,7 +373,8 @@ func firstLine(s string) string {
 }
 
 // writtenTables are the tables Pantau inserts into.
-var writtenTables = []string{"mentions", "mention_facts", "issues", "label_corrections", "reports_sent", "schema_migrations"}
+var writtenTables = []string{"mentions", "mention_facts", "issues", "label_corrections", "reports_sent", "schema_migrations",
+	"users", "web_sessions", "audit_log"}
 
 // SyncInserts sets whether an insert into the embedded store is fsynced
 // (its part files and directory) before it returns, so that what the

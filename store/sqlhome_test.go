@@ -19,6 +19,7 @@ var sqlText = regexp.MustCompile(`\b(SELECT\s+(DISTINCT\s+)?[\w*(%]|INSERT\s+INT
 var sqlElsewhere = map[string]string{
 	"dashboards/boards.go": "Grafana's panel queries: Grafana runs them (with its macros) against the server; dashboards_test runs each on chDB",
 	"cli/demo.go":          "example queries printed for the analyst to type into `pantau sql`",
+	"cli/sql.go":           "the examples in `pantau sql`'s help",
 }
 
 // TestSQLLivesInStore fails when a non-test Go file outside store/ holds

@@ -77,7 +77,10 @@ type IssueRow struct {
 	LastSeen   time.Time `json:"-"`
 }
 
-// IssuesFrom collects the issue states carried by a batch of rows.
+// IssuesFrom collects the issue states carried by a batch of rows: each
+// row carries its issue's whole span so far (news.Classified
+// IssueFirstSeen/IssueLastSeen, set by the clusterer), or, from an older
+// producer, only its own publication time.
 func IssuesFrom(rows []news.Classified) []IssueRow {
 	byID := map[string]int{}
 	var out []IssueRow
@@ -85,19 +88,28 @@ func IssuesFrom(rows []news.Classified) []IssueRow {
 		if r.IssueID == "" {
 			continue
 		}
+		first, last := r.IssueFirstSeen, r.IssueLastSeen
+		if first.IsZero() || first.After(r.PublishedAt) {
+			first = r.PublishedAt
+		}
+		if last.Before(r.PublishedAt) {
+			last = r.PublishedAt
+		}
 		i, ok := byID[r.IssueID]
 		if !ok {
 			i = len(out)
 			byID[r.IssueID] = i
-			out = append(out, IssueRow{ID: r.IssueID, FirstSeen: r.PublishedAt, LastSeen: r.PublishedAt})
+			out = append(out, IssueRow{ID: r.IssueID, FirstSeen: first, LastSeen: last})
 		}
 		o := &out[i]
-		o.Name, o.KeyPhrases = r.IssueName, r.IssueTerms
-		if r.PublishedAt.Before(o.FirstSeen) {
-			o.FirstSeen = r.PublishedAt
+		if !last.Before(o.LastSeen) {
+			o.Name, o.KeyPhrases = r.IssueName, r.IssueTerms // the latest state
 		}
-		if r.PublishedAt.After(o.LastSeen) {
-			o.LastSeen = r.PublishedAt
+		if first.Before(o.FirstSeen) {
+			o.FirstSeen = first
+		}
+		if last.After(o.LastSeen) {
+			o.LastSeen = last
 		}
 	}
 	return out

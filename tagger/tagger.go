@@ -11,6 +11,7 @@ import (
 	_ "embed"
 	"encoding/csv"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -64,6 +65,43 @@ type OPD struct {
 	Name     string   `yaml:"opd"`
 	Keywords []string `yaml:"keywords"`
 	Level    string   `yaml:"level"`
+	// Aliases are the office's other names: its short form ("Dishub")
+	// and what other governments call the office doing the same work
+	// ("Dinas Perdagangan" for the trade office).
+	Aliases []string `yaml:"aliases"`
+}
+
+// BaseName is an office name without the government it belongs to:
+// "BPBD Kota Samarinda" → "BPBD".
+func BaseName(office string) string {
+	if i := strings.Index(office, " "+ProvinceGovernment); i > 0 {
+		return office[:i]
+	}
+	for _, gov := range []string{" Kota ", " Kabupaten "} {
+		if i := strings.LastIndex(office, gov); i > 0 {
+			return office[:i]
+		}
+	}
+	return office
+}
+
+// SameOffice reports whether an office the tagger named ("Dinas PUPR
+// Kota Samarinda") is the office called name, by its name or an alias.
+func (t *Tagger) SameOffice(office, name string) bool {
+	base := BaseName(office)
+	if strings.EqualFold(base, name) {
+		return true
+	}
+	for _, o := range t.opds {
+		if o.Name == base {
+			for _, a := range o.Aliases {
+				if strings.EqualFold(a, name) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // OPD levels.
@@ -78,7 +116,7 @@ const (
 const ProvinceGovernment = "Provinsi Kaltim"
 
 // NameFor names the office of the government responsible for an item
-// tagged with regions.
+// tagged with regions (the region it is about first).
 func (o OPD) NameFor(regions []string) string {
 	switch o.Level {
 	case LevelTetap:
@@ -86,16 +124,12 @@ func (o OPD) NameFor(regions []string) string {
 	case LevelProvinsi:
 		return o.Name + " " + ProvinceGovernment
 	}
-	var kabkota []string
-	for _, r := range regions {
-		if strings.HasPrefix(r, "Kota ") || strings.HasPrefix(r, "Kabupaten ") {
-			kabkota = append(kabkota, r)
-		}
+	// The government of the region the item is about (regions come
+	// first-named first): a kabupaten/kota's own office, else the
+	// province's.
+	if len(regions) > 0 && (strings.HasPrefix(regions[0], "Kota ") || strings.HasPrefix(regions[0], "Kabupaten ")) {
+		return o.Name + " " + regions[0]
 	}
-	if len(kabkota) == 1 {
-		return o.Name + " " + kabkota[0]
-	}
-	// The province's, or several kabupaten/kota: provincial coordination.
 	return o.Name + " " + ProvinceGovernment
 }
 
@@ -147,9 +181,19 @@ var aliases = map[string]string{
 	"paser": "Kabupaten Paser", "tanah grogot": "Kabupaten Paser",
 	"ppu": "Kabupaten Penajam Paser Utara", "penajam paser utara": "Kabupaten Penajam Paser Utara", "penajam": "Kabupaten Penajam Paser Utara",
 	"mahulu": "Kabupaten Mahakam Ulu", "mahakam ulu": "Kabupaten Mahakam Ulu", "ujoh bilang": "Kabupaten Mahakam Ulu",
-	"ikn": "IKN Nusantara", "ibu kota nusantara": "IKN Nusantara", "otorita ikn": "IKN Nusantara",
+	// The IKN's core lies in Penajam Paser Utara (Sepaku): its stories
+	// are that kabupaten's.
+	"ikn": "Kabupaten Penajam Paser Utara", "ibu kota nusantara": "Kabupaten Penajam Paser Utara",
+	"otorita ikn": "Kabupaten Penajam Paser Utara", "sepaku": "Kabupaten Penajam Paser Utara",
 	"kaltim": Province, "kalimantan timur": Province, "pemprov kaltim": Province,
 }
+
+// Kaltim kecamatan whose names are also ordinary words or places
+// elsewhere ("Sambutan" is a speech, Teluk Bayur a port in Padang).
+var ordinaryKecamatan = map[string]bool{"damai": true, "karangan": true, "sambutan": true, "sandaran": true, "waru": true,
+	"tabang": true, "bongan": true, "telen": true, "laham": true, "busang": true, "batu putih": true, "teluk bayur": true,
+	"tanjung harapan": true, "batu ampar": true, "kelay": true, "segah": true, "melak": true, "tering": true,
+	"gunung tabur": true, "batu engau": true, "muara wis": true, "penyinggahan": true}
 
 // New loads the embedded gazetteer and OPD mapping.
 func New() (*Tagger, error) { return NewWithOPDs(nil) }
@@ -183,8 +227,13 @@ func NewWithOPDs(opdMap []byte) (*Tagger, error) {
 	}
 	for _, r := range rows[1:] {
 		if region, ok := kab[r[1]]; ok {
-			// Kecamatan names are often ordinary words: only after "kecamatan".
-			add(r[3], match{region: region, opd: -1, needs: "kecamatan"})
+			// Some kecamatan names are ordinary words: those only after
+			// "kecamatan"; the others ("Palaran", "Muara Kaman") alone too.
+			needs := "kecamatan"
+			if !ordinaryKecamatan[strings.ToLower(r[3])] {
+				needs = ""
+			}
+			add(r[3], match{region: region, opd: -1, needs: needs})
 		}
 	}
 	rows, err = csv.NewReader(bytes.NewReader(desaCSV)).ReadAll()
@@ -226,15 +275,90 @@ func (t *Tagger) TagIn(title, text, home string) Tags {
 	if len(text) > 6000 {
 		text = text[:6000] // the lead names the places and the matter
 	}
-	w := words(title)
-	nTitle := len(w)
-	w = append(w, words(text)...)
-	regionScore := map[string]int{}
-	outScore := map[string]int{}
-	outTitle := false
-	opdScore := map[int]int{}
+	// The dateline ("SAMARINDA –") says where the report was filed, not
+	// what it is about: it counts only when nothing else names a place.
+	line, body := dateline(text)
+	var s scan
+	t.match(words(title), 2, &s)
+	t.match(words(body), 1, &s)
+	var at scan
+	t.match(words(line), 1, &at)
+	for r, c := range at.region {
+		s.region[r] += c * datelineWeight
+	}
+
+	var tags Tags
+	kaltim := 0
+	for _, c := range s.region {
+		kaltim += c
+	}
+	out := 0
+	for _, c := range s.out {
+		out += c
+	}
+	switch {
+	case len(at.out) > 0 && kaltim < farFiled:
+		// Filed from elsewhere, Kaltim named in passing at most (a
+		// title mention counts 2): a national or foreign story.
+		tags.Elsewhere = topKeys(mergeCounts(at.out, s.out), 3)
+	case kaltim > 0:
+		tags.Regions = rankRegions(s.region)
+	case s.outTitle || out >= 2:
+		// Places outside Kaltim in its title or named twice, none
+		// inside: not the province's matter.
+		tags.Elsewhere = topKeys(s.out, 3)
+	case len(at.region) > 0:
+		tags.Regions = rankRegions(at.region)
+	case home != "":
+		tags.Regions = []string{home}
+	}
+	// Offices only for an item known to be about Kaltim.
+	if len(tags.Regions) > 0 {
+		// Two kabupaten/kota named alike: a matter for the province.
+		gov := tags.Regions
+		if len(gov) > 1 && gov[0] != Province && s.region[gov[0]] == s.region[gov[1]] {
+			gov = nil
+		}
+		top := topKeys(s.opd, maxOffices)
+		for _, i := range top {
+			// Offices with far fewer cues than the first are side notes.
+			if float64(s.opd[i]) >= officeShare*float64(s.opd[top[0]]) {
+				tags.OPDs = append(tags.OPDs, t.opds[i].NameFor(gov))
+			}
+		}
+	}
+	tags.Entities = entities(title + ". " + text)
+	tags.KeyPhrases = KeyPhrases(title, text, 8)
+	return tags
+}
+
+// Tuned on the Kaltim example items (tagger/eval_test.go).
+var (
+	farFiled       = 4   // Kaltim mentions (title double) that make a story filed elsewhere Kaltim's
+	datelineWeight = 1   // what a Kaltim dateline adds to its region's mentions
+	maxOffices     = 2   // offices named at most
+	officeShare    = 0.5 // cues an office needs, as a share of the first office's
+)
+
+// scan is what matching found: mentions per Kaltim region, per place
+// elsewhere, per office.
+type scan struct {
+	region   map[string]int
+	out      map[string]int
+	outTitle bool
+	opd      map[int]int
+}
+
+// match counts the places and office cues in w, each weight times.
+func (t *Tagger) match(w []string, weight int, s *scan) {
+	if s.region == nil {
+		s.region, s.out, s.opd = map[string]int{}, map[string]int{}, map[int]int{}
+	}
+	placeEnd := 0 // a place matched ends here: no shorter place inside it
 	for i := 0; i < len(w); i++ {
-		for _, m := range t.phrases[w[i]] {
+		var place *match
+		for k := range t.phrases[w[i]] {
+			m := &t.phrases[w[i]][k]
 			if i+len(m.words) > len(w) {
 				continue
 			}
@@ -251,52 +375,74 @@ func (t *Tagger) TagIn(title, text, home string) Tags {
 			if m.needs != "" && (i == 0 || (w[i-1] != m.needs && !(m.needs == "kecamatan" && w[i-1] == "kec"))) {
 				continue
 			}
-			switch {
-			case m.opd >= 0:
-				opdScore[m.opd]++
-			case m.outside != "":
-				outScore[m.outside]++
-				if i < nTitle {
-					outTitle = true
-				}
-			default:
-				regionScore[m.region]++
+			if m.opd >= 0 {
+				s.opd[m.opd] += weight
+			} else if i >= placeEnd && (place == nil || len(m.words) > len(place.words)) {
+				place = m
 			}
 		}
-	}
-	var tags Tags
-	tags.Regions = topKeys(regionScore, 4)
-	if len(tags.Regions) == 0 {
-		// A story that names places outside Kaltim, in its title or
-		// twice, and none inside is not the province's matter.
-		n := 0
-		for _, c := range outScore {
-			n += c
+		if place == nil {
+			continue
 		}
-		if outTitle || n >= 2 {
-			tags.Elsewhere = topKeys(outScore, 3)
-		} else if home != "" {
-			tags.Regions = []string{home}
-		}
-	}
-	// A specific kabupaten/kota makes the province tag redundant.
-	if len(tags.Regions) > 1 {
-		out := tags.Regions[:0]
-		for _, r := range tags.Regions {
-			if r != Province {
-				out = append(out, r)
+		placeEnd = i + len(place.words)
+		if place.outside != "" {
+			s.out[place.outside] += weight
+			if weight > 1 {
+				s.outTitle = true
 			}
-		}
-		tags.Regions = out
-	}
-	if tags.Elsewhere == nil {
-		for _, i := range topKeys(opdScore, 3) {
-			tags.OPDs = append(tags.OPDs, t.opds[i].NameFor(tags.Regions))
+		} else {
+			s.region[place.region] += weight
 		}
 	}
-	tags.Entities = entities(title + ". " + text)
-	tags.KeyPhrases = KeyPhrases(title, text, 8)
-	return tags
+}
+
+// rankRegions orders the regions an item names, most named first (a
+// tie goes to the kabupaten/kota, then by name); the province comes
+// first only when named more than any kabupaten/kota (a provincial
+// matter reported from Samarinda), and is left out when a
+// kabupaten/kota leads.
+func rankRegions(score map[string]int) []string {
+	r := make([]string, 0, len(score))
+	for k := range score {
+		r = append(r, k)
+	}
+	sort.Slice(r, func(i, j int) bool {
+		if score[r[i]] != score[r[j]] {
+			return score[r[i]] > score[r[j]]
+		}
+		if (r[i] == Province) != (r[j] == Province) {
+			return r[j] == Province
+		}
+		return r[i] < r[j]
+	})
+	if len(r) > 1 && r[0] != Province {
+		r = slices.DeleteFunc(r, func(x string) bool { return x == Province })
+	}
+	return r[:min(len(r), 4)]
+}
+
+func mergeCounts(a, b map[string]int) map[string]int {
+	m := make(map[string]int, len(a)+len(b))
+	for k, v := range a {
+		m[k] += v
+	}
+	for k, v := range b {
+		m[k] += v
+	}
+	return m
+}
+
+// dateline splits a text into its dateline ("SAMARINDA –", "Samarinda
+// (Borneo Terkini) –", "Borneo Terkini, SAMARINDA –") and the rest.
+func dateline(text string) (string, string) {
+	head := text[:min(len(text), 90)]
+	for _, dash := range []string{" – ", " — ", " - "} {
+		if i := strings.Index(head, dash); i > 0 && i < 80 && !strings.ContainsAny(head[:i], ".!?") ||
+			i > 0 && i < 80 && strings.Contains(strings.ToUpper(head[:i]), ".ID") {
+			return text[:i], text[i+len(dash):]
+		}
+	}
+	return "", text
 }
 
 func topKeys[K comparable](m map[K]int, n int) []K {
@@ -361,7 +507,9 @@ func capitalised(w string) bool {
 // names ("batu", "malang", "medan"): only their full "Kota X" form counts.
 var ambiguousKota = map[string]bool{"batu": true, "metro": true, "palu": true, "banjar": true, "bima": true,
 	"padang": true, "malang": true, "medan": true, "serang": true, "tual": true, "tegal": true, "solok": true,
-	"tebing tinggi": true, "binjai": true, "sabang": true, "pariaman": true}
+	"tebing tinggi": true, "binjai": true, "sabang": true, "pariaman": true,
+	// Kabupaten named like common words.
+	"batu bara": true, "agam": true, "lingga": true, "alor": true, "sumba": true}
 
 // Other names of places outside Kaltim, and countries often in the news.
 var outsideAliases = map[string]string{
@@ -381,6 +529,13 @@ var outsideAliases = map[string]string{
 	"argentina": "Argentina", "spanyol": "Spanyol", "italia": "Italia", "turki": "Turki", "mesir": "Mesir", "qatar": "Qatar",
 	"uni emirat arab": "Uni Emirat Arab", "afghanistan": "Afghanistan", "pakistan": "Pakistan", "suriah": "Suriah",
 	"irak": "Irak", "yaman": "Yaman",
+	"paris": "Prancis", "london": "Inggris", "inggris": "Inggris", "tokyo": "Jepang", "beijing": "Tiongkok", "seoul": "Korea Selatan",
+	"washington": "Amerika Serikat", "new york": "Amerika Serikat", "houston": "Amerika Serikat", "texas": "Amerika Serikat",
+	"manila": "Filipina", "bangkok": "Thailand", "hanoi": "Vietnam", "kuala lumpur": "Malaysia", "sabah": "Malaysia",
+	"sarawak": "Malaysia", "canberra": "Australia", "sydney": "Australia", "dubai": "Uni Emirat Arab", "mekkah": "Arab Saudi",
+	"makkah": "Arab Saudi", "madinah": "Arab Saudi", "jeddah": "Arab Saudi", "riyadh": "Arab Saudi", "kairo": "Mesir",
+	"istanbul": "Turki", "moskow": "Rusia", "kyiv": "Ukraina", "den haag": "Belanda", "jenewa": "Swiss", "swiss": "Swiss",
+	"senayan": "DKI Jakarta", "jabodetabek": "DKI Jakarta", "bogor": "Kota Bogor", "bekasi": "Kota Bekasi", "depok": "Kota Depok",
 }
 
 // addRegencies adds every kabupaten/kota: Kaltim's as regions (returned
@@ -401,6 +556,12 @@ func addRegencies(add func(string, match)) (map[string]string, error) {
 		return nil, fmt.Errorf("regencies: %w", err)
 	}
 	kab := map[string]string{} // Kaltim's, code → name
+	kotaNames := map[string]bool{}
+	for _, r := range rows[1:] {
+		if short, ok := strings.CutPrefix(strings.TrimSpace(r[2]), "Kota "); ok {
+			kotaNames[strings.TrimPrefix(short, "Administrasi ")] = true
+		}
+	}
 	for _, r := range rows[1:] {
 		name := strings.TrimSpace(r[2])
 		if r[1] == kaltimCode {
@@ -409,11 +570,15 @@ func addRegencies(add func(string, match)) (map[string]string, error) {
 			continue
 		}
 		add(name, match{opd: -1, outside: name})
-		if short, ok := strings.CutPrefix(name, "Kota "); ok {
-			short = strings.TrimPrefix(short, "Administrasi ")
-			if !ambiguousKota[strings.ToLower(short)] {
-				add(short, match{opd: -1, outside: name})
-			}
+		short, kota := strings.CutPrefix(name, "Kota ")
+		if !kota {
+			short = strings.TrimPrefix(name, "Kabupaten ")
+		}
+		short = strings.TrimPrefix(short, "Administrasi ")
+		// A kabupaten shares its name with its kota ("Bandung"): the
+		// short name is the kota's.
+		if !ambiguousKota[strings.ToLower(short)] && (kota || !kotaNames[short]) {
+			add(short, match{opd: -1, outside: name})
 		}
 	}
 	for a, place := range outsideAliases {

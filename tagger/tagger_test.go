@@ -38,11 +38,12 @@ func TestTag(t *testing.T) {
 		[]string{"Kota Samarinda", "Kota Bontang"}, []string{"BPBD Provinsi Kaltim"})
 	// Provincial authorities and central agencies.
 	f("Pembalakan liar di Berau", "Perambahan hutan lindung di Berau; izin tambang batu bara diperiksa.",
-		[]string{"Kabupaten Berau"}, []string{"Dinas Kehutanan Provinsi Kaltim", "Dinas Energi dan Sumber Daya Mineral Provinsi Kaltim"})
+		[]string{"Kabupaten Berau"}, []string{"Dinas Kehutanan Provinsi Kaltim", "Dinas ESDM Provinsi Kaltim"})
 	f("Jalan nasional di Paser rusak", "Jalan nasional poros Paser rusak berat.",
 		[]string{"Kabupaten Paser"}, []string{"Balai Besar Pelaksanaan Jalan Nasional Kalimantan Timur"})
+	// The IKN is Penajam Paser Utara's matter.
 	got := f("Progres pembangunan IKN", "Otorita IKN menyebut pembangunan di Penajam Paser Utara berjalan.",
-		[]string{"IKN Nusantara", "Kabupaten Penajam Paser Utara"}, []string{"Otorita IKN"})
+		[]string{"Kabupaten Penajam Paser Utara"}, []string{"Otorita IKN"})
 	if slices.Contains(got.Regions, Province) {
 		t.Errorf("province kept beside specific regions: %v", got.Regions)
 	}
@@ -78,12 +79,26 @@ func TestTagElsewhere(t *testing.T) {
 		// One passing mention elsewhere does not move a local story.
 		{"Jalan rusak dikeluhkan warga", "Warga mengeluhkan jalan berlubang; Dinas PUPR sedang rapat di Jakarta.", "Kota Bontang",
 			[]string{"Kota Bontang"}, []string{"Dinas PUPR Kota Bontang"}, ""},
-		// A Kaltim place wins over places elsewhere.
-		{"Gubernur Kaltim bertemu menteri di Jakarta", "Pertemuan di Jakarta membahas jalan di Berau dan Jakarta.", "",
+		// A Kaltim place wins over places elsewhere; the province named
+		// most (its title counts double) leads.
+		{"Gubernur Kaltim bertemu menteri di Jakarta", "Pertemuan di Jakarta membahas jalan rusak di Berau dan Jakarta.", "",
+			[]string{Province, "Kabupaten Berau"}, []string{"Dinas PUPR Provinsi Kaltim"}, ""},
+		{"Jalan poros Berau rusak", "Pertemuan di Jakarta membahas jalan rusak di Berau dan Jakarta.", "",
 			[]string{"Kabupaten Berau"}, []string{"Dinas PUPR Kabupaten Berau"}, ""},
-		// "Batu" and "Malang" are words before they are cities.
+		// Filed from elsewhere, Kaltim named in passing: national.
+		{"Kemenhub gelar ramp check bus", "JAKARTA – Kementerian Perhubungan memeriksa bus di 120 terminal, termasuk di Samarinda.", "Kalimantan Timur",
+			nil, nil, "DKI Jakarta"},
+		// The dateline counts only where nothing else names a place.
+		{"Harga daging ayam naik", "BONTANG – Harga daging ayam di pasar terus naik menjelang Ramadan.", "Kalimantan Timur",
+			[]string{"Kota Bontang"}, nil, ""},
+		{"Pemprov Kaltim bahas APBD", "SAMARINDA – Pemerintah Provinsi Kalimantan Timur dan DPRD Kaltim membahas APBD.", "Kalimantan Timur",
+			[]string{Province, "Kota Samarinda"}, []string{"BPKAD Provinsi Kaltim"}, ""},
+		// "Batu" and "Malang" are words before they are cities; a
+		// kecamatan with its own name needs no "kecamatan".
 		{"Nasib malang penambang batu", "Penambang batu di Loa Janan tertimpa longsor.", "Kalimantan Timur",
-			[]string{"Kalimantan Timur"}, nil, ""},
+			[]string{"Kabupaten Kutai Kartanegara"}, nil, ""},
+		{"Truk batu bara rusak jalan", "Angkutan batu bara merusak jalan warga.", "Kabupaten Paser",
+			[]string{"Kabupaten Paser"}, nil, ""},
 	} {
 		got := tg.TagIn(c.title, c.text, c.home)
 		if !slices.Equal(got.Regions, c.regions) {
@@ -124,7 +139,7 @@ func TestOwnOPDMapping(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := tg.Tag("Kebun sawit di Kutai Timur", "Upacara panen sawit di Sangatta.").OPDs
+	got := tg.Tag("Kebun sawit di Kutai Timur", "Upacara panen di Sangatta. Upacara dihadiri warga; upacara adat digelar.").OPDs
 	if !slices.Equal(got, []string{"Dinas Perkebunan Provinsi Kaltim", "Bagian Protokol Kabupaten Kutai Timur"}) {
 		t.Errorf("own mapping: %v", got)
 	}

@@ -34,8 +34,8 @@ func (b *Backend) Name() string     { return "chdb" }
 func (b *Backend) Database() string { return b.db }
 func (b *Backend) Close() error     { return b.conn.Close() }
 
-func (b *Backend) Exec(_ context.Context, stmt string) error {
-	_, err := b.conn.Query(stmt, "TSV", nil)
+func (b *Backend) Exec(ctx context.Context, stmt string) error {
+	_, err := b.conn.QueryContext(ctx, stmt, "TSV", nil)
 	return classify(err)
 }
 
@@ -50,8 +50,8 @@ func classify(err error) error {
 	return err
 }
 
-func (b *Backend) Query(_ context.Context, query string, params map[string]string) (*store.Result, error) {
-	res, err := b.conn.Query(query, "TSVWithNamesAndTypes", params)
+func (b *Backend) Query(ctx context.Context, query string, params map[string]string) (*store.Result, error) {
+	res, err := b.conn.QueryContext(ctx, query, "TSVWithNamesAndTypes", store.EscapeParams(query, params))
 	if err != nil {
 		return nil, classify(err)
 	}

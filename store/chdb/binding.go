@@ -7,6 +7,7 @@
 package chdb
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -15,6 +16,7 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
+	"time"
 	"unsafe"
 
 	"github.com/ebitengine/purego"
@@ -151,9 +153,10 @@ var engine struct {
 }
 
 // Conn is one chDB connection. A connection runs one statement at a time;
-// Conn serialises callers.
+// Conn serialises callers, and a caller waiting its turn gives up when its
+// context ends.
 type Conn struct {
-	mu   sync.Mutex
+	turn chan struct{} // holds one token while a statement runs
 	a    *api
 	ptr  unsafe.Pointer // chdb_connection* as returned by chdb_connect
 	path string
@@ -195,7 +198,7 @@ func Connect(path string) (*Conn, error) {
 	}
 	engine.conns++
 	engine.path = abs
-	return &Conn{a: a, ptr: p, path: abs}, nil
+	return &Conn{turn: make(chan struct{}, 1), a: a, ptr: p, path: abs}, nil
 }
 
 // Path returns the data directory of the connection.
@@ -206,8 +209,8 @@ func (c *Conn) Version() string { return c.a.version() }
 
 // Close closes the connection. Closing the last connection stops the engine.
 func (c *Conn) Close() error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.acquire(context.Background())
+	defer c.release()
 	if c.ptr == nil {
 		return nil
 	}
@@ -218,6 +221,18 @@ func (c *Conn) Close() error {
 	engine.mu.Unlock()
 	return nil
 }
+
+// acquire waits for the connection's turn, or for ctx to end.
+func (c *Conn) acquire(ctx context.Context) error {
+	select {
+	case c.turn <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("chdb: waiting for the engine: %w", ctx.Err())
+	}
+}
+
+func (c *Conn) release() { <-c.turn }
 
 // handle returns the chdb_connection value stored behind the pointer.
 func (c *Conn) handle() (unsafe.Pointer, error) {
@@ -238,12 +253,36 @@ type Result struct {
 // (for example "TSVWithNames", "JSONEachRow"). params bind {name:Type}
 // placeholders on the engine side; values are never interpolated.
 func (c *Conn) Query(query, format string, params map[string]string) (*Result, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	return c.QueryContext(context.Background(), query, format, params)
+}
+
+// QueryContext is Query bound to ctx: a caller whose context ends while it
+// waits for the connection gives up, and a deadline becomes the statement's
+// max_execution_time, so the engine stops a query nobody waits for.
+func (c *Conn) QueryContext(ctx context.Context, query, format string, params map[string]string) (*Result, error) {
+	if err := c.acquire(ctx); err != nil {
+		return nil, err
+	}
+	defer c.release()
 	h, err := c.handle()
 	if err != nil {
 		return nil, err
 	}
+	if deadline, ok := ctx.Deadline(); ok {
+		left := time.Until(deadline)
+		if left <= 0 {
+			return nil, fmt.Errorf("chdb: %w", context.DeadlineExceeded)
+		}
+		if _, err := c.run(h, fmt.Sprintf("SET max_execution_time = %.3f", left.Seconds()), "TSV", nil); err != nil {
+			return nil, err
+		}
+		defer c.run(h, "SET max_execution_time = 0", "TSV", nil)
+	}
+	return c.run(h, query, format, params)
+}
+
+// run runs one statement; the caller holds the connection's turn.
+func (c *Conn) run(h unsafe.Pointer, query, format string, params map[string]string) (*Result, error) {
 	q := []byte(query)
 	if len(q) == 0 {
 		return nil, errors.New("chdb: empty query")
@@ -303,8 +342,8 @@ func (c *Conn) queryParams(h unsafe.Pointer, q []byte, format string, params map
 // next until it returns nil; the rows are committed only if every chunk was
 // accepted.
 func (c *Conn) Insert(insert, format string, next func() []byte) (uint64, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.acquire(context.Background())
+	defer c.release()
 	h, err := c.handle()
 	if err != nil {
 		return 0, err

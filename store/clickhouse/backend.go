@@ -86,7 +86,7 @@ func classify(err error) error {
 
 func (b *Backend) Query(ctx context.Context, query string, params map[string]string) (*store.Result, error) {
 	if len(params) > 0 {
-		ctx = ch.Context(ctx, ch.WithParameters(ch.Parameters(params)))
+		ctx = ch.Context(ctx, ch.WithParameters(ch.Parameters(store.EscapeParams(query, params))))
 	}
 	rows, err := b.conn.Query(ctx, query)
 	if err != nil {

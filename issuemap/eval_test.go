@@ -1,0 +1,137 @@
+package issuemap
+
+import (
+	"fmt"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/diskominfo-kaltim/pantau/issuemap/kaltimfeed"
+	"github.com/diskominfo-kaltim/pantau/tagger"
+)
+
+// bcubed scores a clustering against the stories: precision and recall
+// of each item (the share of its issue in its story, of its story in its
+// issue) averaged over the items selected by only, with whole issues and
+// stories counted.
+func bcubed(story, issue []string, only func(i int) bool) (p, r, f float64) {
+	type pair struct{ s, i string }
+	both, ns, ni := map[pair]int{}, map[string]int{}, map[string]int{}
+	for k := range story {
+		both[pair{story[k], issue[k]}]++
+		ns[story[k]]++
+		ni[issue[k]]++
+	}
+	n := 0
+	for k := range story {
+		if !only(k) {
+			continue
+		}
+		c := float64(both[pair{story[k], issue[k]}])
+		p += c / float64(ni[issue[k]])
+		r += c / float64(ns[story[k]])
+		n++
+	}
+	p, r = p/float64(n), r/float64(n)
+	return p, r, 2 * p * r / (p + r)
+}
+
+// baseline is the clusterer before issue #13: each article joins the
+// issue whose centroid of tagger.Terms is closest by cosine (at least
+// 0.3), among issues seen within 7 days.
+func baseline(feed []kaltimfeed.Item) []string {
+	type issue struct {
+		id          string
+		terms       map[string]float64
+		first, last time.Time
+	}
+	var issues []*issue
+	out := make([]string, len(feed))
+	for k, it := range feed {
+		v := tagger.Terms(it.Title, it.Text)
+		var best *issue
+		bestSim := 0.3
+		for _, is := range issues {
+			if it.PublishedAt.Sub(is.last) > 7*24*time.Hour {
+				continue
+			}
+			var dot, na, nb float64
+			for t, x := range v {
+				na += x * x
+				dot += x * is.terms[t]
+			}
+			for _, y := range is.terms {
+				nb += y * y
+			}
+			if s := dot / math.Sqrt(na*nb); s >= bestSim {
+				best, bestSim = is, s
+			}
+		}
+		if best == nil {
+			best = &issue{id: fmt.Sprint(k), terms: map[string]float64{}, first: it.PublishedAt}
+			issues = append(issues, best)
+		}
+		for t, x := range v {
+			best.terms[t] += x
+		}
+		best.terms = topTerms(best.terms, 60)
+		best.last = it.PublishedAt
+		out[k] = best.id
+	}
+	return out
+}
+
+// clusterFeed runs the index over the feed with params p.
+func clusterFeed(t testing.TB, feed []kaltimfeed.Item, tags []tagger.Tags, p Params) []string {
+	ix := newIndex(p)
+	out := make([]string, len(feed))
+	for k := range feed {
+		is, _ := ix.assign(newDoc(&feed[k].Article, tags[k].Regions, tags[k].OPDs), func() string { return fmt.Sprint("isu-", k) })
+		out[k] = is.ID
+		ix.prune()
+	}
+	return out
+}
+
+func evalFeed(t testing.TB) ([]kaltimfeed.Item, []tagger.Tags, []string) {
+	feed, err := kaltimfeed.Feed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg, err := tagger.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tags := make([]tagger.Tags, len(feed))
+	stories := make([]string, len(feed))
+	for k, it := range feed {
+		tags[k] = tg.TagIn(it.Title, it.Text, it.Region)
+		stories[k] = it.Gold.Story
+	}
+	return feed, tags, stories
+}
+
+// TestClusteringQuality scores issue clustering against the stories of
+// the Kaltim example items, on the tuning stories and on the held-out
+// ones, next to the clusterer it replaced. It prints the figures; the
+// floor it asserts is far below them, to catch a broken clusterer.
+func TestClusteringQuality(t *testing.T) {
+	feed, tags, stories := evalFeed(t)
+	held := func(k int) bool { return kaltimfeed.HeldOut(stories[k]) }
+	tune := func(k int) bool { return !held(k) }
+	report := func(name string, got []string) float64 {
+		p1, r1, f1 := bcubed(stories, got, tune)
+		p2, r2, f2 := bcubed(stories, got, held)
+		n := map[string]bool{}
+		for _, id := range got {
+			n[id] = true
+		}
+		t.Logf("%-10s tuning P %.3f R %.3f F1 %.3f | held-out P %.3f R %.3f F1 %.3f | %d issues for %d items",
+			name, p1, r1, f1, p2, r2, f2, len(n), len(got))
+		return f2
+	}
+	report("baseline", baseline(feed))
+	if f := report("issuemap", clusterFeed(t, feed, tags, DefaultParams)); f < 0.7 {
+		t.Errorf("held-out B-cubed F1 %.3f", f)
+	}
+}

@@ -1,0 +1,551 @@
+package issuemap
+
+import (
+	"math"
+	"sort"
+	"time"
+)
+
+// Params are the clustering's figures. Weights score how well an article
+// continues an issue (a logistic model over the pair's features, fitted
+// on the tuning stories of the Kaltim example items: see tune_test.go).
+type Params struct {
+	Weights   [numFeatures]float64
+	Threshold float64       // probability an article needs to join an issue
+	Related   float64       // probability for a second issue that links the two as related
+	Window    time.Duration // an issue quiet this long takes no article and leaves memory
+	MaxTerms  int           // centroid terms kept per issue
+	MaxNames  int           // names kept per issue
+	MaxVocab  int           // words kept per issue
+	Recent    int           // recent articles kept per issue for the closest-article similarity
+}
+
+// DefaultParams are the fitted figures.
+var DefaultParams = Params{
+	Weights:   [numFeatures]float64{-2.07, 4.05, 3.52, 0.64, -1.96, 0.02, 0.61, 3.11, 0.88, 0.93, -2.49, 0.16, 0.75, -1.36, 0.56, 2.87, 1.04},
+	Threshold: 0.8, Related: 0.5, Window: 10 * 24 * time.Hour, MaxTerms: 80, MaxNames: 40, MaxVocab: 300, Recent: 8,
+}
+
+// The features of an (article, issue) pair.
+const (
+	fBias       = iota
+	fCentroid   // cosine with the issue's centroid
+	fMember     // cosine with the closest recent article
+	fRegionSame // both about the same kabupaten/kota
+	fRegionDiff // both about a kabupaten/kota, not the same
+	fGap        // days since the issue's last article, over 7
+	fNames      // the issue's names the article uses (up to 3), over 3
+	fTitle      // share of the title's words among the issue's terms
+	fSocial     // the article is a social post
+	fSocialCos  // social post × centroid cosine
+	fSize       // log(1 + the issue's articles) / 4
+	fOffice     // share of the article's offices among the issue's
+	fRegionOff  // same kabupaten/kota × office share
+	fOutlet     // the issue has articles from the article's outlet
+	fOutletSoc  // … and the article is a social post
+	fCoverage   // idf-weighted share of the article's words the issue's articles used
+	fCoverSoc   // social post × coverage
+	numFeatures
+)
+
+// member is one recent article of an issue, as a unit vector.
+type member struct {
+	ID  string             `json:"id"`
+	At  time.Time          `json:"at"`
+	Vec map[string]float64 `json:"vec"`
+}
+
+// doc is an article as the index compares it.
+type doc struct {
+	id        string
+	at        time.Time
+	tf        map[string]float64 // before idf
+	vec       map[string]float64 // unit tf-idf vector
+	regions   []string           // kabupaten/kota it is about (at most one)
+	story     string
+	offices   []string        // offices responsible, without their government
+	names     map[string]bool // capitalised words of the text
+	title     []string        // content words of the title
+	words     []string        // content words of title and text
+	social    bool
+	outlet    string
+	idfs      []float64 // of words, by weigh
+	idfSum    float64
+	titleText string
+}
+
+// index holds the active issues, the inverted index from terms to them
+// and the document frequencies. It is not safe for concurrent use.
+type index struct {
+	p       Params
+	issues  map[string]*Issue
+	stories map[string]*Issue // syndicated story → its issue
+	seen    map[string]*Issue // recent article → its issue
+	post    map[string]map[*Issue]struct{}
+	df      map[string]int
+	docs    int
+	now     time.Time // latest article time seen
+	pruned  time.Time
+}
+
+func newIndex(p Params) *index {
+	return &index{p: p, issues: map[string]*Issue{}, stories: map[string]*Issue{}, seen: map[string]*Issue{}, post: map[string]map[*Issue]struct{}{}, df: map[string]int{}}
+}
+
+func (ix *index) idf(t string) float64 {
+	bg, n := background()
+	return math.Log(1 + float64(n+ix.docs)/float64(1+bg[t]+ix.df[t]))
+}
+
+// weigh turns the document's term frequencies into a unit tf-idf vector.
+func (ix *index) weigh(d *doc) {
+	d.idfs = make([]float64, len(d.words))
+	d.idfSum = 0
+	for i, w := range d.words {
+		d.idfs[i] = ix.idf(w)
+		d.idfSum += d.idfs[i]
+	}
+	d.vec = make(map[string]float64, len(d.tf))
+	var norm float64
+	for t, f := range d.tf {
+		w := f * ix.idf(t)
+		d.vec[t] = w
+		norm += w * w
+	}
+	if norm > 0 {
+		norm = math.Sqrt(norm)
+		for t := range d.vec {
+			d.vec[t] /= norm
+		}
+	}
+}
+
+func dot(a, b map[string]float64) float64 {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	var s float64
+	for k, x := range a {
+		s += x * b[k]
+	}
+	return s
+}
+
+func norm(a map[string]float64) float64 {
+	var s float64
+	for _, x := range a {
+		s += x * x
+	}
+	return math.Sqrt(s)
+}
+
+// features describes how d relates to issue is.
+func (ix *index) features(d *doc, is *Issue) [numFeatures]float64 {
+	var f [numFeatures]float64
+	f[fBias] = 1
+	if is.norm > 0 {
+		f[fCentroid] = dot(d.vec, is.Terms) / is.norm
+	}
+	for _, m := range is.Members {
+		f[fMember] = max(f[fMember], dot(d.vec, m.Vec))
+	}
+	if len(d.regions) > 0 && len(is.Regions) > 0 {
+		if is.region() == d.regions[0] {
+			f[fRegionSame] = 1
+		} else {
+			f[fRegionDiff] = 1
+		}
+	}
+	f[fGap] = min(max(d.at.Sub(is.LastSeen).Hours()/24, 0), 14) / 7
+	names := 0
+	for _, w := range d.words {
+		if is.Names[w] > 0 {
+			names++
+		}
+	}
+	f[fNames] = float64(min(names, 3)) / 3
+	if len(d.title) > 0 {
+		in := 0
+		for _, w := range d.title {
+			if is.Terms[w] > 0 {
+				in++
+			}
+		}
+		f[fTitle] = float64(in) / float64(len(d.title))
+	}
+	if d.social {
+		f[fSocial] = 1
+		f[fSocialCos] = f[fCentroid]
+	}
+	f[fSize] = math.Log1p(float64(is.Count)) / 4
+	if len(d.offices) > 0 {
+		in := 0
+		for _, o := range d.offices {
+			if is.Offices[o] > 0 {
+				in++
+			}
+		}
+		f[fOffice] = float64(in) / float64(len(d.offices))
+	}
+	f[fRegionOff] = f[fRegionSame] * f[fOffice]
+	var in float64
+	for i, w := range d.words {
+		if is.Vocab[w] > 0 {
+			in += d.idfs[i]
+		}
+	}
+	if d.idfSum > 0 {
+		f[fCoverage] = in / d.idfSum
+		if d.social {
+			f[fCoverSoc] = f[fCoverage]
+		}
+	}
+	if is.Outlets[d.outlet] > 0 {
+		f[fOutlet] = 1
+		if d.social {
+			f[fOutletSoc] = 1
+		}
+	}
+	return f
+}
+
+// score is the probability that d continues is.
+func (ix *index) score(d *doc, is *Issue) float64 {
+	f := ix.features(d, is)
+	z := 0.0
+	for i, w := range ix.p.Weights {
+		z += w * f[i]
+	}
+	return 1 / (1 + math.Exp(-z))
+}
+
+// candidates are the active issues sharing one of d's heaviest terms,
+// found through the inverted index: terms that many active issues share
+// (maxPosting) are too common to point anywhere and are skipped, and of
+// the issues found only those whose shared terms weigh most are scored
+// in full.
+func (ix *index) candidates(d *doc) []*Issue {
+	terms := make([]string, 0, len(d.vec))
+	for t := range d.vec {
+		terms = append(terms, t)
+	}
+	sort.Slice(terms, func(i, j int) bool {
+		if d.vec[terms[i]] != d.vec[terms[j]] {
+			return d.vec[terms[i]] > d.vec[terms[j]]
+		}
+		return terms[i] < terms[j]
+	})
+	acc := map[*Issue]float64{}
+	for _, t := range terms[:min(len(terms), maxQueryTerms)] {
+		p := ix.post[t]
+		if len(p) > maxPosting {
+			continue
+		}
+		w := d.vec[t]
+		for is := range p {
+			acc[is] += w * is.Terms[t]
+		}
+	}
+	// The best maxCandidates by the weight of shared terms, kept sorted
+	// by insertion (most issues fall below the last kept).
+	type scored struct {
+		is *Issue
+		s  float64
+	}
+	top := make([]scored, 0, maxCandidates+1)
+	better := func(a, b scored) bool { return a.s > b.s || a.s == b.s && a.is.ID < b.is.ID }
+	for is, s := range acc {
+		if d.at.Sub(is.LastSeen) > ix.p.Window || is.FirstSeen.Sub(d.at) > ix.p.Window {
+			continue
+		}
+		c := scored{is, s}
+		if len(top) == maxCandidates && !better(c, top[len(top)-1]) {
+			continue
+		}
+		i := len(top)
+		top = append(top, c)
+		for i > 0 && better(c, top[i-1]) {
+			top[i] = top[i-1]
+			i--
+		}
+		top[i] = c
+		if len(top) > maxCandidates {
+			top = top[:maxCandidates]
+		}
+	}
+	out := make([]*Issue, len(top))
+	for i, c := range top {
+		out[i] = c.is
+	}
+	return out
+}
+
+const (
+	maxQueryTerms = 16  // an article's heaviest terms looked up
+	maxPosting    = 200 // active issues a term may point to and still find candidates
+	maxCandidates = 24  // issues scored in full per article
+)
+
+// place finds the issue d joins, or nil for a new one, and a second issue
+// close enough to be related.
+func (ix *index) place(d *doc) (best, related *Issue) {
+	if is := ix.stories[d.story]; is != nil && d.story != "" {
+		return is, nil
+	}
+	bestSim, secondSim := 0.0, 0.0
+	var second *Issue
+	for _, is := range ix.candidates(d) {
+		s := ix.score(d, is)
+		switch {
+		case s > bestSim:
+			second, secondSim = best, bestSim
+			best, bestSim = is, s
+		case s > secondSim:
+			second, secondSim = is, s
+		}
+	}
+	if bestSim < ix.p.Threshold {
+		if bestSim >= ix.p.Related {
+			return nil, best
+		}
+		return nil, nil
+	}
+	if secondSim >= ix.p.Related {
+		return best, second
+	}
+	return best, nil
+}
+
+// count moves the index's clock to d.
+func (ix *index) count(d *doc) {
+	if d.at.After(ix.now) {
+		ix.now = d.at
+	}
+}
+
+// assign weighs d, puts it into the issue it continues or a new one
+// (named by newID), counts it, and returns the issue and a related one.
+func (ix *index) assign(d *doc, newID func() string) (is, related *Issue) {
+	ix.weigh(d)
+	is, related = ix.place(d)
+	if is == nil {
+		is = &Issue{ID: newID(), FirstSeen: d.at, LastSeen: d.at}
+	}
+	ix.add(is, d)
+	ix.count(d)
+	if related != nil && related != is {
+		is.relate(related.ID)
+		related.relate(is.ID)
+	}
+	return is, related
+}
+
+// add puts d into issue is and (re-)indexes it.
+func (ix *index) add(is *Issue, d *doc) {
+	ix.unindex(is)
+	if d.at.Before(is.FirstSeen) {
+		is.FirstSeen = d.at
+	}
+	if d.at.After(is.LastSeen) {
+		is.LastSeen = d.at
+	}
+	is.Count++
+	is.Seen = appendCapped(is.Seen, d.id, 256)
+	ix.seen[d.id] = is
+	if d.story != "" {
+		is.Stories = appendCapped(is.Stories, d.story, 64)
+		ix.stories[d.story] = is
+	}
+	if is.Terms == nil {
+		is.Terms = map[string]float64{}
+	}
+	for t, w := range d.vec {
+		is.Terms[t] += w
+	}
+	is.Terms = topTerms(is.Terms, ix.p.MaxTerms)
+	is.Members = append(is.Members, member{ID: d.id, At: d.at, Vec: topTerms(d.vec, 30)})
+	if len(is.Members) > ix.p.Recent {
+		is.Members = is.Members[len(is.Members)-ix.p.Recent:]
+	}
+	if is.Names == nil {
+		is.Names = map[string]int{}
+	}
+	for w := range d.names {
+		is.Names[w]++
+	}
+	is.Names = topCounts(is.Names, ix.p.MaxNames)
+	if is.Vocab == nil {
+		is.Vocab = map[string]int{}
+	}
+	for _, w := range d.words {
+		is.Vocab[w]++
+	}
+	is.Vocab = topCounts(is.Vocab, ix.p.MaxVocab)
+	if is.Outlets == nil {
+		is.Outlets = map[string]int{}
+	}
+	is.Outlets[d.outlet]++
+	is.Outlets = topCounts(is.Outlets, 16)
+	if is.Offices == nil {
+		is.Offices = map[string]int{}
+	}
+	for _, o := range d.offices {
+		is.Offices[o]++
+	}
+	if is.Regions == nil {
+		is.Regions = map[string]int{}
+	}
+	for _, r := range d.regions {
+		is.Regions[r]++
+	}
+	is.addTitle(d.titleText, d.social)
+	is.Name = is.name(ix.idf)
+	ix.reindex(is)
+}
+
+// reindex adds an issue to the index and its words to the document
+// frequencies: these are counted over the active issues' articles, so
+// they are bounded and a restart that reloads the same issues has the
+// same figures.
+func (ix *index) reindex(is *Issue) {
+	ix.issues[is.ID] = is
+	is.norm = norm(is.Terms)
+	for w, n := range is.Vocab {
+		ix.df[w] += n
+	}
+	ix.docs += is.Count
+	for t := range is.Terms {
+		p := ix.post[t]
+		if p == nil {
+			p = map[*Issue]struct{}{}
+			ix.post[t] = p
+		}
+		p[is] = struct{}{}
+	}
+}
+
+func (ix *index) unindex(is *Issue) {
+	if ix.issues[is.ID] != is {
+		return
+	}
+	delete(ix.issues, is.ID)
+	for w, n := range is.Vocab {
+		if ix.df[w] -= n; ix.df[w] <= 0 {
+			delete(ix.df, w)
+		}
+	}
+	ix.docs -= is.Count
+	for t := range is.Terms {
+		if p := ix.post[t]; p != nil {
+			delete(p, is)
+			if len(p) == 0 {
+				delete(ix.post, t)
+			}
+		}
+	}
+}
+
+// restore puts an issue read back from the bucket into the index.
+func (ix *index) restore(is *Issue) {
+	if prev := ix.issues[is.ID]; prev != nil {
+		ix.unindex(prev)
+	}
+	ix.reindex(is)
+	for _, s := range is.Stories {
+		ix.stories[s] = is
+	}
+	for _, a := range is.Seen {
+		ix.seen[a] = is
+	}
+	if is.LastSeen.After(ix.now) {
+		ix.now = is.LastSeen
+	}
+}
+
+// articleIssue is the issue a recent article was placed in, or nil.
+func (ix *index) articleIssue(id string) *Issue { return ix.seen[id] }
+
+// prune drops issues quiet for longer than the window from memory and
+// returns them.
+func (ix *index) prune() []*Issue {
+	if ix.now.Sub(ix.pruned) < time.Hour {
+		return nil
+	}
+	ix.pruned = ix.now
+	var out []*Issue
+	for _, is := range ix.issues {
+		if ix.now.Sub(is.LastSeen) > ix.p.Window {
+			ix.unindex(is)
+			for _, s := range is.Stories {
+				if ix.stories[s] == is {
+					delete(ix.stories, s)
+				}
+			}
+			for _, a := range is.Seen {
+				if ix.seen[a] == is {
+					delete(ix.seen, a)
+				}
+			}
+			out = append(out, is)
+		}
+	}
+	return out
+}
+
+// topTerms keeps the n heaviest terms of m.
+func topTerms(m map[string]float64, n int) map[string]float64 {
+	if len(m) <= n {
+		return m
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if m[keys[i]] != m[keys[j]] {
+			return m[keys[i]] > m[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	out := make(map[string]float64, n)
+	for _, k := range keys[:n] {
+		out[k] = m[k]
+	}
+	return out
+}
+
+// appendCapped appends v to s unless present, keeping the last n values.
+func appendCapped(s []string, v string, n int) []string {
+	for _, x := range s {
+		if x == v {
+			return s
+		}
+	}
+	s = append(s, v)
+	if len(s) > n {
+		s = s[len(s)-n:]
+	}
+	return s
+}
+
+// topCounts keeps the n largest counts of m.
+func topCounts(m map[string]int, n int) map[string]int {
+	if len(m) <= n {
+		return m
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if m[keys[i]] != m[keys[j]] {
+			return m[keys[i]] > m[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	out := make(map[string]int, n)
+	for _, k := range keys[:n] {
+		out[k] = m[k]
+	}
+	return out
+}

@@ -1,0 +1,276 @@
+package issuemap
+
+import (
+	"sort"
+	"strings"
+	"unicode"
+)
+
+// phrase is a run of words from the issue's titles, as written.
+type phrase struct {
+	Form  string `json:"form"`  // the words as an article wrote them
+	N     int    `json:"n"`     // articles whose title has it
+	Score int    `json:"score"` // forms written by news and releases count double
+}
+
+// Words that may sit inside a name's phrase but never at its ends.
+var joiners = map[string]bool{"di": true, "dan": true, "ke": true, "dari": true, "untuk": true, "bagi": true}
+
+// titlePhrases returns the runs of one to four words of a title that an
+// issue name can use, keyed by their stems, with their written forms.
+func titlePhrases(title string) map[string]string {
+	var words []string // written forms
+	for _, f := range strings.FieldsFunc(title, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' && r != '\''
+	}) {
+		words = append(words, strings.Trim(f, "-'"))
+	}
+	out := map[string]string{}
+	for i := range words {
+		for n := 1; n <= 4 && i+n <= len(words); n++ {
+			run := words[i : i+n]
+			first, last := strings.ToLower(run[0]), strings.ToLower(run[n-1])
+			if !content(first) || !content(last) {
+				continue
+			}
+			ok := true
+			keys := make([]string, 0, n)
+			for _, w := range run {
+				lw := strings.ToLower(w)
+				switch {
+				case joiners[lw]:
+					keys = append(keys, lw)
+				case content(lw):
+					keys = append(keys, stem(lw))
+				default:
+					ok = false
+				}
+			}
+			if ok {
+				out[strings.Join(keys, " ")] = strings.Join(run, " ")
+			}
+		}
+	}
+	return out
+}
+
+// addTitle counts a member's title phrases; written forms from news and
+// releases win over a social post's.
+func (is *Issue) addTitle(title string, social bool) {
+	if is.Phrases == nil {
+		is.Phrases = map[string]*phrase{}
+	}
+	weight := 2
+	if social {
+		weight = 1
+	}
+	for key, form := range titlePhrases(title) {
+		p := is.Phrases[key]
+		if p == nil {
+			p = &phrase{Form: form}
+			is.Phrases[key] = p
+		} else if betterForm(form, p.Form, social) {
+			p.Form = form
+		}
+		p.N++
+		p.Score += weight
+	}
+	if len(is.Phrases) > 120 {
+		keys := make([]string, 0, len(is.Phrases))
+		for k := range is.Phrases {
+			keys = append(keys, k)
+		}
+		sort.Slice(keys, func(i, j int) bool {
+			a, b := is.Phrases[keys[i]], is.Phrases[keys[j]]
+			if a.Score != b.Score {
+				return a.Score > b.Score
+			}
+			return keys[i] < keys[j]
+		})
+		for _, k := range keys[120:] {
+			delete(is.Phrases, k)
+		}
+	}
+}
+
+// betterForm prefers a form that writes an acronym in capitals ("PDAM"
+// over "pdam") and a news title's form over a social post's.
+func betterForm(form, old string, social bool) bool {
+	if caps(form) != caps(old) {
+		return caps(form) > caps(old)
+	}
+	return !social && form != old && strings.ToLower(old) == old
+}
+
+func caps(s string) int {
+	n := 0
+	for _, w := range strings.Fields(s) {
+		if len(w) >= 2 && strings.ToUpper(w) == w && strings.ToLower(w) != w {
+			n++
+		}
+	}
+	return n
+}
+
+// regionShort is how people name a region in a headline: "Samarinda",
+// "Kutai Timur".
+func regionShort(r string) string {
+	r = strings.TrimPrefix(strings.TrimPrefix(r, "Kota "), "Kabupaten ")
+	return strings.TrimSuffix(r, " Nusantara")
+}
+
+// name makes the issue's name from its articles' own words: what
+// happened, as the phrase most of its titles share ("Banjir", "Antrean
+// BBM"), the place its articles name ("Sempaja") and the kabupaten/kota
+// it is about: "Banjir Sempaja, Samarinda". idf weighs how specific a
+// word is.
+func (is *Issue) name(idf func(string) float64) string {
+	type cand struct {
+		key, form string
+		score     float64
+	}
+	var topics, places []cand
+	for key, p := range is.Phrases {
+		words := strings.Fields(key)
+		forms := strings.Fields(strings.ToLower(p.Form))
+		spec, content, names, verbs, regions := 0.0, 0, 0, 0, 0
+		for i, w := range words {
+			if joiners[forms[i]] {
+				continue
+			}
+			spec += min(idf(w), 6)
+			content++
+			switch {
+			case placeWords[forms[i]]:
+				regions++
+			case is.Names[w] > 0:
+				names++
+			}
+			if (i == 0 || i == len(words)-1) && verbLike(forms[i]) {
+				verbs++
+			}
+		}
+		score := float64(p.Score)*10 + spec/float64(content)*(1+0.35*float64(content-1))
+		switch {
+		case regions > 0: // the region part names it
+		case names == content:
+			places = append(places, cand{key, p.Form, score})
+		case names == 0 && verbs == 0:
+			topics = append(topics, cand{key, p.Form, score})
+		}
+	}
+	byScore := func(c []cand) {
+		sort.Slice(c, func(i, j int) bool {
+			if c[i].score != c[j].score {
+				return c[i].score > c[j].score
+			}
+			return c[i].key < c[j].key
+		})
+	}
+	byScore(topics)
+	byScore(places)
+
+	var parts []string
+	used := map[string]bool{}
+	if len(topics) > 0 {
+		best := topics[0]
+		// A longer phrase containing it, shared almost as widely.
+		for _, c := range topics[1:] {
+			if strings.Contains(" "+c.key+" ", " "+best.key+" ") && len(c.key) > len(best.key) &&
+				is.Phrases[c.key].Score*10 >= is.Phrases[best.key].Score*6 && is.Phrases[c.key].N >= 2 {
+				best = c
+			}
+		}
+		parts = append(parts, titleCase(best.form))
+		for _, w := range strings.Fields(best.key) {
+			used[w] = true
+		}
+	}
+	for _, c := range places {
+		if is.Phrases[c.key].N < 2 && len(parts) > 0 {
+			break // named once only: not what the story is known by
+		}
+		clash := false
+		for _, w := range strings.Fields(c.key) {
+			clash = clash || used[w]
+		}
+		if !clash {
+			parts = append(parts, titleCase(c.form))
+			break
+		}
+	}
+	if len(parts) == 0 {
+		return "Isu tanpa nama"
+	}
+	name := strings.Join(parts, " ")
+	if r := is.region(); r != "" {
+		short := regionShort(r)
+		if !strings.Contains(" "+strings.ToLower(name)+" ", " "+strings.ToLower(short)+" ") {
+			name += ", " + short
+		}
+	}
+	return name
+}
+
+// verbLike reports a verb form ("dibuka", "meluap", "terendam",
+// "berencana") that makes a poor head for a name.
+func verbLike(w string) bool {
+	if headlineVerbs[w] || strings.HasSuffix(w, "kan") {
+		return true
+	}
+	for _, p := range []string{"di", "me", "ter", "ber"} {
+		if strings.HasPrefix(w, p) && stem(w) != w {
+			return true
+		}
+	}
+	return false
+}
+
+// Verbs headlines use in their bare form.
+var headlineVerbs = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`gelar tembus tinjau bahas minta beri buka tutup capai raih ajak dorong sebut tolak
+		tuntut kritik jadi naik turun mulai tetap ikut bantu janji akui nilai siap kirim serah tambah terima cair
+		rencana lanjut tunda pantau pesan kena kata catat data cek temui tetapkan lantik resmi klaim imbau tegur
+		soroti desak sambut jelang usai pasca hanya masih belum sudah akan bisa harus wajib kembali lagi`) {
+		headlineVerbs[w] = true
+	}
+}
+
+// placeWords are the names of Kaltim's kabupaten/kota and their short
+// forms, which the region part of a name already carries, and words
+// capitalised for other reasons.
+var placeWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`samarinda balikpapan bontang kukar kutai kartanegara tenggarong kutim sangatta
+		kubar sendawar berau paser ppu penajam mahulu mahakam ulu ikn nusantara kaltim kalimantan timur
+		pemkot pemkab pemprov wali gubernur bupati dinas`) {
+		placeWords[w] = true
+	}
+}
+
+// titleCase capitalises each word as a headline does, keeping acronyms
+// and words written with inner capitals as they are, and joiners lower.
+func titleCase(s string) string {
+	words := strings.Fields(s)
+	for i, w := range words {
+		lw := strings.ToLower(w)
+		switch {
+		case i > 0 && joiners[lw]:
+			words[i] = lw
+		case w != lw && w != capitalise(lw):
+			// DPRD, PDAM, KTP-el: as written.
+		default:
+			words[i] = capitalise(lw)
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+func capitalise(w string) string {
+	r := []rune(w)
+	r[0] = unicode.ToUpper(r[0])
+	return string(r)
+}

@@ -1,0 +1,70 @@
+package issueview
+
+import (
+	"context"
+	"errors"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/diskominfo-kaltim/pantau/issuemap"
+	"github.com/diskominfo-kaltim/pantau/news"
+	"github.com/diskominfo-kaltim/pantau/period"
+	"github.com/diskominfo-kaltim/pantau/store"
+	"github.com/diskominfo-kaltim/pantau/store/chdb"
+	"github.com/diskominfo-kaltim/pantau/store/storetest"
+)
+
+func TestListAndGet(t *testing.T) {
+	dir, err := os.MkdirTemp("", "pantau-issueview-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	b, err := chdb.Open(dir, "issueview_test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	ctx := context.Background()
+	if _, err := store.Migrate(ctx, b, nil); err != nil {
+		t.Fatal(err)
+	}
+	end := time.Date(2024, 6, 12, 0, 0, 0, 0, news.WITA)
+	storetest.IssueFixture(t, b, end)
+	rules, err := issuemap.DefaultRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	list, err := List(ctx, b, rules, store.IssueFilter{Since: end.AddDate(0, 0, -30), Until: end})
+	if err != nil || len(list) != 3 {
+		t.Fatalf("list: %d issues, %v", len(list), err)
+	}
+	for _, s := range list {
+		if s.Recommendation.Strategy == "" {
+			t.Errorf("%s has no recommendation", s.ID)
+		}
+	}
+
+	// Looked up by id long after it was active: the whole life counts.
+	now := end.AddDate(2, 0, 0)
+	d, err := Get(ctx, b, rules, "isu-steady", period.Window{Until: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Mentions != 30 || len(d.Articles) != 30 || len(d.Series) != 15 || len(d.TalkingPoints) != TalkingPoints {
+		t.Errorf("whole life: %d mentions, %d articles, %d days, %d talking points; want 30, 30, 15, 3",
+			d.Mentions, len(d.Articles), len(d.Series), len(d.TalkingPoints))
+	}
+	// A window that misses it finds nothing.
+	w, _ := period.Back("7d", "", now)
+	if _, err := Get(ctx, b, rules, "isu-steady", w); !errors.Is(err, ErrNotFound) {
+		t.Errorf("outside its window: %v, want ErrNotFound", err)
+	}
+	// A window restricts the figures and the series.
+	w, _ = period.Back("2d", "2024-06-12", now)
+	if d, err = Get(ctx, b, rules, "isu-steady", w); err != nil || d.Mentions != 4 || len(d.Series) != 2 {
+		t.Errorf("2 days: %+v %v", d, err)
+	}
+}

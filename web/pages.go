@@ -1,0 +1,434 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/diskominfo-kaltim/pantau/issuemap"
+	"github.com/diskominfo-kaltim/pantau/issueview"
+	"github.com/diskominfo-kaltim/pantau/news"
+	"github.com/diskominfo-kaltim/pantau/period"
+	"github.com/diskominfo-kaltim/pantau/store"
+)
+
+// classFigure is one class's count against the previous window.
+type classFigure struct {
+	Label  string
+	Count  int
+	Prev   int
+	Change string
+	Trend  string // better, worse or "" (neutral changes)
+}
+
+func classFigures(now, prev [4]int) []classFigure {
+	out := make([]classFigure, 4)
+	for i, l := range news.Labels {
+		d := now[i] - prev[i]
+		f := classFigure{Label: l, Count: now[i], Prev: prev[i], Change: change(now[i], prev[i])}
+		switch {
+		case i >= 2 && d > 0, i == 0 && d < 0:
+			f.Trend = "worse"
+		case i >= 2 && d < 0, i == 0 && d > 0:
+			f.Trend = "better"
+		}
+		out[i] = f
+	}
+	return out
+}
+
+// issueItem is an issue with its drafted recommendation.
+type issueItem struct {
+	store.IssueSummary
+	Rec      issuemap.Recommendation
+	Priority int // 0 first: needs a response now
+}
+
+// NeedsResponse: negative mentions with a high or medium urgency, or a
+// spike.
+func (i issueItem) NeedsResponse() bool { return i.Priority < 2 || i.Spike }
+
+func issueItems(list []issueview.Summary) []issueItem {
+	rank := map[string]int{"tinggi": 0, "sedang": 1, "rendah": 2}
+	out := make([]issueItem, len(list))
+	for i, x := range list {
+		it := issueItem{IssueSummary: x.IssueSummary, Rec: x.Recommendation}
+		it.Priority = 3
+		if x.ByLabel[2]+x.ByLabel[3] > 0 || x.Spike {
+			it.Priority = rank[it.Rec.Urgency]
+		}
+		out[i] = it
+	}
+	// The queue: issues needing a response first, by urgency, then
+	// rising ones, then by negative mentions, then by mentions.
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Priority != b.Priority {
+			return a.Priority < b.Priority
+		}
+		if a.Spike != b.Spike {
+			return a.Spike
+		}
+		if na, nb := a.ByLabel[2]+a.ByLabel[3], b.ByLabel[2]+b.ByLabel[3]; na != nb {
+			return na > nb
+		}
+		return a.Mentions > b.Mentions
+	})
+	return out
+}
+
+type overviewData struct {
+	Period     span
+	Periods    []periodChoice
+	Figures    []classFigure
+	Total      int
+	PrevTotal  int
+	TrendChart string
+	MapChart   string
+	Regions    []store.RegionCount // the most mentioned kabupaten/kota
+	Province   store.RegionCount
+	NoRegion   int
+	Issues     []issueItem
+	Outlets    []store.NamedCount
+	Kinds      []store.NamedCount
+	Platforms  []store.NamedCount
+}
+
+func (s *Server) overview(w http.ResponseWriter, r *http.Request, sess *session) {
+	ctx := r.Context()
+	p := periodOf(r, s.Now(), "7-hari")
+	d := overviewData{Period: p, Periods: periodChoices(p.Key, "hari-ini", "7-hari", "30-hari")}
+	now, err := store.ClassCounts(ctx, s.Store, p.Since, p.Until)
+	if err != nil {
+		s.internal(w, r, err)
+		return
+	}
+	prev, err := store.ClassCounts(ctx, s.Store, p.PrevSince, p.prevUntil())
+	if err != nil {
+		s.internal(w, r, err)
+		return
+	}
+	d.Figures = classFigures(now, prev)
+	d.Total, d.PrevTotal = now[0]+now[1]+now[2]+now[3], prev[0]+prev[1]+prev[2]+prev[3]
+
+	pts, err := store.Trend(ctx, s.Store, store.TrendQuery{By: "label", Interval: p.Interval, Since: p.Since, Until: p.Until})
+	if err != nil {
+		s.internal(w, r, err)
+		return
+	}
+	if d.TrendChart, err = classChart(daySeries(pts, p.Since, p.Until, p.Interval)); err != nil {
+		s.internal(w, r, err)
+		return
+	}
+	regions, err := store.RegionCounts(ctx, s.Store, p.Since, p.Until)
+	if err != nil {
+		s.internal(w, r, err)
+		return
+	}
+	for _, rc := range regions {
+		switch {
+		case rc.Kind == "provinsi":
+			d.Province = rc
+		case rc.Mentions > 0 && len(d.Regions) < 5:
+			d.Regions = append(d.Regions, rc)
+		}
+	}
+	if d.MapChart, err = regionMap(regions); err != nil {
+		s.internal(w, r, err)
+		return
+	}
+	list, err := issueview.List(ctx, s.Store, s.Rules, store.IssueFilter{Since: p.Since, Until: p.Until, Limit: 30})
+	if err != nil {
+		s.internal(w, r, err)
+		return
+	}
+	d.Issues = issueItems(list)
+	if len(d.Issues) > 5 {
+		d.Issues = d.Issues[:5]
+	}
+	for _, b := range []struct {
+		by  string
+		n   int
+		out *[]store.NamedCount
+	}{{"outlet", 8, &d.Outlets}, {"kind", 3, &d.Kinds}, {"platform", 8, &d.Platforms}} {
+		if *b.out, err = store.Breakdown(ctx, s.Store, b.by, p.Since, p.Until, b.n); err != nil {
+			s.internal(w, r, err)
+			return
+		}
+	}
+	s.render(w, r, http.StatusOK, "overview", view{Title: "Ringkasan", Active: "ringkasan", User: sess.user, CSRF: sess.CSRF, Data: d})
+}
+
+type issueQueueData struct {
+	Period  span
+	Periods []periodChoice
+	Region  string
+	OPD     string
+	Label   string
+	Choices store.FilterChoices
+	Issues  []issueItem
+	Query   string // the filters as a query string, for links
+}
+
+func (s *Server) issueQueue(w http.ResponseWriter, r *http.Request, sess *session) {
+	ctx := r.Context()
+	q := r.URL.Query()
+	p := periodOf(r, s.Now(), "7-hari")
+	d := issueQueueData{Period: p, Periods: periodChoices(p.Key, "hari-ini", "7-hari", "30-hari", "90-hari"),
+		Region: q.Get("wilayah"), OPD: q.Get("opd"), Label: q.Get("label")}
+	if d.Label != "" && !news.ValidLabel(d.Label) {
+		s.fail(w, r, http.StatusBadRequest, "Label tidak dikenal.")
+		return
+	}
+	var err error
+	if d.Choices, err = store.Choices(ctx, s.Store, p.Until.Add(-90*24*time.Hour), p.Until); err != nil {
+		s.internal(w, r, err)
+		return
+	}
+	list, err := issueview.List(ctx, s.Store, s.Rules, store.IssueFilter{Since: p.Since, Until: p.Until, Region: d.Region, OPD: d.OPD,
+		Label: d.Label, Limit: 60})
+	if err != nil {
+		s.internal(w, r, err)
+		return
+	}
+	d.Issues = issueItems(list)
+	s.render(w, r, http.StatusOK, "issues", view{Title: "Isu", Active: "isu", User: sess.user, CSRF: sess.CSRF, Data: d})
+}
+
+type issueDetailData struct {
+	Issue         issueItem
+	Chart         string
+	TalkingPoints []string
+	Articles      []store.Article
+}
+
+func (s *Server) issueDetail(w http.ResponseWriter, r *http.Request, sess *session) {
+	ctx := r.Context()
+	id := r.PathValue("id")
+	until := s.Now().UTC()
+	det, err := issueview.Get(ctx, s.Store, s.Rules, id, period.Window{Until: until})
+	if errors.Is(err, issueview.ErrNotFound) {
+		s.fail(w, r, http.StatusNotFound, "Isu tidak ditemukan.")
+		return
+	}
+	if err != nil {
+		s.internal(w, r, err)
+		return
+	}
+	d := issueDetailData{Issue: issueItems([]issueview.Summary{det.Summary})[0], TalkingPoints: det.TalkingPoints}
+	if d.Chart, err = classChart(mixSeries(det.Series)); err != nil {
+		s.internal(w, r, err)
+		return
+	}
+	if d.Articles, err = store.Articles(ctx, s.Store, store.ArticleFilter{IssueID: id, Since: det.FirstSeen, Until: until.Add(time.Second),
+		Limit: issueview.DetailArticles}); err != nil {
+		s.internal(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "issue", view{Title: d.Issue.Name, Active: "isu", User: sess.user, CSRF: sess.CSRF, Data: d})
+}
+
+type reviewData struct {
+	Articles []store.Article
+	Period   span
+	Periods  []periodChoice
+}
+
+func (s *Server) review(w http.ResponseWriter, r *http.Request, sess *session) {
+	p := periodOf(r, s.Now(), "30-hari")
+	arts, err := store.Articles(r.Context(), s.Store, store.ArticleFilter{Since: p.Since, Until: p.Until, ModelOnly: true,
+		LeastSure: true, Limit: 20})
+	if err != nil {
+		s.internal(w, r, err)
+		return
+	}
+	d := reviewData{Articles: arts, Period: p, Periods: periodChoices(p.Key, "7-hari", "30-hari", "90-hari")}
+	s.render(w, r, http.StatusOK, "review", view{Title: "Tinjau", Active: "tinjau", User: sess.user, CSRF: sess.CSRF, Data: d})
+}
+
+type searchData struct {
+	Q        string
+	Period   span
+	Periods  []periodChoice
+	Label    string
+	Region   string
+	Outlet   string
+	Kind     string
+	Choices  store.FilterChoices
+	Articles []articleView
+	Searched bool
+}
+
+func (s *Server) search(w http.ResponseWriter, r *http.Request, sess *session) {
+	ctx := r.Context()
+	q := r.URL.Query()
+	p := periodOf(r, s.Now(), "30-hari")
+	d := searchData{Q: strings.TrimSpace(q.Get("q")), Period: p, Periods: periodChoices(p.Key, "7-hari", "30-hari", "90-hari"),
+		Label: q.Get("label"), Region: q.Get("wilayah"), Outlet: q.Get("media"), Kind: q.Get("jenis")}
+	if len(d.Q) > 200 {
+		s.fail(w, r, http.StatusBadRequest, "Kata kunci paling panjang 200 karakter.")
+		return
+	}
+	if d.Label != "" && !news.ValidLabel(d.Label) || d.Kind != "" && !slices.Contains(news.Kinds[:], d.Kind) {
+		s.fail(w, r, http.StatusBadRequest, "Filter tidak dikenal.")
+		return
+	}
+	var err error
+	if d.Choices, err = store.Choices(ctx, s.Store, p.Until.Add(-90*24*time.Hour), p.Until); err != nil {
+		s.internal(w, r, err)
+		return
+	}
+	v := view{Title: "Cari", Active: "cari", User: sess.user, CSRF: sess.CSRF, Data: &d}
+	if d.Q != "" || d.Label != "" || d.Region != "" || d.Outlet != "" || d.Kind != "" {
+		d.Searched = true
+		arts, err := store.Articles(ctx, s.Store, store.ArticleFilter{Since: p.Since, Until: p.Until, Phrase: d.Q,
+			Label: d.Label, Region: d.Region, Outlet: d.Outlet, Kind: d.Kind, Limit: 50})
+		if err != nil {
+			s.internal(w, r, err)
+			return
+		}
+		for _, a := range arts {
+			av := newArticleView(v, a, "cari")
+			av.Highlight = d.Q
+			d.Articles = append(d.Articles, av)
+		}
+	}
+	s.render(w, r, http.StatusOK, "search", v)
+}
+
+type sourcesData struct {
+	Available bool
+	Sources   []SourceHealth
+	Counts    map[string]int
+}
+
+func (s *Server) sources(w http.ResponseWriter, r *http.Request, sess *session) {
+	d := sourcesData{Counts: map[string]int{}}
+	if s.Sources != nil {
+		list, err := s.Sources(r.Context())
+		if err != nil {
+			s.internal(w, r, err)
+			return
+		}
+		d.Available, d.Sources = true, list
+		for _, x := range list {
+			d.Counts[x.Status]++
+		}
+	}
+	s.render(w, r, http.StatusOK, "sources", view{Title: "Sumber", Active: "sumber", User: sess.user, CSRF: sess.CSRF, Data: d})
+}
+
+// articleView is one article in a list, with what its relabel form needs.
+type articleView struct {
+	store.Article
+	CanLabel bool
+	CSRF     string
+	Context  string // isu, tinjau, cari: where the form sends the analyst back
+	Saved    string // what was just saved, in words
+	// Highlight is the phrase searched for, marked in the snippet.
+	Highlight string
+}
+
+func newArticleView(v view, a store.Article, context string) articleView {
+	return articleView{Article: a, CanLabel: v.CanLabel(), CSRF: v.CSRF, Context: context}
+}
+
+// relabel records an analyst's label for an article: a correction that
+// takes effect at once.
+func (s *Server) relabel(w http.ResponseWriter, r *http.Request, sess *session) {
+	ctx := r.Context()
+	id := r.PathValue("id")
+	label := r.PostFormValue("label")
+	note := strings.TrimSpace(r.PostFormValue("catatan"))
+	from := r.PostFormValue("asal")
+	if !news.ValidLabel(label) {
+		s.fail(w, r, http.StatusBadRequest, "Label tidak dikenal.")
+		return
+	}
+	if len(note) > 500 {
+		s.fail(w, r, http.StatusBadRequest, "Catatan paling panjang 500 karakter.")
+		return
+	}
+	before, err := s.article(ctx, id)
+	if err != nil {
+		s.internal(w, r, err)
+		return
+	}
+	if before == nil {
+		s.fail(w, r, http.StatusNotFound, "Artikel tidak ditemukan.")
+		return
+	}
+	c := store.Correction{ID: id, Label: label, Analyst: sess.user.Name, Note: note, At: s.Now()}
+	if err := store.RecordCorrection(ctx, s.Store, c); err != nil {
+		if errors.Is(err, store.ErrNoSuchMention) {
+			s.fail(w, r, http.StatusNotFound, "Artikel tidak ditemukan.")
+			return
+		}
+		s.internal(w, r, err)
+		return
+	}
+	detail := before.Label + " → " + label
+	if note != "" {
+		detail += ": " + note
+	}
+	s.audit(r, sess.user.Name, "label", id, detail)
+	if r.Header.Get("HX-Request") != "true" {
+		back := "/tinjau"
+		if from == "isu" && before.IssueID != "" {
+			back = "/isu/" + url.PathEscape(before.IssueID)
+		}
+		http.Redirect(w, r, back+"#a-"+id, http.StatusSeeOther)
+		return
+	}
+	after, err := s.article(ctx, id)
+	if err != nil || after == nil {
+		s.internal(w, r, fmt.Errorf("reading the relabelled article: %v", err))
+		return
+	}
+	saved := "Label disimpan: " + label
+	if label == before.Label {
+		saved = "Label dikonfirmasi: " + label
+	}
+	av := newArticleView(view{User: sess.user, CSRF: sess.CSRF}, *after, from)
+	av.Saved = saved
+	if from == "tinjau" {
+		s.renderPart(w, "review", "reviewed", av)
+		return
+	}
+	s.renderPart(w, "issue", "article", av)
+}
+
+// article reads one article, nil if there is none.
+func (s *Server) article(ctx context.Context, id string) (*store.Article, error) {
+	arts, err := store.Articles(ctx, s.Store, store.ArticleFilter{ID: id, Since: time.Unix(0, 0), Until: s.Now().Add(24 * time.Hour), Limit: 1})
+	if err != nil || len(arts) == 0 {
+		return nil, err
+	}
+	return &arts[0], nil
+}
+
+type auditData struct {
+	Entries []store.AuditEntry
+	Users   []store.User
+	Action  string
+}
+
+func (s *Server) auditLog(w http.ResponseWriter, r *http.Request, sess *session) {
+	d := auditData{Action: r.URL.Query().Get("aksi")}
+	var err error
+	if d.Entries, err = store.AuditLog(r.Context(), s.Store, d.Action, 200); err != nil {
+		s.internal(w, r, err)
+		return
+	}
+	if d.Users, err = store.Users(r.Context(), s.Store); err != nil {
+		s.internal(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "audit", view{Title: "Audit", Active: "audit", User: sess.user, CSRF: sess.CSRF, Data: d})
+}
