@@ -15,7 +15,7 @@ BENCHTIME   ?= 2s
 
 export PANTAU_CHDB_LIB := $(CHDB_LIB)
 
-.PHONY: all build run demo test bench fuzz lint deps chdb debian-deps web-assets tidy-check clean
+.PHONY: all build run demo test bench fuzz lint deps chdb debian-deps rules web-assets tidy-check clean
 
 all: build
 
@@ -33,37 +33,29 @@ $(CHDB_LIB):
 	mv $(CHDB_DIR)/tmp/package/libchdb.so $(CHDB_LIB)
 	rm -rf $(CHDB_DIR)/tmp
 
-## debian-deps: Debian's ClickHouse (18.16) for the native backend's tests,
-## poppler-utils (pdftoppm) to check the report's PDF, and chromium (with a
-## font) for the web app's browser test
+## debian-deps: Debian's ClickHouse (18.16) and ZooKeeper for the native
+## backend's and the cluster's tests, poppler-utils (pdftoppm) to check the
+## report's PDF, chromium (with a font) for the web app's browser test,
+## Prometheus and Alertmanager (promtool, amtool) for the alert rules, Caddy
+## for the TLS front of the deployment
+DEBIAN_PKGS := clickhouse-server poppler-utils chromium fonts-dejavu-core zookeeper prometheus prometheus-alertmanager caddy
 debian-deps:
-	@{ command -v clickhouse-server >/dev/null 2>&1 || [ -x /usr/bin/clickhouse-server ]; } && command -v pdftoppm >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1 || { \
-		echo ">> installing clickhouse-server, poppler-utils and chromium from Debian"; \
+	@{ command -v clickhouse-server >/dev/null 2>&1 || [ -x /usr/bin/clickhouse-server ]; } && command -v pdftoppm >/dev/null 2>&1 \
+		&& command -v chromium >/dev/null 2>&1 && [ -f /usr/share/java/zookeeper.jar ] && command -v promtool >/dev/null 2>&1 && command -v amtool >/dev/null 2>&1 \
+		&& command -v caddy >/dev/null 2>&1 || { \
+		echo ">> installing $(DEBIAN_PKGS) from Debian"; \
 		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends clickhouse-server poppler-utils chromium fonts-dejavu-core >/dev/null; }
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(DEBIAN_PKGS) >/dev/null; }
 
-## web-assets: the web app's browser libraries from npm (htmx, Apache
-## ECharts), checked against web/static/vendor/SOURCE.md and copied there;
-## they are committed, so a build needs neither npm nor the internet
-HTMX_VER    := 2.0.11
-ECHARTS_VER := 6.1.0
-VENDOR      := web/static/vendor
-web-assets:
-	rm -rf .web-assets && mkdir -p .web-assets
-	cd .web-assets && npm pack --silent htmx.org@$(HTMX_VER) echarts@$(ECHARTS_VER) >/dev/null
-	cd .web-assets && mkdir h e && tar xzf htmx.org-$(HTMX_VER).tgz -C h && tar xzf echarts-$(ECHARTS_VER).tgz -C e
-	cp .web-assets/h/package/dist/htmx.min.js $(VENDOR)/htmx.min.js
-	cp .web-assets/h/package/LICENSE $(VENDOR)/LICENSE-htmx
-	cp .web-assets/e/package/dist/echarts.common.min.js $(VENDOR)/echarts.min.js
-	cp .web-assets/e/package/LICENSE $(VENDOR)/LICENSE-echarts
-	cp .web-assets/e/package/NOTICE $(VENDOR)/NOTICE-echarts
-	cp .web-assets/e/package/licenses/LICENSE-d3 $(VENDOR)/LICENSE-echarts-d3
-	rm -rf .web-assets
-	@cd $(VENDOR) && for f in htmx.min.js echarts.min.js; do \
-		want=$$(grep -o "\`$$f\`.*\`[0-9a-f]\{64\}\`" SOURCE.md | grep -o '[0-9a-f]\{64\}'); \
-		got=$$(sha256sum $$f | cut -d' ' -f1); \
-		[ "$$want" = "$$got" ] || { echo "$$f: sha256 $$got, SOURCE.md says $$want"; exit 1; }; done
-	@echo ">> web assets match SOURCE.md"
+## rules: Prometheus alert rules checked and unit-tested, the compose
+## Prometheus and Alertmanager configs checked
+rules: debian-deps
+	promtool check rules deploy/prometheus/pantau-rules.yml
+	cd deploy/prometheus && promtool test rules pantau-rules_test.yml
+	amtool check-config deploy/prometheus/alertmanager.yml
+	@tmp=$$(mktemp -d) && mkdir $$tmp/pantau && cp deploy/prometheus/pantau-rules.yml $$tmp/pantau/ \
+		&& sed "s#/etc/prometheus/pantau/#$$tmp/pantau/#" deploy/compose/prometheus.yml >$$tmp/prometheus.yml \
+		&& promtool check config $$tmp/prometheus.yml; rc=$$?; rm -rf $$tmp; exit $$rc
 
 deps: chdb debian-deps
 	$(GO) mod download
@@ -74,14 +66,16 @@ run: chdb build
 demo: chdb build
 	./bin/pantau demo
 
-test: deps lint
+test: deps lint rules
 	$(GO) test -race -count=1 -shuffle=on -timeout 45m ./...
 
-## bench: Go benchmarks (writer rows/s per backend, classifier, extraction)
-## and the end-to-end pipeline load test (articles/s on a local site).
+## bench: Go benchmarks (writer rows/s per backend, classifier, extraction),
+## the end-to-end pipeline load test (articles/s on a local site) and
+## freshness (seconds from publication to stored, p95, default settings).
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./classifier/ ./crawler/ ./store/chdb/
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x -timeout 30m ./store/ ./e2e/
+	$(GO) test -run '^$$' -bench . -skip Freshness -benchmem -benchtime 3x -timeout 30m ./store/ ./e2e/
+	$(GO) test -run '^$$' -bench Freshness -benchtime 1x -timeout 20m ./e2e/
 
 ## fuzz: each fuzz target for FUZZTIME (`make test` runs their seed corpora
 ## only). Add yours to FUZZ as package:FuzzName.

@@ -1,63 +1,79 @@
 package cli
 
 import (
+	"crypto/rand"
 	"flag"
 	"fmt"
 	"log/slog"
-	"net"
-	"net/http"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/diskominfo-kaltim/pantau/config"
 	"github.com/diskominfo-kaltim/pantau/demo"
 	"github.com/diskominfo-kaltim/pantau/pipeline"
+	"github.com/diskominfo-kaltim/pantau/web"
 )
 
-// DemoAddr is where the demo outlet listens.
-const DemoAddr = "127.0.0.1:18088"
+// demoAPIToken is the API token of a demo that keeps running, unless one
+// is configured; demoUser its web app login.
+const (
+	demoAPIToken = "demo"
+	demoUser     = "demo"
+)
 
 var demoCommand = &command{
 	name:    "demo",
-	summary: "demo tanpa internet: situs berita contoh di loopback, lalu pipeline sekali jalan",
-	about: `Menyajikan artikel contoh sebagai media di 127.0.0.1, menjalankan pipeline sekali atasnya ke
---data, lalu mencetak perintah yang dapat dicoba selanjutnya. Menjalankannya lagi tidak menghitung
-artikel yang sama dua kali.`,
+	args:    "[--once]",
+	summary: "demo tanpa internet: dua pekan contoh media Kaltim di komputer ini, dirayapi, lalu tetap berjalan",
+	about: `Menyajikan 1.355 item contoh Kalimantan Timur (berita media rekaan, siaran pers, unggahan media
+sosial; semuanya ditandai CONTOH, bukan berita sungguhan) sebagai 270 media dan akun di alamat
+loopback, dengan waktu terbit digeser sehingga dua pekannya berakhir hari ini (WITA). Pipeline
+merayapinya sekali ke --data, lalu mencetak perintah yang dapat dicoba. Tanpa --once, situs contoh,
+pipeline, aplikasi web (pengguna demo dengan kata sandi baru setiap kali) dan HTTP API tetap
+berjalan sampai Ctrl-C. Menjalankannya lagi tidak menghitung item yang
+sama dua kali.`,
 	scope:    config.ScopeAll,
-	examples: []string{"pantau demo", "pantau demo --data /tmp/pantau-demo"},
+	examples: []string{"pantau demo", "pantau demo --once --data /tmp/pantau-demo"},
 	exits:    runCommand.exits,
 	new:      func() runner { return &demoCmd{} },
 }
 
-type demoCmd struct{}
+type demoCmd struct {
+	once bool
+}
 
-func (*demoCmd) flags(*flag.FlagSet) {}
+func (c *demoCmd) flags(fs *flag.FlagSet) {
+	fs.BoolVar(&c.once, "once", false, "berhenti setelah semua item contoh dirayapi dan tersimpan")
+}
 
-// run serves the bundled outlet on loopback and runs the pipeline over it
-// once, with the configured data dir.
-func (*demoCmd) run(env *Env, _ []string) error {
-	arts, err := demo.Articles()
+// run serves the Kaltim example outlets on loopback, crawls the fortnight
+// that ends today once into the configured data dir, prints what to try
+// next and, unless --once, keeps the pipeline and the API running over
+// the demo outlets.
+func (c *demoCmd) run(env *Env, _ []string) error {
+	outlets, err := demo.Outlets(time.Now())
 	if err != nil {
 		return err
 	}
-	// A fixed port keeps article URLs, and so their ids, the same from one
-	// demo run to the next.
-	ln, err := net.Listen("tcp", DemoAddr)
+	sites, err := demo.Serve(outlets, demo.Port)
 	if err != nil {
-		env.Log.Warn("port demo terpakai; memakai port acak (artikel akan dianggap baru)", slog.String("addr", DemoAddr))
-		if ln, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
-			return err
-		}
+		return err
 	}
-	site := &demo.Site{Name: "Warta Demo Kaltim", Articles: arts}
-	srv := &http.Server{Handler: site, ReadHeaderTimeout: 5 * time.Second}
-	go srv.Serve(ln)
-	defer srv.Close()
-	base := "http://" + ln.Addr().String()
-	env.Log.Info("situs demo berjalan", slog.String("url", base), slog.Int("artikel", len(arts)))
+	defer sites.Close()
+	if sites.Moved {
+		env.Log.Warn("alamat situs demo tetap tidak tersedia; memakai port acak (item akan dianggap baru)")
+	}
+	env.Log.Info("situs contoh berjalan", slog.Int("media", len(outlets)), slog.Int("item", sites.Items()),
+		slog.String("contoh", sites.Bases[0]))
 
 	cfg := *env.Config
-	cfg.Sources = []config.Source{{Name: site.Name, Feed: base + "/rss.xml", Site: base, Region: "Kalimantan Timur", AllowPrivate: true}}
-	cfg.HostDelay = 0
+	cfg.Sources = sites.Sources()
+	cfg.HostDelay = demo.HostDelay
+	cfg.Workers = max(cfg.Workers, 16)
+	if !c.once && cfg.APIToken == "" {
+		cfg.APIToken = demoAPIToken
+	}
 	ctx, cancel := signalContext()
 	defer cancel()
 	p, err := pipeline.Open(ctx, &cfg, env.Log)
@@ -73,14 +89,50 @@ func (*demoCmd) run(env *Env, _ []string) error {
 		fmt.Fprintln(env.Stdout, sum.String())
 		return err
 	}
-	data := cfg.DataDir
+	bin := os.Args[0]
+	if !strings.Contains(bin, "/") {
+		bin = "pantau" // found on PATH
+	}
+	data := ""
+	if cfg.DataDir != "data" && cfg.DataDir != "./data" {
+		data = " --data " + cfg.DataDir
+	}
 	fmt.Fprintf(env.Stdout, `%s
 
+Data contoh: %d item dari %d media, siaran pers dan akun media sosial rekaan di Kalimantan Timur,
+dua pekan yang berakhir hari ini (WITA). Semua isinya contoh, bukan berita sungguhan.
+`, sum.String(), sites.Items(), len(outlets))
+	try := fmt.Sprintf(`
 Coba selanjutnya:
-  pantau sql --data %[2]s "SELECT label, count() AS jumlah FROM pantau.mentions FINAL GROUP BY label ORDER BY jumlah DESC"
-  pantau sql --data %[2]s "SELECT toDate(published_at, 'Asia/Makassar') AS hari, count() FROM pantau.mentions FINAL GROUP BY hari ORDER BY hari DESC LIMIT 7"
-  pantau sql --data %[2]s --format json "SELECT title, label, evidence FROM pantau.mentions FINAL WHERE label = 'negatif' LIMIT 5"
-  pantau demo --data %[2]s     (jalankan lagi: artikel yang sama tidak dihitung dua kali)
-`, sum.String(), data)
-	return nil
+  %[1]s issues%[2]s                     isu 7 hari terakhir, dengan rekomendasi
+  %[1]s trend%[2]s                      jumlah dan sentimen per hari
+  %[1]s search%[2]s "banjir"            berita yang memuat kata kunci
+  %[1]s report%[2]s                     laporan harian untuk Kadis (kemarin)
+  %[1]s report%[2]s --out laporan.pdf   laporan yang sama sebagai PDF
+`, bin, data)
+	if c.once {
+		fmt.Fprint(env.Stdout, try)
+		return nil
+	}
+	// A demo login for the web app, with a new password on every run: the
+	// demo's data dir may be the default one, and no login there should
+	// have a password known to everyone.
+	password := strings.ToLower(rand.Text()[:12])
+	if err := web.AddUser(ctx, p.Store, demoUser, "admin", password, "pantau demo", false); err != nil {
+		return fmt.Errorf("membuat pengguna demo: %w", err)
+	}
+	fmt.Fprintf(env.Stdout, `
+Demo tetap berjalan: situs contoh, pipeline, aplikasi web dan API.
+  Aplikasi web: http://%[1]s/   masuk sebagai %[2]s, kata sandi %[3]s (peran admin)
+  API:          http://%[1]s/api/issues   (header "Authorization: Bearer %[4]s")
+Tekan Ctrl-C untuk berhenti; basis data tersimpan di %[5]s.
+%[6]s`, cfg.APIAddr, demoUser, password, cfg.APIToken, cfg.DataDir,
+		strings.Replace(try, "Coba selanjutnya:", "Coba juga, di terminal lain selama demo berjalan atau setelahnya:", 1))
+	senv := *env
+	senv.Config = &cfg
+	defer serveInBackground(ctx, &senv, httpParts{store: p.Store, crawler: p.Crawler, door: cfg.ClickHouseDSN == ""})()
+	// The first pass's metrics endpoint is still up.
+	cfg.MetricsAddr = ""
+	_, err = p.Run(ctx, false)
+	return err
 }

@@ -64,7 +64,7 @@ func (c *migrateCmd) run(env *Env, _ []string) error {
 			return err
 		}
 		fmt.Fprintf(env.Stdout, "skema klaster %s mutakhir: %d migrasi diterapkan\n", c.cluster, n)
-		return nil
+		return printRetention(ctx, env, b, c.cluster)
 	}
 	b, err := pipeline.OpenStore(ctx, env.Config)
 	if err != nil {
@@ -77,5 +77,5 @@ func (c *migrateCmd) run(env *Env, _ []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "skema mutakhir: %d migrasi diterapkan, versi %d (%s)\n", n,
 		store.Migrations[len(store.Migrations)-1].Version, b.Name())
-	return nil
+	return printRetention(ctx, env, b, "")
 }

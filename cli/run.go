@@ -12,6 +12,8 @@ import (
 	"github.com/diskominfo-kaltim/pantau/crawler"
 	"github.com/diskominfo-kaltim/pantau/pipeline"
 	"github.com/diskominfo-kaltim/pantau/report"
+	"github.com/diskominfo-kaltim/pantau/store"
+	"github.com/diskominfo-kaltim/pantau/systemd"
 )
 
 // The exit codes of `pantau run --once` when it did not finish its work.
@@ -62,6 +64,11 @@ func (c *runCmd) run(env *Env, _ []string) error {
 		return err
 	}
 	defer p.Close()
+	p.Metrics.WatchDisk(env.Config.DataDir)
+	applyRetention(ctx, env.Config, p.Store, "", env.Log)
+	// systemd's readiness and watchdog ask what this process serves.
+	serves := env.Config.APIAddr != "" && (!c.once || env.Config.APIToken != "")
+	go systemd.Watch(ctx, healthCheck(env.Config, serves), env.Log)
 	web := httpParts{store: p.Store, crawler: p.Crawler, door: env.Config.ClickHouseDSN == ""} // cli/web.go
 	if !c.once && env.Config.HasStage("reporter") && env.Config.SMTPHost != "" && env.Config.ReportTo != "" {
 		claims, err := report.OpenClaims(ctx, p.Bus.JS, p.Bus.Options().Replicas)
@@ -75,6 +82,7 @@ func (c *runCmd) run(env *Env, _ []string) error {
 		host, _ := os.Hostname()
 		s := &report.Sender{Store: p.Store, Claims: claims, Mailer: mailer(env.Config), Rules: rs, Log: env.Log,
 			Metrics: p.Metrics, Instance: fmt.Sprintf("%s/%d", host, os.Getpid())}
+		p.Metrics.WatchReports(func(ctx context.Context) (time.Time, error) { return store.LastReportSent(ctx, p.Store) })
 		p.Register("reporter", func(ctx context.Context) error { scheduleReports(ctx, env.Config, s, env.Log); return nil })
 		env.Log.Info("laporan harian dijadwalkan", "time", env.Config.ReportTime+" WITA", "to", env.Config.ReportTo)
 		web.sendReport = func(ctx context.Context, day time.Time, force bool) (string, error) {

@@ -4,8 +4,10 @@ import (
 	"flag"
 
 	"github.com/diskominfo-kaltim/pantau/config"
+	"github.com/diskominfo-kaltim/pantau/metrics"
 	"github.com/diskominfo-kaltim/pantau/pipeline"
 	"github.com/diskominfo-kaltim/pantau/store"
+	"github.com/diskominfo-kaltim/pantau/systemd"
 )
 
 var serveCommand = &command{
@@ -42,5 +44,11 @@ func (*serveCmd) run(env *Env, _ []string) error {
 	if _, err := store.Migrate(ctx, b, env.Log); err != nil {
 		return err
 	}
+	// The serving process exports its own metrics too (Prometheus scrapes
+	// every Pantau process alike), and tells systemd when it serves.
+	if err := metrics.New().Serve(ctx, env.Config.MetricsAddr, env.Log); err != nil {
+		env.Log.Error("metrics endpoint not started", "addr", env.Config.MetricsAddr, "error", err)
+	}
+	go systemd.Watch(ctx, healthCheck(env.Config, true), env.Log)
 	return serveHTTP(ctx, env, httpParts{store: b}) // cli/web.go
 }

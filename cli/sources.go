@@ -62,7 +62,7 @@ func (c *sourcesCmd) run(env *Env, _ []string) error {
 		return t.In(wita).Format("02/01 15:04") + " WITA"
 	}
 	tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "SUMBER\tWILAYAH\tSTATUS\tTERAKHIR BERHASIL\tARTIKEL BARU\tGAGAL BERTURUT\tGALAT TERAKHIR")
+	fmt.Fprintln(tw, "SUMBER\tJENIS\tWILAYAH\tSTATUS\tINTERVAL\tTERAKHIR BERHASIL\tARTIKEL BARU\tGAGAL BERTURUT\tGALAT TERAKHIR")
 	defer fmt.Fprintln(env.Stdout, "\nRincian galat: pantau sources --json")
 	for i, h := range hs {
 		every := cfg.PollInterval
@@ -73,7 +73,28 @@ func (c *sourcesCmd) run(env *Env, _ []string) error {
 		if h.LastReason != "" {
 			errText = h.LastReason + " (" + when(h.LastErrorAt) + ")"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\n", h.Name, h.Region, h.Status(now, every), when(h.LastSuccess), h.New, h.ConsecutiveFailures, errText)
+		status := h.Status(now, every)
+		if status == "ditunda" {
+			status += " s.d. " + when(h.BackoffUntil)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\n", h.Name, h.Kind, h.Region, status, pollEvery(h.Every()),
+			when(h.LastSuccess), h.New, h.ConsecutiveFailures, errText)
 	}
 	return tw.Flush()
+}
+
+// pollEvery writes a polling interval for analysts: "45 dtk", "5 mnt",
+// "1 jam 30 mnt" ("-" before the first pass).
+func pollEvery(d time.Duration) string {
+	switch {
+	case d <= 0:
+		return "-"
+	case d < time.Minute:
+		return fmt.Sprintf("%d dtk", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%d mnt", int(d.Minutes()))
+	case d%time.Hour == 0:
+		return fmt.Sprintf("%d jam", int(d.Hours()))
+	}
+	return fmt.Sprintf("%d jam %d mnt", int(d.Hours()), int(d.Minutes())%60)
 }

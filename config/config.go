@@ -27,6 +27,8 @@ type Config struct {
 	LogFormat     string
 	LogLevel      string
 	PollInterval  time.Duration
+	PollMin       time.Duration
+	PollMax       time.Duration
 	UserAgent     string
 	ContactURL    string
 	WriterBatch   int
@@ -55,6 +57,10 @@ type Config struct {
 	Social        Credentials // the office's keys and tokens for social sources
 	Sync          string
 	SyncInterval  time.Duration
+
+	// How long mentions keep their text and social items (ClickHouse TTLs).
+	RetentionText   time.Duration
+	RetentionSocial time.Duration
 
 	Sources []Source
 }
@@ -128,6 +134,38 @@ func integer(name, def, help string, p func(*Config) *int) Option {
 		get: func(c *Config) string { return strconv.Itoa(*p(c)) }}
 }
 
+// days is a retention period: whole days as "180d" (or a Go duration of
+// whole days); "0" keeps forever.
+func days(name, def, help string, p func(*Config) *time.Duration) Option {
+	return Option{Name: name, Default: def, Help: help,
+		set: func(c *Config, v string) error {
+			var d time.Duration
+			if n, ok := strings.CutSuffix(v, "d"); ok {
+				k, err := strconv.Atoi(n)
+				if err != nil || k < 0 {
+					return fmt.Errorf("%s: %q is not a number of days (e.g. 180d, or 0 to keep forever)", name, v)
+				}
+				d = time.Duration(k) * 24 * time.Hour
+			} else if v != "0" {
+				var err error
+				if d, err = time.ParseDuration(v); err != nil || d < 0 || d%(24*time.Hour) != 0 {
+					return fmt.Errorf("%s: %q is not a number of days (e.g. 180d, or 0 to keep forever)", name, v)
+				}
+			}
+			*p(c) = d
+			return nil
+		},
+		get: func(c *Config) string { return Days(*p(c)) }}
+}
+
+// Days prints a retention period as the options take it: "180d", or "0".
+func Days(d time.Duration) string {
+	if d == 0 {
+		return "0"
+	}
+	return fmt.Sprintf("%dd", int(d.Hours()/24))
+}
+
 func secret(o Option) Option { o.Secret = true; return o }
 
 // in puts an option on the commands of scope s (besides run and demo).
@@ -144,7 +182,9 @@ var Options = []Option{
 	str("metrics-addr", "127.0.0.1:9464", "alamat endpoint Prometheus /metrics; kosong: tidak ada", func(c *Config) *string { return &c.MetricsAddr }),
 	in(ScopeLog, str("log-format", "text", "format log: text atau json", func(c *Config) *string { return &c.LogFormat })),
 	in(ScopeLog, str("log-level", "info", "tingkat log: debug, info, warn, error", func(c *Config) *string { return &c.LogLevel })),
-	in(ScopeSources, dur("poll-interval", "10m", "seberapa sering setiap sumber dirayapi", func(c *Config) *time.Duration { return &c.PollInterval })),
+	in(ScopeSources, dur("poll-interval", "10m", "seberapa sering setiap sumber dirayapi pada awalnya (lalu menyesuaikan, antara poll-min dan poll-max)", func(c *Config) *time.Duration { return &c.PollInterval })),
+	in(ScopeSources, dur("poll-min", "1m", "jeda terpendek antara dua perayapan sumber yang sering terbit", func(c *Config) *time.Duration { return &c.PollMin })),
+	in(ScopeSources, dur("poll-max", "30m", "jeda terpanjang antara dua perayapan sumber yang jarang terbit", func(c *Config) *time.Duration { return &c.PollMax })),
 	in(ScopeFetch, str("user-agent", "Pantau/0.1 (media monitoring Diskominfo Kaltim)", "User-Agent yang dikirim ke media", func(c *Config) *string { return &c.UserAgent })),
 	in(ScopeFetch, str("contact-url", "https://diskominfo.kaltimprov.go.id", "URL kontak yang ditambahkan ke User-Agent", func(c *Config) *string { return &c.ContactURL })),
 	integer("writer-batch", "10000", "baris paling banyak per insert", func(c *Config) *int { return &c.WriterBatch }),
@@ -171,6 +211,8 @@ var Options = []Option{
 	in(ScopeMail, str("report-time", "07:00", "jam pantau run mengirim laporan kemarin (HH:MM WITA)", func(c *Config) *string { return &c.ReportTime })),
 	str("stages", "crawler,classifier,writer,reporter", "tahap yang dijalankan pantau run (crawler, classifier, writer, reporter), untuk menjalankannya sebagai layanan terpisah", func(c *Config) *string { return &c.Stages }),
 	in(ScopeSources, str("sources", "", "berkas sumber (daftar YAML); kosong: sumber Kaltim bawaan", func(c *Config) *string { return &c.SourcesFile })),
+	days("retention-text", "0", "berapa lama teks berita disimpan (mis. 730d; baris, label dan hitungannya tetap); 0: selamanya; TTL ClickHouse, perlu chDB atau ClickHouse 21.8+", func(c *Config) *time.Duration { return &c.RetentionText }),
+	days("retention-social", "180d", "berapa lama butir media sosial (kind sosmed) disimpan, seluruh baris; 0: selamanya; TTL ClickHouse, perlu chDB atau ClickHouse 21.8+", func(c *Config) *time.Duration { return &c.RetentionSocial }),
 	in(ScopeSources, secret(str("youtube-api-key", "", "kunci YouTube Data API v3 milik kantor (komentar sumber youtube)", func(c *Config) *string { return &c.Social.YouTubeAPIKey }))),
 	in(ScopeSources, secret(str("graph-token", "", "token Graph API jangka panjang milik Page kantor (sumber facebook dan instagram)", func(c *Config) *string { return &c.Social.GraphToken }))),
 	in(ScopeSources, secret(str("x-bearer-token", "", "bearer token X API v2 milik kantor (sumber x)", func(c *Config) *string { return &c.Social.XBearerToken }))),
@@ -302,10 +344,16 @@ func (c *Config) Validate() error {
 		errs = append(errs, fmt.Errorf("poll-interval: %s terlalu sering untuk sopan (paling sedikit 30s)", c.PollInterval))
 	}
 	if c.Sync != "interval" && c.Sync != "always" {
-		errs = append(errs, fmt.Errorf("sync: %q is not interval or always", c.Sync))
+		errs = append(errs, fmt.Errorf("sync: %q bukan interval atau always", c.Sync))
 	}
 	if c.SyncInterval < time.Second {
-		errs = append(errs, fmt.Errorf("sync-interval: %s is below 1s", c.SyncInterval))
+		errs = append(errs, fmt.Errorf("sync-interval: %s kurang dari 1s", c.SyncInterval))
+	}
+	if c.PollMin < time.Minute/2 {
+		errs = append(errs, fmt.Errorf("poll-min: %s terlalu sering untuk sopan (paling sedikit 30s)", c.PollMin))
+	}
+	if c.PollMin > c.PollMax {
+		errs = append(errs, fmt.Errorf("poll-min %s lebih panjang dari poll-max %s", c.PollMin, c.PollMax))
 	}
 	if c.AckWait < time.Second {
 		errs = append(errs, fmt.Errorf("ack-wait: %s kurang dari 1s", c.AckWait))

@@ -35,6 +35,8 @@ type Crawler struct {
 	Log       *slog.Logger
 	Workers   int           // sources crawled at once
 	HostDelay time.Duration // pause between requests to one host
+	PollMin   time.Duration // adaptive polling: shortest interval (default 1m)
+	PollMax   time.Duration // adaptive polling: longest interval (default 30m)
 	Now       func() time.Time
 
 	state       *State
@@ -45,6 +47,7 @@ type Crawler struct {
 	warnings    throttle
 	kinds       sync.Map // source name -> source.Source
 	handleKey   []byte
+	pollStart   time.Duration // a source's first interval (Run's)
 }
 
 // Stats counts one crawl pass.
@@ -127,23 +130,21 @@ func (c *Crawler) CrawlOnce(ctx context.Context) *Stats {
 	return total
 }
 
-// Run crawls each source every interval (or its own poll_interval) until
-// ctx ends.
+// Run polls each source on its adaptive schedule until ctx ends: first
+// at interval, then as often as it publishes, between PollMin and
+// PollMax (a source's own poll_interval is kept as it is). The schedule
+// is kept in the state, so a restart resumes it.
 func (c *Crawler) Run(ctx context.Context, interval time.Duration) error {
+	c.pollStart = interval
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, c.Workers)
 	for _, src := range c.Sources {
 		wg.Add(1)
 		go func(src config.Source) {
 			defer wg.Done()
-			every := interval
-			if src.PollInterval > 0 {
-				every = src.PollInterval
-			}
-			// A restart keeps each source's schedule: wait out the rest of
-			// the interval since its last pass.
-			if h, found, err := c.state.Health(ctx, src.Name); err == nil && found && !h.LastAttempt.IsZero() {
-				if !sleep(ctx, time.Until(h.LastAttempt.Add(every))) {
+			// A restart keeps each source's schedule.
+			if h, found, err := c.state.Health(ctx, src.Name); err == nil && found && !h.NextPoll.IsZero() {
+				if !sleep(ctx, time.Until(h.NextPoll)) {
 					return
 				}
 			}
@@ -153,9 +154,13 @@ func (c *Crawler) Run(ctx context.Context, interval time.Duration) error {
 				case <-ctx.Done():
 					return
 				}
-				c.CrawlSource(ctx, src)
+				_, h := c.crawlSource(ctx, src)
 				<-sem
-				if !sleep(ctx, every) {
+				next := time.Until(h.NextPoll)
+				if h.NextPoll.IsZero() {
+					next = interval
+				}
+				if !sleep(ctx, next) {
 					return
 				}
 			}
@@ -184,26 +189,32 @@ func sleep(ctx context.Context, d time.Duration) bool {
 // item is fetched (article pages) or taken as it is (social posts), dedupped
 // and published.
 func (c *Crawler) CrawlSource(ctx context.Context, src config.Source) *Stats {
-	st := &Stats{Sources: 1}
-	log := c.Log.With(slog.String("source", src.Name))
-	s, err := c.sourceOf(src)
-	if err != nil {
-		c.sourceFailed(ctx, src, st, log, "konfigurasi sumber tidak dapat dipakai", err)
-		return st
-	}
-	env := &sourceEnv{c: c, src: src, log: log}
-	if err := s.Poll(ctx, env, c.emitter(src, st, log)); err != nil {
-		c.sourceFailed(ctx, src, st, log, "tidak dapat membaca sumber", err)
-		return st
-	}
-	c.Metrics.LastSuccess.WithLabelValues(src.Name).Set(float64(c.Now().Unix()))
-	c.recordHealth(ctx, src, st, nil)
-	log.Info("source crawled", slog.Int64("items", st.Items), slog.Int64("new", st.New),
-		slog.Int64("duplicates", st.Duplicates), slog.Int64("failed", st.Failed))
+	st, _ := c.crawlSource(ctx, src)
 	return st
 }
 
-func (c *Crawler) sourceFailed(ctx context.Context, src config.Source, st *Stats, log *slog.Logger, what string, err error) {
+func (c *Crawler) crawlSource(ctx context.Context, src config.Source) (*Stats, Health) {
+	st := &Stats{Sources: 1}
+	p := plan{start: c.Now()}
+	log := c.Log.With(slog.String("source", src.Name))
+	s, err := c.sourceOf(src)
+	if err != nil {
+		return st, c.sourceFailed(ctx, src, nil, st, p, log, "konfigurasi sumber tidak dapat dipakai", err)
+	}
+	env := &sourceEnv{c: c, src: src, log: log}
+	if err := s.Poll(ctx, env, c.emitter(src, st, &p, log)); err != nil {
+		return st, c.sourceFailed(ctx, src, s, st, p, log, "tidak dapat membaca sumber", err)
+	}
+	p.new = st.New
+	c.Metrics.LastSuccess.WithLabelValues(src.Name).Set(float64(c.Now().Unix()))
+	h := c.recordHealth(ctx, src, s, st, p, nil)
+	log.Info("source crawled", slog.Int64("items", st.Items), slog.Int64("new", st.New),
+		slog.Int64("duplicates", st.Duplicates), slog.Int64("failed", st.Failed),
+		slog.Duration("next_in", h.Every()))
+	return st, h
+}
+
+func (c *Crawler) sourceFailed(ctx context.Context, src config.Source, s source.Source, st *Stats, p plan, log *slog.Logger, what string, err error) Health {
 	st.SourcesFailed++
 	c.Metrics.SourceErrors.WithLabelValues(src.Name).Inc()
 	var le *source.LimitError
@@ -211,19 +222,27 @@ func (c *Crawler) sourceFailed(ctx context.Context, src config.Source, st *Stats
 		// The platform asked for a pause: every request to it waits.
 		c.backOff(ctx, le.URL, le.Until, le.Reason)
 	}
-	c.recordHealth(ctx, src, st, fmt.Errorf("%s: %w", what, err))
+	h := c.recordHealth(ctx, src, s, st, p, fmt.Errorf("%s: %w", what, err))
 	// The message is for analysts (Bahasa Indonesia); the error for engineers.
 	log.Error("sumber gagal: "+what, slog.String("kind", src.KindOrDefault()), slog.String("feed", src.Feed),
 		slog.String("site", src.Site), slog.Any("error", err))
+	return h
 }
 
-// emitter handles the items a source lists, counting them in st.
-func (c *Crawler) emitter(src config.Source, st *Stats, log *slog.Logger) source.Emit {
+// emitter handles the items a source lists, counting them in st and
+// noting their publication times for the schedule.
+func (c *Crawler) emitter(src config.Source, st *Stats, p *plan, log *slog.Logger) source.Emit {
 	return func(ctx context.Context, it source.Item) error {
 		st.Items++
 		if it.Post != nil {
+			p.dates = append(p.dates, it.Post.PublishedAt)
 			return c.post(ctx, src, it.Post, st, log)
 		}
+		published := it.Published
+		if published.IsZero() && it.PublishedText != "" {
+			published, _ = ParseDate(it.PublishedText, c.Now(), nil)
+		}
+		p.dates = append(p.dates, published)
 		return c.article(ctx, src, it, st, log)
 	}
 }
@@ -292,6 +311,7 @@ func (c *Crawler) article(ctx context.Context, src config.Source, it source.Item
 			a.PublishedAt = t
 		}
 	}
+	a.Kind = it.Kind
 	resp, err := c.get(ctx, src, link, "", "")
 	if err == nil {
 		ex, xerr := Extract(resp.Body, resp.URL)

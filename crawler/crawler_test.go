@@ -24,7 +24,7 @@ import (
 
 	"github.com/diskominfo-kaltim/pantau/bus"
 	"github.com/diskominfo-kaltim/pantau/config"
-	"github.com/diskominfo-kaltim/pantau/demo"
+	"github.com/diskominfo-kaltim/pantau/demo/indosum"
 	"github.com/diskominfo-kaltim/pantau/metrics"
 	"github.com/diskominfo-kaltim/pantau/news"
 )
@@ -229,7 +229,7 @@ func TestRobotsTxt(t *testing.T) {
 // is kept as that outlet's mention but linked to the first copy, also for
 // a crawler started later on the same state.
 func TestSyndicatedCopyJoinsTheFirstStory(t *testing.T) {
-	arts, err := demo.Articles()
+	arts, err := indosum.Articles()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -367,7 +367,19 @@ func TestPageDateFromIndonesianDateLine(t *testing.T) {
 // testCrawler is a crawler on a fresh embedded bus, closed with the test.
 func testCrawler(t *testing.T, timeout time.Duration) (*Crawler, *bus.Bus) {
 	t.Helper()
-	b, err := bus.Open(context.Background(), bus.Options{StoreDir: t.TempDir()}, quiet())
+	return testCrawlerOn(t, t.TempDir(), timeout)
+}
+
+// testCrawlerIn is a crawler on the embedded bus stored in dir (reused
+// across a restart).
+func testCrawlerIn(t *testing.T, dir string) (*Crawler, *bus.Bus) {
+	t.Helper()
+	return testCrawlerOn(t, dir, 5*time.Second)
+}
+
+func testCrawlerOn(t *testing.T, dir string, timeout time.Duration) (*Crawler, *bus.Bus) {
+	t.Helper()
+	b, err := bus.Open(context.Background(), bus.Options{StoreDir: dir}, quiet())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -37,6 +37,7 @@ func Extract(page []byte, pageURL string) (*Extracted, error) {
 	}
 	text := res.ContentText
 	if res.ContentNode != nil {
+		dropRepeatedLead(res.ContentNode)
 		text = blockText(res.ContentNode)
 	}
 	e := &Extracted{
@@ -52,6 +53,53 @@ func Extract(page []byte, pageURL string) (*Extracted, error) {
 		e.Published = pageDate(page)
 	}
 	return e, nil
+}
+
+// dropRepeatedLead removes the copies of the first block of extracted
+// content that come after it. go-trafilatura v1.12.2 tries its content
+// selectors one after another, stopping once it has more than one block,
+// but works on a copy of each container, so the blocks it took stay in the
+// page: when the first matching container (div.entry-content, say) yields a
+// single block (an article of one paragraph), the next container (the
+// <article> around it, headline included) yields that paragraph again.
+// Python trafilatura moves the blocks out of the page, so the next
+// container no longer holds them and a headline left at the end is
+// dropped; this does the same afterwards.
+func dropRepeatedLead(body *html.Node) {
+	first := body.FirstChild
+	for first != nil && first.Type != html.ElementNode {
+		first = first.NextSibling
+	}
+	if first == nil {
+		return
+	}
+	lead := strings.Join(strings.Fields(blockText(first)), " ")
+	if lead == "" {
+		return
+	}
+	dropped := false
+	for c := first.NextSibling; c != nil; {
+		next := c.NextSibling
+		if c.Type == html.ElementNode && strings.Join(strings.Fields(blockText(c)), " ") == lead {
+			body.RemoveChild(c)
+			dropped = true
+		}
+		c = next
+	}
+	if !dropped {
+		return
+	}
+	for c := body.LastChild; c != nil && c != first; {
+		prev := c.PrevSibling
+		switch {
+		case c.Type == html.TextNode && strings.TrimSpace(c.Data) == "":
+		case c.Type == html.ElementNode && len(c.Data) == 2 && c.Data[0] == 'h' && c.Data[1] >= '1' && c.Data[1] <= '6':
+			body.RemoveChild(c)
+		default:
+			return
+		}
+		c = prev
+	}
 }
 
 // blockText renders extracted content with one line per block (paragraph,

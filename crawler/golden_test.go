@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/diskominfo-kaltim/pantau/demo"
+	"github.com/diskominfo-kaltim/pantau/demo/indosum"
 )
 
 var updateGolden = flag.Bool("update", false, "rewrite golden fixtures")
@@ -18,7 +18,7 @@ var updateGolden = flag.Bool("update", false, "rewrite golden fixtures")
 func TestExtractGolden(t *testing.T) {
 	dir := filepath.Join("testdata", "extract")
 	if *updateGolden {
-		arts, err := demo.Articles()
+		arts, err := indosum.Articles()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -65,7 +65,7 @@ func TestExtractGolden(t *testing.T) {
 // extractionScore scores extraction the way trafilatura's evaluation does:
 // snippets of the article that must appear, boilerplate that must not.
 func extractionScore(n int) (precision, recall, f1 float64) {
-	arts, _ := demo.Articles()
+	arts, _ := indosum.Articles()
 	var tp, fn, fp float64
 	for i := 0; i < n; i++ {
 		a := arts[i%(len(arts)-5)]
@@ -102,7 +102,7 @@ func extractionScore(n int) (precision, recall, f1 float64) {
 	return precision, recall, 2 * precision * recall / (precision + recall)
 }
 
-func relatedTitles(arts []demo.Article, i int) []string {
+func relatedTitles(arts []indosum.Article, i int) []string {
 	var out []string
 	for _, r := range arts[i%(len(arts)-5)+1 : i%(len(arts)-5)+5] {
 		out = append(out, r.Title())

@@ -33,10 +33,22 @@ type Health struct {
 	// spent quota): the source is polled again after BackoffUntil.
 	BackoffUntil  time.Time `json:"backoff_until,omitzero"`
 	BackoffReason string    `json:"backoff_reason,omitempty"`
+
+	// The adaptive polling schedule: the current interval, when the source
+	// is next polled, the estimated time between two of its publications
+	// and the newest publication seen.
+	IntervalS int64     `json:"interval_s,omitempty"`
+	NextPoll  time.Time `json:"next_poll,omitzero"`
+	GapS      int64     `json:"gap_s,omitempty"`
+	Newest    time.Time `json:"newest,omitzero"`
 }
 
-// recordHealth adds one pass of src to its stored health.
-func (c *Crawler) recordHealth(ctx context.Context, src config.Source, st *Stats, passErr error) {
+// Every is the source's current polling interval (0 before its first pass).
+func (h Health) Every() time.Duration { return time.Duration(h.IntervalS) * time.Second }
+
+// recordHealth adds one pass of src to its stored health and plans the
+// next one; it returns the health saved.
+func (c *Crawler) recordHealth(ctx context.Context, src config.Source, s source.Source, st *Stats, p plan, passErr error) Health {
 	h, _, err := c.state.Health(ctx, src.Name)
 	if err != nil {
 		c.warn(src.Name, "reading source health", slog.Any("error", err))
@@ -63,9 +75,12 @@ func (c *Crawler) recordHealth(ctx context.Context, src config.Source, st *Stats
 		h.LastSuccess = now
 		h.ConsecutiveFailures = 0
 	}
+	p.failed = passErr != nil
+	c.schedule(&h, src, s, p, now)
 	if err := c.state.SaveHealth(ctx, h); err != nil {
 		c.warn(src.Name, "saving source health", slog.Any("error", err))
 	}
+	return h
 }
 
 // SourceHealth returns the stored health of each source, in the order
@@ -84,8 +99,10 @@ func (c *Crawler) SourceHealth(ctx context.Context, sources []config.Source) ([]
 	return out, nil
 }
 
-// Status is a source's state in words for analysts.
+// Status is a source's state in words for analysts; every is the
+// configured interval (the source's own, when longer, counts).
 func (h Health) Status(now time.Time, every time.Duration) string {
+	every = max(every, h.Every())
 	switch {
 	case h.LastAttempt.IsZero():
 		return "belum pernah"

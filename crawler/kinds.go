@@ -26,6 +26,7 @@ import (
 	"github.com/diskominfo-kaltim/pantau/crawler/tiktok"
 	"github.com/diskominfo-kaltim/pantau/crawler/x"
 	"github.com/diskominfo-kaltim/pantau/crawler/youtube"
+	"github.com/diskominfo-kaltim/pantau/news"
 )
 
 // sourceOf returns the source kind that polls src, made once per source
@@ -165,6 +166,15 @@ func feedItem(it *gofeed.Item) source.Item {
 	}
 	if it.Author != nil {
 		out.Author = it.Author.Name
+	}
+	switch kind, platform := itemKind(it); kind {
+	case news.KindSosmed:
+		// A social post served as a feed entry is complete: its text is
+		// the entry's, there is no article page to extract.
+		out.Post = &news.Article{URL: strings.TrimSpace(out.Link), Title: strings.TrimSpace(out.Title), Text: StripHTML(out.Summary),
+			Author: out.Author, PublishedAt: out.Published, Kind: kind, Platform: platform}
+	default:
+		out.Kind = kind
 	}
 	return out
 }

@@ -5,11 +5,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/diskominfo-kaltim/pantau/demo"
+	"github.com/diskominfo-kaltim/pantau/demo/indosum"
 )
 
 func TestSimHashFindsSyndicatedCopies(t *testing.T) {
-	arts, err := demo.Articles()
+	arts, err := indosum.Articles()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,7 @@ import (
 	"html"
 	"strings"
 
-	"github.com/diskominfo-kaltim/pantau/demo"
+	"github.com/diskominfo-kaltim/pantau/demo/indosum"
 )
 
 // newsTemplate wraps an article in the page furniture of one family of
@@ -13,11 +13,11 @@ import (
 // that extraction must drop.
 type newsTemplate struct {
 	name  string
-	page  func(a demo.Article, related []demo.Article) string
+	page  func(a indosum.Article, related []indosum.Article) string
 	noise []string
 }
 
-func paragraphs(a demo.Article) []string {
+func paragraphs(a indosum.Article) []string {
 	var out []string
 	for _, p := range strings.Split(a.Text, "\n") {
 		if p = strings.TrimSpace(p); p != "" {
@@ -32,7 +32,7 @@ func esc(s string) string { return html.EscapeString(s) }
 var newsTemplates = []newsTemplate{
 	{
 		name: "tribun",
-		page: func(a demo.Article, rel []demo.Article) string {
+		page: func(a indosum.Article, rel []indosum.Article) string {
 			var b strings.Builder
 			fmt.Fprintf(&b, `<!DOCTYPE html><html lang="id"><head><meta charset="utf-8"><title>%s - Tribunkaltim.co</title>
 <meta property="og:title" content="%s"><meta name="author" content="Tribunkaltim.co"></head><body>
@@ -56,7 +56,7 @@ var newsTemplates = []newsTemplate{
 	},
 	{
 		name: "detik",
-		page: func(a demo.Article, rel []demo.Article) string {
+		page: func(a indosum.Article, rel []indosum.Article) string {
 			var b strings.Builder
 			fmt.Fprintf(&b, `<!DOCTYPE html><html><head><meta charset="utf-8"><title>%s</title></head><body>
 <header><nav><a href="/">detikNews</a> <a href="/berita">Berita</a> <a href="/daerah">Daerah</a> <a href="/indeks">Indeks</a></nav></header>
@@ -81,7 +81,7 @@ var newsTemplates = []newsTemplate{
 	},
 	{
 		name: "kompas",
-		page: func(a demo.Article, rel []demo.Article) string {
+		page: func(a indosum.Article, rel []indosum.Article) string {
 			var b strings.Builder
 			fmt.Fprintf(&b, `<!DOCTYPE html><html><head><meta charset="utf-8"><title>%s Halaman all - Kompas.com</title></head><body>
 <div class="nav"><a href="/">Kompas.com</a> <a href="/regional">Regional</a> <a href="/nasional">Nasional</a> <a href="/tren">Tren</a></div>
@@ -105,7 +105,7 @@ var newsTemplates = []newsTemplate{
 	},
 	{
 		name: "antara",
-		page: func(a demo.Article, rel []demo.Article) string {
+		page: func(a indosum.Article, rel []indosum.Article) string {
 			var b strings.Builder
 			fmt.Fprintf(&b, `<!DOCTYPE html><html><head><meta charset="utf-8"><title>%s - ANTARA News Kalimantan Timur</title></head><body>
 <nav class="navbar"><a href="/">Beranda</a> <a href="/terkini">Terkini</a> <a href="/samarinda">Samarinda</a> <a href="/foto">Foto</a></nav>
@@ -128,7 +128,7 @@ var newsTemplates = []newsTemplate{
 	},
 	{
 		name: "humas",
-		page: func(a demo.Article, rel []demo.Article) string {
+		page: func(a indosum.Article, rel []indosum.Article) string {
 			var b strings.Builder
 			fmt.Fprintf(&b, `<!DOCTYPE html><html><head><meta charset="utf-8"><title>%s &#8211; Pemerintah Kota Samarinda</title></head><body class="single-post">
 <header class="site-header"><div class="site-title">Pemerintah Kota Samarinda</div><nav><ul><li>Beranda</li><li>Profil</li><li>Layanan Publik</li><li>PPID</li></ul></nav></header>

@@ -26,6 +26,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/diskominfo-kaltim/pantau/news"
 	"github.com/diskominfo-kaltim/pantau/store"
 )
 
@@ -291,7 +292,7 @@ type reportRequest struct {
 	Force bool   `json:"force"`
 }
 
-var wita = time.FixedZone("WITA", 8*3600)
+var wita = news.WITA
 
 func (s *Server) report(w http.ResponseWriter, r *http.Request) {
 	var req reportRequest

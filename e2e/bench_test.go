@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/diskominfo-kaltim/pantau/demo"
+	"github.com/diskominfo-kaltim/pantau/demo/indosum"
 )
 
 // BenchmarkPipeline is the pipeline load test: a local site of 10 outlets
@@ -21,14 +21,14 @@ import (
 // sync setting; it reports end-to-end articles/s (fetch, extract,
 // publish, classify, store).
 func BenchmarkPipeline(b *testing.B) {
-	arts, err := demo.Articles()
+	arts, err := indosum.Articles()
 	if err != nil {
 		b.Fatal(err)
 	}
 	const outlets, perOutlet = 10, 1000
 	mux := http.NewServeMux()
 	for o := 0; o < outlets; o++ {
-		site := &demo.Site{Name: fmt.Sprintf("Outlet %d", o)}
+		site := &indosum.Site{Name: fmt.Sprintf("Outlet %d", o)}
 		for i := 0; i < perOutlet; i++ {
 			a := arts[(o*perOutlet+i)%len(arts)]
 			a.Slug = fmt.Sprintf("%s-%d-%d", a.Slug, o, i)

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/diskominfo-kaltim/pantau/demo"
+	"github.com/diskominfo-kaltim/pantau/demo/indosum"
 )
 
 // TestClassifyRoundTrip streams items through `pantau classify`: every
@@ -136,13 +136,13 @@ func sharedDir(t *testing.T) string {
 // TestExtractCommand prints title, a blank line and the body of a saved
 // news page, without its boilerplate.
 func TestExtractCommand(t *testing.T) {
-	arts, err := demo.Articles()
+	arts, err := indosum.Articles()
 	if err != nil {
 		t.Fatal(err)
 	}
 	a := arts[3]
 	rec := httptest.NewRecorder()
-	(&demo.Site{Name: "Warta Uji", Articles: arts}).ServeHTTP(rec, httptest.NewRequest("GET", "/berita/"+a.Slug, nil))
+	(&indosum.Site{Name: "Warta Uji", Articles: arts}).ServeHTTP(rec, httptest.NewRequest("GET", "/berita/"+a.Slug, nil))
 	page := filepath.Join(t.TempDir(), "page.html")
 	os.WriteFile(page, rec.Body.Bytes(), 0o644)
 	r := pantau(t, time.Minute, "extract", page)

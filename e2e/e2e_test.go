@@ -18,7 +18,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/diskominfo-kaltim/pantau/demo"
+	"github.com/diskominfo-kaltim/pantau/demo/indosum"
 	"github.com/diskominfo-kaltim/pantau/store/clickhouse/chtest"
 )
 
@@ -75,14 +75,14 @@ func pantau(t testing.TB, timeout time.Duration, args ...string) result {
 // missing one.
 func site(t *testing.T, n int, pageDelay time.Duration) *httptest.Server {
 	t.Helper()
-	arts, err := demo.Articles()
+	arts, err := indosum.Articles()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if n > len(arts) {
 		n = len(arts)
 	}
-	outlet := &demo.Site{Name: "Outlet Uji", Articles: arts[:n]}
+	outlet := &indosum.Site{Name: "Outlet Uji", Articles: arts[:n]}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/broken.xml", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/rss+xml")
@@ -128,7 +128,7 @@ func writeSources(t *testing.T, base string, extra bool) string {
 	return p
 }
 
-func sqlOne(t *testing.T, data string, extra []string, q string) string {
+func sqlOne(t testing.TB, data string, extra []string, q string) string {
 	t.Helper()
 	args := append([]string{"sql", "--data", data}, extra...)
 	r := pantau(t, time.Minute, append(args, q)...)

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/diskominfo-kaltim/pantau/demo"
+	"github.com/diskominfo-kaltim/pantau/demo/indosum"
 )
 
 // relative fills a connector fixture's {{T-6h}} times relative to now.
@@ -37,7 +37,7 @@ func relative(t *testing.T, path, layout string) string {
 func TestNewsAndSocialTogether(t *testing.T) {
 	const n = 12
 	outlet := site(t, n, 0)
-	arts, err := demo.Articles()
+	arts, err := indosum.Articles()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +125,7 @@ func TestNewsAndSocialTogether(t *testing.T) {
 		t.Errorf("%s stored items carry the X author's name", got)
 	}
 	hr := pantau(t, time.Minute, "sources", "--config", sources, "--data", data)
-	for _, want := range []string{"Telegram Info Samarinda", "X banjir Samarinda", "Google News Pemprov"} {
+	for _, want := range []string{"Telegram Info Samarinda", "X banjir Samarinda", "Google News Pemprov", "JENIS", "INTERVAL", "telegram", "google_news", "30 mnt"} {
 		if !strings.Contains(hr.stdout, want) {
 			t.Errorf("pantau sources lacks %q:\n%s", want, hr.stdout)
 		}

@@ -8,6 +8,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/diskominfo-kaltim/pantau/indonesian"
 	"github.com/diskominfo-kaltim/pantau/store"
 )
 
@@ -106,12 +107,12 @@ func (rs Rules) Recommend(s store.IssueSummary) Recommendation {
 			continue
 		}
 		reason := strings.NewReplacer(
-			"{neg_pct}", fmt.Sprintf("%.0f", 100*s.NegShare()),
-			"{neg_today_pct}", fmt.Sprintf("%.0f", 100*s.NegShareToday),
-			"{pos_pct}", fmt.Sprintf("%.0f", 100*share(0)),
-			"{mentions}", fmt.Sprint(s.Mentions),
-			"{today}", fmt.Sprint(s.Today),
-			"{baseline}", fmt.Sprintf("%.1f", s.Baseline),
+			"{neg_pct}", indonesian.Decimal(100*s.NegShare(), 0),
+			"{neg_today_pct}", indonesian.Decimal(100*s.NegShareToday, 0),
+			"{pos_pct}", indonesian.Decimal(100*share(0), 0),
+			"{mentions}", indonesian.Int(int64(s.Mentions)),
+			"{today}", indonesian.Int(int64(s.Today)),
+			"{baseline}", indonesian.Decimal(s.Baseline, 1),
 			"{opd}", opd,
 			"{name}", s.Name,
 		).Replace(r.Explain)

@@ -31,7 +31,7 @@ func TestRulesFollowTheStrategyMap(t *testing.T) {
 	f(sum("Program beasiswa, kaltim", [4]int{1, 3, 0, 0}, false, "Dinas Pendidikan"), "sosialisasi", "sedang")
 	f(sum("Investasi smelter, bontang", [4]int{4, 1, 0, 0}, false), "publikasi", "rendah")
 	r := rs.Recommend(sum("Banjir samarinda, permukiman", [4]int{0, 1, 4, 3}, true, "BPBD"))
-	if r.OPD != "BPBD" || r.Reason != "Pemberitaan melonjak atau berbalik negatif (6 berita dalam 24 jam, rata-rata 1.0/hari; 88% negatif/berpotensi negatif): BPBD perlu segera menyampaikan langkah penanganan dan solusinya." {
+	if r.OPD != "BPBD" || r.Reason != "Pemberitaan melonjak atau berbalik negatif (6 berita dalam 24 jam, rata-rata 1,0/hari; 88% negatif/berpotensi negatif): BPBD perlu segera menyampaikan langkah penanganan dan solusinya." {
 		t.Errorf("reason %q", r.Reason)
 	}
 	if _, err := parseRules("x.yaml", []byte("- name: a\n  strategy: tebak\n")); err == nil {

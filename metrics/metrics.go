@@ -6,6 +6,7 @@ package metrics
 import (
 	"context"
 	"log/slog"
+	"net"
 	"net/http"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -89,8 +90,9 @@ func New() *Metrics {
 	return m
 }
 
-// ListenAndServe exposes /metrics on addr until ctx ends. An empty addr
-// disables it: it waits for ctx and returns nil.
+// ListenAndServe exposes /metrics on addr until ctx ends (the pipeline
+// runs it as one of its services). An empty addr disables it: it waits for
+// ctx and returns nil.
 func (m *Metrics) ListenAndServe(ctx context.Context, addr string, log *slog.Logger) error {
 	if addr == "" {
 		<-ctx.Done()
@@ -100,6 +102,29 @@ func (m *Metrics) ListenAndServe(ctx context.Context, addr string, log *slog.Log
 	if err != nil {
 		return err
 	}
+	return m.serve(ctx, ln, log)
+}
+
+// Serve exposes /metrics on addr in the background until ctx ends, for a
+// command that serves beside it (pantau serve); a failure to listen is
+// returned at once. An empty addr disables it.
+func (m *Metrics) Serve(ctx context.Context, addr string, log *slog.Logger) error {
+	if addr == "" {
+		return nil
+	}
+	ln, err := httpserver.Listen(addr, httpserver.Default)
+	if err != nil {
+		return err
+	}
+	go func() {
+		if err := m.serve(ctx, ln, log); err != nil {
+			log.Error("metrics server", slog.Any("error", err))
+		}
+	}()
+	return nil
+}
+
+func (m *Metrics) serve(ctx context.Context, ln net.Listener, log *slog.Logger) error {
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}))
 	log.Info("metrics listening", slog.String("addr", ln.Addr().String()))

@@ -119,6 +119,8 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Pipeline,
 		Log:       log.With(slog.String("stage", "crawler")),
 		Workers:   cfg.Workers,
 		HostDelay: cfg.HostDelay,
+		PollMin:   cfg.PollMin,
+		PollMax:   cfg.PollMax,
 	}
 	if err := p.Crawler.Init(ctx); err != nil {
 		p.Close()

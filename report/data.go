@@ -54,6 +54,14 @@ type Data struct {
 	Positive  []store.MentionRow
 	Regions   []Count
 	Outlets   []Count
+	Kinds     []KindCounts // the day's mentions per kind of source, in news.Kinds order; those with none left out
+}
+
+// KindCounts is one kind of source's mentions per class: mass media
+// (news.KindBerita), press releases (KindRilis) or social media (KindSosmed).
+type KindCounts struct {
+	Kind   string
+	Counts [4]int
 }
 
 // Total is the day's number of mentions.
@@ -127,6 +135,15 @@ func Gather(ctx context.Context, b store.Backend, rules issuemap.Rules, day time
 	}
 	if d.Outlets, err = store.Coverage(ctx, b, "outlet", start, end, 10); err != nil {
 		return nil, err
+	}
+	byKind, err := store.KindCounts(ctx, b, start, end)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range news.Kinds {
+		if c := byKind[k]; c != [4]int{} {
+			d.Kinds = append(d.Kinds, KindCounts{Kind: k, Counts: c})
+		}
 	}
 	return d, nil
 }

@@ -4,89 +4,236 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+	"regexp"
 	"strings"
 	"time"
 
 	"github.com/go-pdf/fpdf"
+	"golang.org/x/image/font/gofont/gobold"
+	"golang.org/x/image/font/gofont/goregular"
+
+	"github.com/diskominfo-kaltim/pantau/indonesian"
+	"github.com/diskominfo-kaltim/pantau/news"
 )
 
-var monthsID = []string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"}
-var daysID = []string{"Minggu", "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu"}
-
-// DateID writes a date the Indonesian way: "Selasa, 11 Juni 2024".
-func DateID(t time.Time) string {
-	t = t.In(WITA)
-	return fmt.Sprintf("%s, %d %s %d", daysID[t.Weekday()], t.Day(), monthsID[t.Month()-1], t.Year())
-}
+// The report reads the same in HTML (the e-mail and --out .html), plain
+// text (the e-mail's alternative and the terminal) and PDF: the same
+// sections in the same order, each saying so when it has nothing, numbers
+// and dates written the Indonesian way.
 
 // Subject is the e-mail subject of the report.
 func Subject(d *Data) string {
-	return fmt.Sprintf("Laporan Sentimen Media Harian — %s", DateID(d.Date))
+	return "Laporan Sentimen Media Harian — " + indonesian.Date(d.Date.In(WITA))
+}
+
+// day names the report's day the way a reader at the time of writing
+// says it: "kemarin" only when it is the day before the report was made.
+type day struct {
+	Phrase string // in a sentence: "kemarin", "hari ini (sampai pukul 14.05 WITA)", "pada Minggu, 29 November 2026"
+	Column string // a table heading: "Kemarin", "Hari ini", "29 Nov"
+}
+
+func dayOf(d *Data) day {
+	gen := d.Generated.In(WITA)
+	genDay := time.Date(gen.Year(), gen.Month(), gen.Day(), 0, 0, 0, 0, WITA)
+	switch date := d.Date.In(WITA); {
+	case date.Equal(genDay.AddDate(0, 0, -1)):
+		return day{"kemarin", "Kemarin"}
+	case date.Equal(genDay):
+		return day{"hari ini (sampai pukul " + indonesian.Clock(gen) + " WITA)", "Hari ini"}
+	default:
+		return day{"pada " + indonesian.Date(date), indonesian.DayMonth(date)}
+	}
+}
+
+// capital starts a sentence.
+func capital(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 type headline struct {
-	Label    string
-	Count    int
-	Change   string // against the previous day
-	Avg      string // 7-day average
-	Color    string
-	Negative bool
+	Label  string
+	Count  string
+	Change string // against the previous day
+	Avg    string // 7-day average
+	Color  string
 }
 
+var classHex = [4]string{"#2e7d32", "#78828c", "#b45309", "#c62828"}
+
 func headlines(d *Data) []headline {
-	colors := []string{"#2e7d32", "#78828c", "#f59e0b", "#c62828"}
 	var out []headline
 	for i, l := range Labels {
-		diff := d.Counts[i] - d.Prev[i]
-		ch := fmt.Sprintf("%+d", diff)
-		if diff == 0 {
+		ch := indonesian.Signed(int64(d.Counts[i] - d.Prev[i]))
+		if d.Counts[i] == d.Prev[i] {
 			ch = "tetap"
 		}
-		out = append(out, headline{Label: l, Count: d.Counts[i], Change: ch, Avg: fmt.Sprintf("%.1f", d.Avg7[i]),
-			Color: colors[i], Negative: i >= 2})
+		out = append(out, headline{Label: l, Count: indonesian.Int(int64(d.Counts[i])), Change: ch,
+			Avg: indonesian.Decimal(d.Avg7[i], 1), Color: classHex[i]})
 	}
 	return out
 }
 
+// kindNames name the kinds of source for the Kadis.
+var kindNames = map[string]string{news.KindBerita: "media massa", news.KindRilis: "siaran pers pemerintah", news.KindSosmed: "media sosial"}
+
+// mixed reports whether the day's items came from more than one kind of
+// source: only then does the report split them.
+func mixed(d *Data) bool { return len(d.Kinds) > 1 }
+
+// summary is the report's first sentence.
+func summary(d *Data) string {
+	var parts []string
+	for i, l := range Labels {
+		parts = append(parts, l+" "+indonesian.Int(int64(d.Counts[i])))
+	}
+	what := "pemberitaan"
+	if mixed(d) {
+		var kinds []string
+		for _, k := range d.Kinds {
+			kinds = append(kinds, kindNames[k.Kind]+" "+indonesian.Int(int64(total(k.Counts))))
+		}
+		what = "item (" + strings.Join(kinds, ", ") + ")"
+	}
+	return fmt.Sprintf("%s tercatat %s %s: %s.", capital(dayOf(d).Phrase), indonesian.Int(int64(d.Total())), what, strings.Join(parts, ", "))
+}
+
+func total(c [4]int) int { return c[0] + c[1] + c[2] + c[3] }
+
+// kindRow is one kind of source in the split table.
+type kindRow struct {
+	Name   string
+	Total  string
+	Counts [4]string
+	Neg    string // share of negatif and berpotensi negatif
+}
+
+const kindsTitle = "Media massa dan media sosial"
+
+func kindRows(d *Data) []kindRow {
+	if !mixed(d) {
+		return nil
+	}
+	var out []kindRow
+	for _, k := range d.Kinds {
+		r := kindRow{Name: capital(kindNames[k.Kind]), Total: indonesian.Int(int64(total(k.Counts))),
+			Neg: indonesian.Percent(k.Counts[2]+k.Counts[3], total(k.Counts))}
+		for i, c := range k.Counts {
+			r.Counts[i] = indonesian.Int(int64(c))
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// issueLine is an issue's figures: "5 berita, 5 negatif/berpotensi
+// negatif (100%) · Kota Samarinda".
+func issueLine(u IssueItem) string {
+	neg := u.ByLabel[2] + u.ByLabel[3]
+	s := fmt.Sprintf("%s berita, %s negatif/berpotensi negatif (%s)", indonesian.Int(int64(u.Mentions)), indonesian.Int(int64(neg)),
+		indonesian.Percent(neg, u.Mentions))
+	if len(u.Regions) > 0 {
+		s += " · " + strings.Join(u.Regions, ", ")
+	}
+	return s
+}
+
+func recommendation(u IssueItem) string {
+	return fmt.Sprintf("Rekomendasi: %s (urgensi %s, OPD: %s) — %s", u.Rec.Strategy, u.Rec.Urgency, u.Rec.OPD, u.Rec.Reason)
+}
+
+var wordRe = regexp.MustCompile(`[\p{L}\p{N}][\p{L}\p{N}-]*`)
+
+// asWritten restores the acronyms of an issue name (made from lower-cased
+// key phrases: "Dprd kaltim, apbd") as its articles write them: "DPRD
+// kaltim, APBD".
+func asWritten(name string, titles []string) string {
+	upper := map[string]string{}
+	for _, t := range titles {
+		for _, w := range wordRe.FindAllString(t, -1) {
+			if len([]rune(w)) >= 2 && w == strings.ToUpper(w) && w != strings.ToLower(w) {
+				upper[strings.ToLower(w)] = w
+			}
+		}
+	}
+	return wordRe.ReplaceAllStringFunc(name, func(w string) string {
+		if u, ok := upper[strings.ToLower(w)]; ok {
+			return u
+		}
+		return w
+	})
+}
+
+func issueName(u IssueItem) string {
+	titles := make([]string, len(u.Articles))
+	for i, a := range u.Articles {
+		titles[i] = a.Title
+	}
+	return asWritten(u.Name, titles)
+}
+
+// closing is the report's last line.
+func closing(d *Data) string {
+	return "Label dan rekomendasi disusun otomatis oleh Pantau; keputusan tetap pada analis. Dibuat " +
+		indonesian.DateTime(d.Generated.In(WITA)) + "."
+}
+
+const (
+	titleText    = "Laporan Sentimen Media Harian"
+	office       = "Diskominfo Provinsi Kalimantan Timur"
+	chartTitle   = "Sentimen 14 hari terakhir"
+	urgentTitle  = "Isu yang perlu direspons"
+	posTitle     = "Berita positif untuk diperkuat"
+	regionsTitle = "Sebaran wilayah dan media"
+)
+
 var htmlTmpl = template.Must(template.New("r").Funcs(template.FuncMap{
-	"date": DateID,
-	"pct":  func(a, b int) string { return fmt.Sprintf("%.0f%%", 100*float64(a)/float64(max(b, 1))) },
-	"neg":  func(by [4]int) int { return by[2] + by[3] },
-	"join": func(s []string) string { return strings.Join(s, ", ") },
-	"wita": func(t time.Time) string { return t.In(WITA).Format("15:04") + " WITA" },
+	"int":     func(n int) string { return indonesian.Int(int64(n)) },
+	"line":    issueLine,
+	"rec":     recommendation,
+	"name":    issueName,
+	"printed": printable,
 }).Parse(`<!DOCTYPE html>
 <html lang="id"><head><meta charset="utf-8"><title>{{.Subject}}</title></head>
 <body style="font-family:Arial,Helvetica,sans-serif;color:#1f2933;max-width:920px;margin:0 auto;padding:16px">
-<h1 style="font-size:22px;margin:0 0 4px">Laporan Sentimen Media Harian</h1>
-<p style="margin:0 0 16px;color:#52606d">{{date .D.Date}} · Diskominfo Provinsi Kalimantan Timur · dibuat otomatis oleh Pantau</p>
+<h1 style="font-size:22px;margin:0 0 4px">{{.Title}}</h1>
+<p style="margin:0 0 16px;color:#52606d">{{.Date}} · {{.Office}} · dibuat otomatis oleh Pantau</p>
 
 <h2 style="font-size:17px">Ringkasan</h2>
-<p>Kemarin tercatat <b>{{.D.Total}}</b> pemberitaan: {{range $i, $h := .Heads}}{{if $i}}, {{end}}<span style="color:{{$h.Color}}">{{$h.Label}} {{$h.Count}}</span>{{end}}.</p>
+<p>{{.Summary}}</p>
 <table style="border-collapse:collapse;width:100%;margin-bottom:12px">
-<tr style="background:#f0f4f8"><th style="text-align:left;padding:6px">Kategori</th><th style="text-align:right;padding:6px">Kemarin</th><th style="text-align:right;padding:6px">Dibanding hari sebelumnya</th><th style="text-align:right;padding:6px">Rata-rata 7 hari</th></tr>
+<tr style="background:#f0f4f8"><th style="text-align:left;padding:6px">Kategori</th><th style="text-align:right;padding:6px">{{.Day.Column}}</th><th style="text-align:right;padding:6px">Dibanding hari sebelumnya</th><th style="text-align:right;padding:6px">Rata-rata 7 hari</th></tr>
 {{range .Heads}}<tr><td style="padding:6px;border-bottom:1px solid #e4e7eb;color:{{.Color}}"><b>{{.Label}}</b></td><td style="text-align:right;padding:6px;border-bottom:1px solid #e4e7eb">{{.Count}}</td><td style="text-align:right;padding:6px;border-bottom:1px solid #e4e7eb">{{.Change}}</td><td style="text-align:right;padding:6px;border-bottom:1px solid #e4e7eb">{{.Avg}}</td></tr>
 {{end}}</table>
-<h3 style="font-size:15px;margin:12px 0 4px">Sentimen 14 hari terakhir</h3>
-<img src="{{.ClassesSrc}}" alt="Grafik empat kategori sentimen 14 hari terakhir" width="900" style="max-width:100%">
-
-<h2 style="font-size:17px">Isu yang perlu direspons</h2>
-{{if .D.Urgent}}{{range .D.Urgent}}<div style="border-left:4px solid {{if eq .Rec.Urgency "tinggi"}}#c62828{{else if eq .Rec.Urgency "sedang"}}#f59e0b{{else}}#78828c{{end}};padding:4px 10px;margin:10px 0">
-<b>{{.Name}}</b>{{if .Spike}} <span style="color:#c62828">▲ melonjak</span>{{end}}<br>
-{{.Mentions}} berita, {{neg .ByLabel}} negatif/berpotensi negatif ({{pct (neg .ByLabel) .Mentions}}){{if .Regions}} · {{join .Regions}}{{end}}<br>
-<b>Rekomendasi: {{.Rec.Strategy}}</b> (urgensi {{.Rec.Urgency}}, OPD: {{.Rec.OPD}}) — {{.Rec.Reason}}
-<ul style="margin:4px 0">{{range .Articles}}<li><a href="{{.URL}}">{{.Title}}</a> — {{.Outlet}}</li>{{end}}</ul></div>
-{{end}}{{else}}<p>Tidak ada isu negatif atau berpotensi negatif kemarin.</p>{{end}}
-
-<h2 style="font-size:17px">Berita positif untuk diperkuat</h2>
-{{if .D.Positive}}<ul>{{range .D.Positive}}<li><a href="{{.URL}}">{{.Title}}</a> — {{.Outlet}}</li>{{end}}</ul>{{else}}<p>Tidak ada berita positif kemarin.</p>{{end}}
-
-<h2 style="font-size:17px">Sebaran wilayah dan media</h2>
-<img src="{{.RegionsSrc}}" alt="Grafik pemberitaan per wilayah" width="900" style="max-width:100%">
-<table style="border-collapse:collapse;width:100%">
-<tr style="background:#f0f4f8"><th style="text-align:left;padding:6px">Media</th><th style="text-align:right;padding:6px">Berita</th><th style="text-align:right;padding:6px">Negatif/berpotensi</th></tr>
-{{range .D.Outlets}}<tr><td style="padding:6px;border-bottom:1px solid #e4e7eb">{{.Name}}</td><td style="text-align:right;padding:6px;border-bottom:1px solid #e4e7eb">{{.Count}}</td><td style="text-align:right;padding:6px;border-bottom:1px solid #e4e7eb">{{.Neg}}</td></tr>
+{{if .Kinds}}<h3 style="font-size:15px;margin:12px 0 4px">{{.KindsTitle}}</h3>
+<table style="border-collapse:collapse;width:100%;margin-bottom:12px">
+<tr style="background:#f0f4f8"><th style="text-align:left;padding:6px">Sumber</th><th style="text-align:right;padding:6px">Jumlah</th>{{range $i, $l := .Labels}}<th style="text-align:right;padding:6px;color:{{index $.Hex $i}}">{{$l}}</th>{{end}}<th style="text-align:right;padding:6px">Negatif/berpotensi</th></tr>
+{{range .Kinds}}<tr><td style="padding:6px;border-bottom:1px solid #e4e7eb"><b>{{.Name}}</b></td><td style="text-align:right;padding:6px;border-bottom:1px solid #e4e7eb">{{.Total}}</td>{{range .Counts}}<td style="text-align:right;padding:6px;border-bottom:1px solid #e4e7eb">{{.}}</td>{{end}}<td style="text-align:right;padding:6px;border-bottom:1px solid #e4e7eb">{{.Neg}}</td></tr>
 {{end}}</table>
-<p style="color:#7b8794;font-size:12px;margin-top:20px">Label dan rekomendasi disusun otomatis; keputusan tetap pada analis. Dibuat {{wita .D.Generated}}.</p>
+{{end}}<h3 style="font-size:15px;margin:12px 0 4px">{{.ChartTitle}}</h3>
+<img src="{{.ClassesSrc}}" alt="Grafik batang jumlah pemberitaan per hari menurut kategori sentimen, 14 hari terakhir" width="900" style="max-width:100%">
+
+<h2 style="font-size:17px">{{.UrgentTitle}}</h2>
+{{if .D.Urgent}}{{range $i, $u := .D.Urgent}}<div style="border-left:4px solid {{if eq .Rec.Urgency "tinggi"}}#c62828{{else if eq .Rec.Urgency "sedang"}}#f59e0b{{else}}#78828c{{end}};padding:4px 10px;margin:10px 0">
+<b>{{printed (name $u)}}</b>{{if .Spike}} <span style="color:#c62828">▲ melonjak</span>{{end}}<br>
+{{line $u}}<br>
+<b>{{rec $u}}</b>
+<ul style="margin:4px 0">{{range .Articles}}<li><a href="{{.URL}}">{{printed .Title}}</a> — {{.Outlet}}</li>{{end}}</ul></div>
+{{end}}{{else}}<p>Tidak ada isu negatif atau berpotensi negatif {{.Day.Phrase}}.</p>{{end}}
+
+<h2 style="font-size:17px">{{.PosTitle}}</h2>
+{{if .D.Positive}}<ul>{{range .D.Positive}}<li><a href="{{.URL}}">{{printed .Title}}</a> — {{.Outlet}}</li>{{end}}</ul>{{else}}<p>Tidak ada berita positif {{.Day.Phrase}}.</p>{{end}}
+
+<h2 style="font-size:17px">{{.RegionsTitle}}</h2>
+<img src="{{.RegionsSrc}}" alt="Grafik batang jumlah pemberitaan per kabupaten/kota" width="900" style="max-width:100%">
+<table style="border-collapse:collapse;width:100%">
+<tr style="background:#f0f4f8"><th style="text-align:left;padding:6px">Media atau akun</th><th style="text-align:right;padding:6px">Jumlah</th><th style="text-align:right;padding:6px">Negatif/berpotensi</th></tr>
+{{range .D.Outlets}}<tr><td style="padding:6px;border-bottom:1px solid #e4e7eb">{{.Name}}</td><td style="text-align:right;padding:6px;border-bottom:1px solid #e4e7eb">{{int .Count}}</td><td style="text-align:right;padding:6px;border-bottom:1px solid #e4e7eb">{{int .Neg}}</td></tr>
+{{end}}</table>
+<p style="color:#7b8794;font-size:12px;margin-top:20px">{{.Closing}}</p>
 </body></html>
 `))
 
@@ -95,7 +242,10 @@ var htmlTmpl = template.Must(template.New("r").Funcs(template.FuncMap{
 func HTML(d *Data, src func(name string) string) (string, error) {
 	var b bytes.Buffer
 	err := htmlTmpl.Execute(&b, map[string]any{
-		"D": d, "Heads": headlines(d), "Subject": Subject(d),
+		"D": d, "Heads": headlines(d), "Subject": Subject(d), "Day": dayOf(d), "Summary": summary(d),
+		"Title": titleText, "Office": office, "Date": indonesian.Date(d.Date.In(WITA)), "Closing": closing(d),
+		"Kinds": kindRows(d), "KindsTitle": kindsTitle, "Labels": Labels, "Hex": classHex,
+		"ChartTitle": chartTitle, "UrgentTitle": urgentTitle, "PosTitle": posTitle, "RegionsTitle": regionsTitle,
 		"ClassesSrc": template.URL(src("classes")), "RegionsSrc": template.URL(src("regions")),
 	})
 	return b.String(), err
@@ -104,121 +254,237 @@ func HTML(d *Data, src func(name string) string) (string, error) {
 // Text renders the plain-text alternative.
 func Text(d *Data) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "LAPORAN SENTIMEN MEDIA HARIAN\n%s\n\nRINGKASAN: %d pemberitaan\n", DateID(d.Date), d.Total())
+	dy := dayOf(d)
+	fmt.Fprintf(&b, "%s\n%s · %s\n\nRINGKASAN\n%s\n", strings.ToUpper(titleText), indonesian.Date(d.Date.In(WITA)), office, summary(d))
+	fmt.Fprintf(&b, "  %-20s %9s  %-26s %s\n", "Kategori", dy.Column, "Dibanding hari sebelumnya", "Rata-rata 7 hari")
 	for _, h := range headlines(d) {
-		fmt.Fprintf(&b, "  %-20s %4d  (%s dibanding hari sebelumnya; rata-rata 7 hari %s)\n", h.Label, h.Count, h.Change, h.Avg)
+		fmt.Fprintf(&b, "  %-20s %9s  %-26s %s\n", h.Label, h.Count, h.Change, h.Avg)
 	}
-	b.WriteString("\nISU YANG PERLU DIRESPONS\n")
+	if rows := kindRows(d); rows != nil {
+		fmt.Fprintf(&b, "\n%s\n  %-24s %7s %9s %9s %20s %9s %20s\n", strings.ToUpper(kindsTitle), "Sumber", "Jumlah",
+			Labels[0], Labels[1], Labels[2], Labels[3], "Negatif/berpotensi")
+		for _, r := range rows {
+			fmt.Fprintf(&b, "  %-24s %7s %9s %9s %20s %9s %20s\n", r.Name, r.Total, r.Counts[0], r.Counts[1], r.Counts[2], r.Counts[3], r.Neg)
+		}
+	}
+	fmt.Fprintf(&b, "\n%s\n", strings.ToUpper(chartTitle))
+	for _, s := range d.Series {
+		var parts []string
+		for i, l := range Labels {
+			parts = append(parts, l+" "+indonesian.Int(int64(s.Counts[i])))
+		}
+		fmt.Fprintf(&b, "  %-7s %5s  %s\n", indonesian.DayMonth(s.Day.In(WITA)), indonesian.Int(int64(s.Counts[0]+s.Counts[1]+s.Counts[2]+s.Counts[3])),
+			strings.Join(parts, " · "))
+	}
+	fmt.Fprintf(&b, "\n%s\n", strings.ToUpper(urgentTitle))
 	if len(d.Urgent) == 0 {
-		b.WriteString("  Tidak ada isu negatif atau berpotensi negatif kemarin.\n")
+		fmt.Fprintf(&b, "  Tidak ada isu negatif atau berpotensi negatif %s.\n", dy.Phrase)
 	}
 	for i, u := range d.Urgent {
 		spike := ""
 		if u.Spike {
 			spike = " [MELONJAK]"
 		}
-		fmt.Fprintf(&b, "%d. %s%s — %d berita, %d negatif/berpotensi negatif\n   Rekomendasi: %s (urgensi %s, OPD: %s). %s\n",
-			i+1, u.Name, spike, u.Mentions, u.ByLabel[2]+u.ByLabel[3], u.Rec.Strategy, u.Rec.Urgency, u.Rec.OPD, u.Rec.Reason)
+		fmt.Fprintf(&b, "%d. %s%s\n   %s\n   %s\n", i+1, printable(issueName(u)), spike, issueLine(u), recommendation(u))
 		for _, a := range u.Articles {
-			fmt.Fprintf(&b, "   - %s (%s) %s\n", a.Title, a.Outlet, a.URL)
+			fmt.Fprintf(&b, "   - %s (%s) %s\n", printable(a.Title), a.Outlet, a.URL)
 		}
 	}
-	b.WriteString("\nBERITA POSITIF UNTUK DIPERKUAT\n")
+	fmt.Fprintf(&b, "\n%s\n", strings.ToUpper(posTitle))
+	if len(d.Positive) == 0 {
+		fmt.Fprintf(&b, "  Tidak ada berita positif %s.\n", dy.Phrase)
+	}
 	for _, a := range d.Positive {
-		fmt.Fprintf(&b, "  - %s (%s) %s\n", a.Title, a.Outlet, a.URL)
+		fmt.Fprintf(&b, "  - %s (%s) %s\n", printable(a.Title), a.Outlet, a.URL)
 	}
-	b.WriteString("\nWILAYAH\n")
+	fmt.Fprintf(&b, "\n%s\nWilayah:\n", strings.ToUpper(regionsTitle))
 	for _, r := range d.Regions {
-		fmt.Fprintf(&b, "  %-32s %4d\n", r.Name, r.Count)
+		fmt.Fprintf(&b, "  %-32s %5s  (negatif/berpotensi %s)\n", r.Name, indonesian.Int(int64(r.Count)), indonesian.Int(int64(r.Neg)))
 	}
-	b.WriteString("\nMEDIA\n")
+	b.WriteString("Media:\n")
 	for _, o := range d.Outlets {
-		fmt.Fprintf(&b, "  %-32s %4d (negatif/berpotensi %d)\n", o.Name, o.Count, o.Neg)
+		fmt.Fprintf(&b, "  %-32s %5s  (negatif/berpotensi %s)\n", o.Name, indonesian.Int(int64(o.Count)), indonesian.Int(int64(o.Neg)))
 	}
-	b.WriteString("\nLabel dan rekomendasi disusun otomatis oleh Pantau; keputusan tetap pada analis.\n")
+	fmt.Fprintf(&b, "\n%s\n", closing(d))
 	return b.String()
 }
 
-// PDF renders the report as an A4 document with the charts.
+// PDF renders the report as an A4 document with the charts, in a font
+// that writes every Indonesian character (UTF-8 throughout, metadata too),
+// with the closing line as every page's footer.
 func PDF(d *Data, c *Charts) ([]byte, error) {
 	pdf := fpdf.New("P", "mm", "A4", "")
-	tr := pdf.UnicodeTranslatorFromDescriptor("") // cp1252 for the core fonts
-	pdf.SetTitle(tr(Subject(d)), false)
-	pdf.SetAuthor("Pantau — Diskominfo Kaltim", false)
+	// The same data renders to the same pages (fpdf may still order its
+	// image objects differently).
+	pdf.SetCatalogSort(true)
+	pdf.SetCreationDate(d.Generated.UTC()) // written without a zone, read as UTC
+	pdf.SetModificationDate(d.Generated.UTC())
+	pdf.AddUTF8FontFromBytes("go", "", goregular.TTF)
+	pdf.AddUTF8FontFromBytes("go", "B", gobold.TTF)
+	pdf.SetTitle(Subject(d), true)
+	pdf.SetAuthor("Pantau — "+office, true)
+	pdf.SetCreator("Pantau", true)
+	pdf.SetLang("id-ID")
 	pdf.SetMargins(15, 15, 15)
+	pdf.SetAutoPageBreak(true, 20)
+	pdf.AliasNbPages("{nb}")
+	pdf.SetFooterFunc(func() {
+		pdf.SetY(-15)
+		pdf.SetFont("go", "", 7.5)
+		pdf.SetTextColor(123, 135, 148)
+		note, made, _ := strings.Cut(closing(d), " Dibuat ")
+		pdf.CellFormat(150, 3.6, note, "", 0, "L", false, 0, "")
+		pdf.CellFormat(30, 3.6, fmt.Sprintf("Halaman %d dari {nb}", pdf.PageNo()), "", 1, "R", false, 0, "")
+		pdf.CellFormat(150, 3.6, "Dibuat "+made, "", 0, "L", false, 0, "")
+		pdf.SetTextColor(0, 0, 0)
+	})
 	pdf.AddPage()
-	pdf.SetFont("Helvetica", "B", 16)
-	pdf.CellFormat(0, 8, tr("Laporan Sentimen Media Harian"), "", 1, "L", false, 0, "")
-	pdf.SetFont("Helvetica", "", 10)
-	pdf.CellFormat(0, 6, tr(DateID(d.Date)+" · Diskominfo Provinsi Kalimantan Timur"), "", 1, "L", false, 0, "")
-	pdf.Ln(3)
-	pdf.SetFont("Helvetica", "B", 10)
-	for _, h := range []string{"Kategori", "Kemarin", "Vs hari sebelumnya", "Rata-rata 7 hari"} {
-		pdf.CellFormat(45, 7, tr(h), "1", 0, "C", false, 0, "")
+	const width = 180.0
+	_, pageH := pdf.GetPageSize()
+	// room makes sure h millimetres fit on the page, so that a heading
+	// stays with what follows it.
+	room := func(h float64) {
+		if pdf.GetY()+h > pageH-20 {
+			pdf.AddPage()
+		}
 	}
-	pdf.Ln(-1)
-	pdf.SetFont("Helvetica", "", 10)
-	for _, h := range headlines(d) {
-		pdf.CellFormat(45, 7, tr(h.Label), "1", 0, "L", false, 0, "")
-		pdf.CellFormat(45, 7, fmt.Sprint(h.Count), "1", 0, "R", false, 0, "")
-		pdf.CellFormat(45, 7, tr(h.Change), "1", 0, "R", false, 0, "")
-		pdf.CellFormat(45, 7, h.Avg, "1", 1, "R", false, 0, "")
+	section := func(t string, next float64) {
+		pdf.Ln(3)
+		room(9 + next)
+		pdf.SetFont("go", "B", 12)
+		pdf.CellFormat(0, 8, t, "", 1, "L", false, 0, "")
+		pdf.SetFont("go", "", 9)
 	}
-	pdf.Ln(2)
-	pdf.SetFont("Helvetica", "B", 11)
-	pdf.CellFormat(0, 7, tr("Sentimen 14 hari terakhir"), "", 1, "L", false, 0, "")
-	image := func(name string, data []byte) {
+	para := func(s string) { pdf.MultiCell(0, 5, printable(s), "", "L", false) }
+	image := func(name string, data []byte, w, h int) {
+		hmm := width * float64(h) / float64(w)
+		room(hmm)
 		pdf.RegisterImageOptionsReader(name, fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(data))
-		pdf.ImageOptions(name, 15, pdf.GetY(), 180, 0, true, fpdf.ImageOptions{ImageType: "PNG"}, 0, "")
-	}
-	image("classes", c.Classes)
-	section := func(t string) {
-		pdf.Ln(2)
-		pdf.SetFont("Helvetica", "B", 12)
-		pdf.CellFormat(0, 8, tr(t), "", 1, "L", false, 0, "")
-		pdf.SetFont("Helvetica", "", 9)
+		pdf.ImageOptions(name, 15, pdf.GetY(), width, hmm, true, fpdf.ImageOptions{ImageType: "PNG"}, 0, "")
 	}
 	link := func(title, outlet, url string) {
+		pdf.SetX(18)
 		pdf.SetTextColor(21, 101, 192)
-		pdf.WriteLinkString(5, tr("• "+title), url)
+		pdf.WriteLinkString(5, "• "+printable(title), url)
+		pdf.SetTextColor(82, 96, 109)
+		pdf.Write(5, " — "+printable(outlet))
 		pdf.SetTextColor(0, 0, 0)
-		pdf.Write(5, tr(" — "+outlet))
 		pdf.Ln(5)
 	}
-	section("Isu yang perlu direspons")
+
+	pdf.SetFont("go", "B", 16)
+	pdf.CellFormat(0, 8, titleText, "", 1, "L", false, 0, "")
+	pdf.SetFont("go", "", 10)
+	pdf.SetTextColor(82, 96, 109)
+	pdf.CellFormat(0, 6, indonesian.Date(d.Date.In(WITA))+" · "+office+" · dibuat otomatis oleh Pantau", "", 1, "L", false, 0, "")
+	pdf.SetTextColor(0, 0, 0)
+
+	section("Ringkasan", 40)
+	pdf.SetFont("go", "", 10)
+	para(summary(d))
+	pdf.Ln(2)
+	cols := []float64{54, 30, 50, 46}
+	pdf.SetFont("go", "B", 9.5)
+	pdf.SetFillColor(240, 244, 248)
+	for i, h := range []string{"Kategori", dayOf(d).Column, "Dibanding hari sebelumnya", "Rata-rata 7 hari"} {
+		align := "R"
+		if i == 0 {
+			align = "L"
+		}
+		pdf.CellFormat(cols[i], 7, h, "B", 0, align, true, 0, "")
+	}
+	pdf.Ln(-1)
+	for i, h := range headlines(d) {
+		rgb := classColors[i]
+		pdf.SetFont("go", "B", 9.5)
+		pdf.SetTextColor(int(rgb.R), int(rgb.G), int(rgb.B))
+		pdf.CellFormat(cols[0], 7, h.Label, "B", 0, "L", false, 0, "")
+		pdf.SetTextColor(0, 0, 0)
+		pdf.SetFont("go", "", 9.5)
+		pdf.CellFormat(cols[1], 7, h.Count, "B", 0, "R", false, 0, "")
+		pdf.CellFormat(cols[2], 7, h.Change, "B", 0, "R", false, 0, "")
+		pdf.CellFormat(cols[3], 7, h.Avg, "B", 1, "R", false, 0, "")
+	}
+
+	if rows := kindRows(d); rows != nil {
+		pdf.Ln(2)
+		room(8 + 7*float64(len(rows)+1))
+		pdf.SetFont("go", "B", 10.5)
+		pdf.CellFormat(0, 7, kindsTitle, "", 1, "L", false, 0, "")
+		widths := []float64{48, 20, 20, 20, 32, 20, 20}
+		pdf.SetFont("go", "B", 9)
+		for i, h := range []string{"Sumber", "Jumlah", Labels[0], Labels[1], Labels[2], Labels[3], "Neg./berpot."} {
+			align := "R"
+			if i == 0 {
+				align = "L"
+			}
+			if i >= 2 && i <= 5 {
+				rgb := classText[i-2]
+				pdf.SetTextColor(int(rgb.R), int(rgb.G), int(rgb.B))
+			}
+			pdf.CellFormat(widths[i], 7, h, "B", 0, align, true, 0, "")
+			pdf.SetTextColor(0, 0, 0)
+		}
+		pdf.Ln(-1)
+		for _, r := range rows {
+			pdf.SetFont("go", "B", 9)
+			pdf.CellFormat(widths[0], 7, r.Name, "B", 0, "L", false, 0, "")
+			pdf.SetFont("go", "", 9)
+			cells := append([]string{r.Total}, r.Counts[:]...)
+			for i, c := range append(cells, r.Neg) {
+				pdf.CellFormat(widths[i+1], 7, c, "B", 0, "R", false, 0, "")
+			}
+			pdf.Ln(-1)
+		}
+	}
+
+	daily := dailyLayout(d)
+	section(chartTitle, width*float64(daily.H)/float64(daily.W))
+	image("classes", c.Classes, daily.W, daily.H)
+
+	section(urgentTitle, 20)
 	if len(d.Urgent) == 0 {
-		pdf.MultiCell(0, 5, tr("Tidak ada isu negatif atau berpotensi negatif kemarin."), "", "L", false)
+		para("Tidak ada isu negatif atau berpotensi negatif " + dayOf(d).Phrase + ".")
 	}
 	for i, u := range d.Urgent {
-		pdf.SetFont("Helvetica", "B", 10)
+		room(22)
+		pdf.SetFont("go", "B", 10)
 		spike := ""
 		if u.Spike {
-			spike = " (melonjak)"
+			spike = " ▲ melonjak"
 		}
-		pdf.MultiCell(0, 5, tr(fmt.Sprintf("%d. %s%s — %d berita, %d negatif/berpotensi negatif", i+1, u.Name, spike, u.Mentions, u.ByLabel[2]+u.ByLabel[3])), "", "L", false)
-		pdf.SetFont("Helvetica", "", 9)
-		pdf.MultiCell(0, 5, tr(fmt.Sprintf("Rekomendasi: %s (urgensi %s, OPD: %s). %s", u.Rec.Strategy, u.Rec.Urgency, u.Rec.OPD, u.Rec.Reason)), "", "L", false)
+		para(fmt.Sprintf("%d. %s%s", i+1, issueName(u), spike))
+		pdf.SetFont("go", "", 9)
+		para(issueLine(u))
+		para(recommendation(u))
 		for _, a := range u.Articles {
 			link(a.Title, a.Outlet, a.URL)
 		}
+		pdf.Ln(1.5)
 	}
-	section("Berita positif untuk diperkuat")
+
+	section(posTitle, 10)
+	if len(d.Positive) == 0 {
+		para("Tidak ada berita positif " + dayOf(d).Phrase + ".")
+	}
 	for _, a := range d.Positive {
 		link(a.Title, a.Outlet, a.URL)
 	}
-	pdf.AddPage()
-	section("Sebaran wilayah dan media")
-	image("regions", c.Regions)
-	pdf.Ln(2)
-	pdf.SetFont("Helvetica", "B", 10)
-	pdf.CellFormat(120, 7, "Media", "1", 0, "L", false, 0, "")
-	pdf.CellFormat(30, 7, "Berita", "1", 0, "R", false, 0, "")
-	pdf.CellFormat(30, 7, tr("Neg./berpotensi"), "1", 1, "R", false, 0, "")
-	pdf.SetFont("Helvetica", "", 10)
+
+	regions := regionLayout(d.Regions)
+	section(regionsTitle, width*float64(regions.H)/float64(regions.W))
+	image("regions", c.Regions, regions.W, regions.H)
+	pdf.Ln(3)
+	room(7 + 7*float64(len(d.Outlets))) // the table on one page
+	pdf.SetFont("go", "B", 9.5)
+	pdf.CellFormat(120, 7, "Media atau akun", "B", 0, "L", true, 0, "")
+	pdf.CellFormat(25, 7, "Jumlah", "B", 0, "R", true, 0, "")
+	pdf.CellFormat(35, 7, "Negatif/berpotensi", "B", 1, "R", true, 0, "")
+	pdf.SetFont("go", "", 9.5)
 	for _, o := range d.Outlets {
-		pdf.CellFormat(120, 7, tr(o.Name), "1", 0, "L", false, 0, "")
-		pdf.CellFormat(30, 7, fmt.Sprint(o.Count), "1", 0, "R", false, 0, "")
-		pdf.CellFormat(30, 7, fmt.Sprint(o.Neg), "1", 1, "R", false, 0, "")
+		pdf.CellFormat(120, 7, printable(o.Name), "B", 0, "L", false, 0, "")
+		pdf.CellFormat(25, 7, indonesian.Int(int64(o.Count)), "B", 0, "R", false, 0, "")
+		pdf.CellFormat(35, 7, indonesian.Int(int64(o.Neg)), "B", 1, "R", false, 0, "")
 	}
 	var buf bytes.Buffer
 	if err := pdf.Output(&buf); err != nil {

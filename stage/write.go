@@ -66,6 +66,10 @@ func (w *Writer) write(ctx context.Context, rows []news.Classified) error {
 	if err := w.ensureSchema(ctx); err != nil {
 		return err
 	}
+	// A re-crawled article keeps an analyst's label (store/relabel.go).
+	if err := store.KeepHumanLabels(ctx, w.Store, rows); err != nil {
+		return fmt.Errorf("%w: %w", store.ErrUnavailable, err)
+	}
 	if err := w.Store.InsertMentions(ctx, rows); err != nil {
 		return err
 	}

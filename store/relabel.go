@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/diskominfo-kaltim/pantau/news"
 )
 
 // An analyst's correction takes effect at once: besides the row in
@@ -56,4 +58,47 @@ WHERE database = %s AND table = 'mentions' AND default_kind NOT IN ('MATERIALIZE
 	}
 	return b.Exec(ctx, fmt.Sprintf("INSERT INTO %s.mentions (%s) SELECT %s FROM %s.mentions FINAL WHERE id = %s",
 		db, strings.Join(cols, ", "), strings.Join(exprs, ", "), db, Quote(c.ID)))
+}
+
+// KeepHumanLabels carries analysts' labels over to rows about to be
+// stored again (a re-crawl, a redelivered batch): a row whose stored
+// version was labelled by a human keeps that label, who set it and when,
+// instead of the model's. One primary-key query per batch.
+func KeepHumanLabels(ctx context.Context, b Backend, rows []news.Classified) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	// Quoted values, not server-side parameters: the writer also stores
+	// into ClickHouse 18.16, which has none.
+	ids := make([]string, len(rows))
+	for i := range rows {
+		ids[i] = Quote(rows[i].ID)
+	}
+	res, err := b.Query(ctx, fmt.Sprintf(`SELECT id, toString(label), labeled_by, labeled_at
+FROM %s.mentions FINAL WHERE id IN (%s) AND label_source = 'human'`, b.Database(), strings.Join(ids, ", ")), nil)
+	if err != nil {
+		return fmt.Errorf("reading analysts' labels: %w", err)
+	}
+	if len(res.Rows) == 0 {
+		return nil
+	}
+	type human struct {
+		label, by string
+		at        time.Time
+	}
+	byID := make(map[string]human, len(res.Rows))
+	for i := range res.Rows {
+		var id string
+		var h human
+		if err := res.Scan(i, &id, &h.label, &h.by, &h.at); err != nil {
+			return fmt.Errorf("reading analysts' labels: %w", err)
+		}
+		byID[id] = h
+	}
+	for i := range rows {
+		if h, ok := byID[rows[i].ID]; ok {
+			rows[i].Label, rows[i].LabelSource, rows[i].LabeledBy, rows[i].LabeledAt = h.label, LabelSourceHuman, h.by, h.at
+		}
+	}
+	return nil
 }

@@ -34,6 +34,29 @@ GROUP BY day ORDER BY day`+FinalByPartition, b.Database()), map[string]string{"s
 	return out, nil
 }
 
+// KindCounts returns the mentions of [since, until) per item kind
+// (news.KindBerita, KindRilis, KindSosmed) and class.
+func KindCounts(ctx context.Context, b Backend, since, until time.Time) (map[string][4]int, error) {
+	res, err := b.Query(ctx, fmt.Sprintf(`SELECT toString(kind) AS k,
+    countIf(label = 'positif'), countIf(label = 'netral'), countIf(label = 'berpotensi negatif'), countIf(label = 'negatif')
+FROM %s.mention_facts FINAL
+WHERE published_at >= {since:DateTime('UTC')} AND published_at < {until:DateTime('UTC')}
+GROUP BY k ORDER BY k`+FinalByPartition, b.Database()), map[string]string{"since": dt(since), "until": dt(until)})
+	if err != nil {
+		return nil, fmt.Errorf("counts by kind: %w", err)
+	}
+	out := make(map[string][4]int, len(res.Rows))
+	for i := range res.Rows {
+		var kind string
+		var c [4]int
+		if err := res.Scan(i, &kind, &c[0], &c[1], &c[2], &c[3]); err != nil {
+			return nil, fmt.Errorf("counts by kind: %w", err)
+		}
+		out[kind] = c
+	}
+	return out, nil
+}
+
 // TopPositive returns the positive stories of [since, until) to amplify:
 // most confident first, one article per story, n at most.
 func TopPositive(ctx context.Context, b Backend, since, until time.Time, n int) ([]MentionRow, error) {

@@ -155,4 +155,15 @@ func webConformance(t *testing.T, b store.Backend) {
 	if err := store.RecordCorrection(ctx, b, store.Correction{ID: "tidak-ada", Label: "netral", Analyst: "sari"}); !errors.Is(err, store.ErrNoSuchMention) {
 		t.Errorf("correcting an unknown mention: %v", err)
 	}
+	// Stored again by the pipeline (a re-crawl), the row keeps the
+	// analyst's label; the others keep the model's.
+	again := storetest.Rows(3, "koreksi")
+	again[0].IssueID, again[0].Regions = "isu-k", []string{"Kota Samarinda"}
+	if err := store.KeepHumanLabels(ctx, b, again); err != nil {
+		t.Fatal(err)
+	}
+	if again[0].Label != "positif" || again[0].LabelSource != "human" || again[0].LabeledBy != "sari" || !again[0].LabeledAt.Equal(at) ||
+		again[1].Label != rows[1].Label || again[1].LabelSource != "" {
+		t.Errorf("KeepHumanLabels: %+v / %+v", again[0], again[1])
+	}
 }

@@ -3,10 +3,12 @@ package web
 import (
 	"net/http"
 	"time"
+
+	"github.com/diskominfo-kaltim/pantau/news"
 )
 
 // wita is the time zone analysts read times in.
-var wita = time.FixedZone("WITA", 8*3600)
+var wita = news.WITA
 
 // span is a window the pages report on, with the window before it for
 // comparison.

@@ -217,6 +217,10 @@ func (f *Fetcher) Do(req *http.Request, privateHosts []string) (*Response, error
 	req.Header.Set("Accept-Encoding", "gzip, br")
 	resp, err := f.Client(privateHosts...).Do(req)
 	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			ue.URL = redact(req.URL) // the client's error names the URL, credentials and all
+		}
 		return nil, fmt.Errorf("%s %s: %w", req.Method, redact(req.URL), err)
 	}
 	defer resp.Body.Close()
@@ -284,7 +288,7 @@ func redact(u *url.URL) string {
 		return u.String()
 	}
 	c := *u
-	c.RawQuery = q.Encode()
+	c.RawQuery = strings.ReplaceAll(q.Encode(), "%2A", "*")
 	return c.String()
 }
 

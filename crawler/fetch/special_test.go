@@ -97,3 +97,23 @@ func TestDialRefusesSpecialAddresses(t *testing.T) {
 		t.Errorf("a host not named: %v", err)
 	}
 }
+
+// TestErrorsHideCredentials: a failed request's error names the URL with
+// its key or token masked, also when the failure is the connection's.
+func TestErrorsHideCredentials(t *testing.T) {
+	f := New("Pantau-test", time.Second, 1<<20)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusBadRequest)
+	}))
+	defer srv.Close()
+	for _, u := range []string{
+		"http://127.0.0.1:1/v3/x?key=RAHASIA-YT&part=snippet", // connection refused
+		srv.URL + "/me?access_token=RAHASIA-GRAPH",            // answered 400
+	} {
+		req, _ := http.NewRequest(http.MethodGet, u, nil)
+		_, err := f.Do(req, []string{"127.0.0.1"})
+		if err == nil || strings.Contains(err.Error(), "RAHASIA") || !strings.Contains(err.Error(), "******") {
+			t.Errorf("%s: %v", u, err)
+		}
+	}
+}

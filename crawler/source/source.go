@@ -30,6 +30,7 @@ type Item struct {
 	Published     time.Time // zero when unknown
 	PublishedText string    // a date the listing gave but that was not parsed (Indonesian formats)
 	Outlet        string    // the outlet's name when it is not the source's (Google News)
+	Kind          string    // the item's kind when the listing says so (news.KindRilis); "" for news
 
 	Post *news.Article // a complete social post or comment
 }

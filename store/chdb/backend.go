@@ -19,11 +19,11 @@ type Backend struct {
 }
 
 // Open starts (or joins) the engine storing data under dir.
-func Open(dir, database string) (*Backend, error) {
+func Open(dir, database string, settings ...string) (*Backend, error) {
 	if err := store.ValidateDatabase(database); err != nil {
 		return nil, err
 	}
-	c, err := Connect(dir)
+	c, err := Connect(dir, settings...)
 	if err != nil {
 		return nil, err
 	}

@@ -163,8 +163,10 @@ type Conn struct {
 }
 
 // Connect opens a connection to the engine storing its data under path.
-// Every open connection of a process must use the same path.
-func Connect(path string) (*Conn, error) {
+// Every open connection of a process must use the same path. settings
+// are engine settings for its start (e.g. "--backups.allowed_path=DIR");
+// they apply to the first connection of the process only.
+func Connect(path string, settings ...string) (*Conn, error) {
 	a, err := load()
 	if err != nil {
 		return nil, err
@@ -181,7 +183,7 @@ func Connect(path string) (*Conn, error) {
 	if engine.conns > 0 && engine.path != abs {
 		return nil, fmt.Errorf("chdb engine already open at %s; cannot open %s in the same process", engine.path, abs)
 	}
-	argv := []string{"pantau", "--path=" + abs}
+	argv := append([]string{"pantau", "--path=" + abs}, settings...)
 	cargs := make([][]byte, len(argv))
 	ptrs := make([]*byte, len(argv)+1)
 	var pin runtime.Pinner

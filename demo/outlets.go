@@ -1,0 +1,170 @@
+// Package demo serves the Kaltim example items (labels.Kaltim) as a
+// fortnight of news sites, press-release pages and social accounts on
+// loopback, each outlet on its own address, so that Pantau can be shown and
+// tested without the internet. Every page says it is example content
+// ("contoh"). It must never reach the internet, and it only serves: the
+// crawler, classifier and store do the rest as they would for real outlets.
+package demo
+
+import (
+	"fmt"
+	"hash/fnv"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/diskominfo-kaltim/pantau/labels"
+	"github.com/diskominfo-kaltim/pantau/news"
+)
+
+// WITA is the demo's time zone: the fortnight ends today in Samarinda.
+var WITA = time.FixedZone("WITA", 8*3600)
+
+// Days is the length of the example fortnight: story day 14 is today.
+const Days = 14
+
+// Outlet is one example outlet: a news site, a government office's press
+// releases, or a social account.
+type Outlet struct {
+	Name     string // as the items name it: "Kabar Mahakam", "Facebook: Info Samarinda Kota"
+	Kind     string // news.KindBerita, KindRilis or KindSosmed
+	Platform string // facebook, instagram, x, tiktok, youtube; "" for the web
+	Region   string // the region most of its items concern, else the province
+	Items    []Item // newest first
+}
+
+// Item is one example item with its publication time in the fortnight.
+type Item struct {
+	labels.Item
+	Slug      string
+	Published time.Time
+	Comment   bool // a comment under the account's post rather than a post
+}
+
+// Outlets builds the example outlets from labels.Kaltim, with publication
+// times shifted so that the fortnight ends on now's day (WITA): story day
+// 14 is today, day 13 yesterday. Items spread over the daytime hours of
+// their day; today's are all before now. The result is the same for the
+// same now.
+func Outlets(now time.Time) ([]*Outlet, error) {
+	items, err := labels.Kaltim()
+	if err != nil {
+		return nil, err
+	}
+	now = now.In(WITA)
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, WITA)
+	byName := map[string]*Outlet{}
+	regions := map[string]map[string]int{}
+	for _, it := range items {
+		name, comment := outletName(it.Outlet)
+		o := byName[name]
+		if o == nil {
+			o = &Outlet{Name: name, Kind: it.Kind, Platform: platform(name)}
+			if o.Kind == "" {
+				o.Kind = news.KindBerita
+			}
+			byName[name] = o
+			regions[name] = map[string]int{}
+		}
+		if it.Day < 1 || it.Day > Days {
+			return nil, fmt.Errorf("item %s: day %d outside 1..%d", it.ID, it.Day, Days)
+		}
+		day := today.AddDate(0, 0, it.Day-Days)
+		o.Items = append(o.Items, Item{Item: it, Slug: slug(it), Published: publishedAt(it.ID, day, now), Comment: comment})
+		if it.Region != "" {
+			regions[name][it.Region]++
+		}
+	}
+	out := make([]*Outlet, 0, len(byName))
+	for name, o := range byName {
+		o.Region = mainRegion(regions[name], len(o.Items))
+		sort.SliceStable(o.Items, func(i, j int) bool { return o.Items[i].Published.After(o.Items[j].Published) })
+		out = append(out, o)
+	}
+	// Mass media first, then press releases, then social accounts; by name
+	// within each, so that an outlet keeps its address from run to run.
+	rank := map[string]int{news.KindBerita: 0, news.KindRilis: 1, news.KindSosmed: 2}
+	sort.Slice(out, func(i, j int) bool {
+		if rank[out[i].Kind] != rank[out[j].Kind] {
+			return rank[out[i].Kind] < rank[out[j].Kind]
+		}
+		return out[i].Name < out[j].Name
+	})
+	return out, nil
+}
+
+// outletName folds an account's comment threads and the WhatsApp messages
+// forwarded into a Facebook group into that account: "Facebook: Berau
+// Bersuara (komentar)" is a comment on the account "Facebook: Berau
+// Bersuara".
+func outletName(s string) (name string, comment bool) {
+	if rest, ok := strings.CutPrefix(s, "WhatsApp: pesan terusan (diunggah di "); ok {
+		return strings.TrimSuffix(rest, ")"), false
+	}
+	if name, ok := strings.CutSuffix(s, " (komentar)"); ok {
+		return name, true
+	}
+	return s, false
+}
+
+var platforms = map[string]string{
+	"Facebook": "facebook", "Instagram": "instagram", "X": "x", "TikTok": "tiktok", "YouTube": "youtube", "Telegram": "telegram",
+}
+
+// platform reads the platform from a social outlet's name ("Facebook: …").
+func platform(name string) string {
+	p, _, ok := strings.Cut(name, ": ")
+	if !ok {
+		return ""
+	}
+	return platforms[p]
+}
+
+// mainRegion is the region of most of an outlet's n items when they are
+// mostly about one (60%), else the province.
+func mainRegion(counts map[string]int, n int) string {
+	best, bestN := "", 0
+	for r, c := range counts {
+		if c > bestN || c == bestN && r < best {
+			best, bestN = r, c
+		}
+	}
+	if best == "" || bestN*10 < n*6 {
+		return "Kalimantan Timur"
+	}
+	return best
+}
+
+var nonSlug = regexp.MustCompile(`[^a-z0-9]+`)
+
+// slug makes an item's URL path segment from its id and title:
+// "a-s01-a1-hujan-deras-sejak-subuh-simpang-sempaja".
+func slug(it labels.Item) string {
+	id := strings.TrimPrefix(it.ID, "kaltim-synth:")
+	words := strings.Fields(nonSlug.ReplaceAllString(strings.ToLower(it.Title), " "))
+	if len(words) > 7 {
+		words = words[:7]
+	}
+	return strings.Trim(nonSlug.ReplaceAllString(strings.ToLower(id), "-"), "-") + "-" + strings.Join(words, "-")
+}
+
+// publishedAt places an item in its day: between 06:00 and 22:00 WITA,
+// at a point fixed by its id; today, between 06:00 (or midnight, early in
+// the morning) and a minute before now.
+func publishedAt(id string, day, now time.Time) time.Time {
+	h := fnv.New64a()
+	h.Write([]byte(id))
+	frac := float64(h.Sum64()%10000) / 10000
+	lo, hi := day.Add(6*time.Hour), day.Add(22*time.Hour)
+	if limit := now.Add(-time.Minute); hi.After(limit) {
+		hi = limit
+		if !hi.After(lo) {
+			lo = day
+		}
+		if !hi.After(lo) {
+			return day
+		}
+	}
+	return lo.Add(time.Duration(frac * float64(hi.Sub(lo)))).Truncate(time.Minute)
+}

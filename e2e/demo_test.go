@@ -1,0 +1,195 @@
+package e2e
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/diskominfo-kaltim/pantau/demo"
+	"github.com/diskominfo-kaltim/pantau/indonesian"
+)
+
+// TestDemoEveryViewHasData runs `pantau demo --once` into a fresh data
+// dir, as a new user's `make demo` does, then every analyst view with its
+// defaults: each has data, about the fortnight that ends today.
+func TestDemoEveryViewHasData(t *testing.T) {
+	data := t.TempDir()
+	start := time.Now().In(demo.WITA)
+	r := pantau(t, 5*time.Minute, "demo", "--once", "--data", data)
+	if r.code != 0 {
+		t.Fatalf("pantau demo: exit %d\n%s", r.code, r.stderr)
+	}
+	if time.Now().In(demo.WITA).Day() != start.Day() {
+		t.Skip("the demo ran across midnight WITA; its fortnight and the views' defaults disagree by a day")
+	}
+	for _, want := range []string{"1355 item feed, 1355 artikel baru", "0 ke dead-letter", "total 1355 artikel",
+		pantauBin + " issues --data " + data, pantauBin + " report --data " + data} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("demo output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	view := func(args ...string) string {
+		t.Helper()
+		r := pantau(t, 2*time.Minute, append(args, "--data", data)...)
+		if r.code != 0 || strings.TrimSpace(r.stdout) == "" {
+			t.Fatalf("pantau %s: exit %d, output %q\n%s", strings.Join(args, " "), r.code, r.stdout, r.stderr)
+		}
+		return r.stdout
+	}
+
+	// issues (last 7 days): a full list, the top issues spanning several
+	// articles and outlets.
+	if out := view("issues"); strings.Count(out, "isu-") < 10 {
+		t.Errorf("pantau issues lists %d issues:\n%s", strings.Count(out, "isu-"), out)
+	}
+	var issues []struct {
+		Mentions int      `json:"mentions"`
+		Outlets  []string `json:"outlets"`
+	}
+	if err := json.Unmarshal([]byte(view("issues", "--json")), &issues); err != nil {
+		t.Fatal(err)
+	}
+	if len(issues) < 5 || issues[0].Mentions < 4 || len(issues[0].Outlets) < 3 {
+		t.Errorf("top issues %+v", issues[:min(len(issues), 3)])
+	}
+
+	// trend (30 days by label): every day of the fortnight, today included.
+	out := view("trend")
+	today := start.Format("2006-01-02")
+	for d := 0; d < demo.Days; d++ {
+		if day := start.AddDate(0, 0, -d).Format("2006-01-02"); !strings.Contains(out, day) {
+			t.Errorf("trend lacks %s (today %s):\n%s", day, today, out)
+		}
+	}
+	if strings.Contains(out, start.AddDate(0, 0, -demo.Days).Format("2006-01-02")) {
+		t.Errorf("trend has a day before the fortnight:\n%s", out)
+	}
+
+	// search: the floods of the fortnight.
+	if out := view("search", "banjir"); strings.Count(out, "http://") < 10 {
+		t.Errorf("search banjir:\n%s", out)
+	}
+
+	// report: yesterday's, named as yesterday, and as PDF.
+	yesterday := start.AddDate(0, 0, -1)
+	out = view("report")
+	for _, want := range []string{indonesian.Date(yesterday), "Kemarin tercatat", "ISU YANG PERLU DIRESPONS", "1. "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+	pdf := filepath.Join(t.TempDir(), "laporan.pdf")
+	view("report", "--out", pdf)
+	if fi, err := os.Stat(pdf); err != nil || fi.Size() < 20_000 {
+		t.Errorf("report PDF: %v", err)
+	}
+
+	// Press releases and social posts are stored as such, each social post
+	// with its platform, from outlets and accounts of their own.
+	for q, want := range map[string]string{
+		"SELECT count() FROM pantau.mentions FINAL WHERE kind = 'berita'":                    "766",
+		"SELECT count() FROM pantau.mentions FINAL WHERE kind = 'rilis'":                     "166",
+		"SELECT count() FROM pantau.mentions FINAL WHERE kind = 'sosmed' AND platform != ''": "423",
+		"SELECT uniqExact(outlet) FROM pantau.mentions FINAL":                                "270",
+	} {
+		if got := sqlOne(t, data, nil, q); got != want {
+			t.Errorf("%s: %s, want %s", q, got, want)
+		}
+	}
+	if out := view("report"); !strings.Contains(out, "MEDIA MASSA DAN MEDIA SOSIAL") {
+		t.Errorf("report without the media split:\n%s", out)
+	}
+	if last := sqlOne(t, data, nil, "SELECT toString(max(toDate(published_at, 'Asia/Makassar'))) FROM pantau.mentions FINAL"); last != today {
+		t.Errorf("newest item on %s, want today %s", last, today)
+	}
+
+	// Run again without --once: nothing new to crawl, then the demo keeps
+	// running with the web app, where its printed login signs in, and the
+	// analyst commands reach its store through the door.
+	keepRunning(t, data)
+}
+
+func keepRunning(t *testing.T, data string) {
+	addr := freeAddr(t)
+	cmd := exec.Command(pantauBin, "demo", "--data", data, "--api-addr", addr, "--metrics-addr", "")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		cmd.Process.Signal(syscall.SIGINT)
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("pantau demo after Ctrl-C: %v\n%s", err, errb.String())
+			}
+		case <-time.After(time.Minute):
+			cmd.Process.Kill()
+			t.Errorf("pantau demo did not stop on Ctrl-C")
+		}
+	}()
+	login := regexp.MustCompile(`masuk sebagai (\S+), kata sandi (\S+) `)
+	var out strings.Builder
+	var m []string
+	lines := bufio.NewScanner(stdout)
+	for m == nil && lines.Scan() {
+		out.WriteString(lines.Text() + "\n")
+		m = login.FindStringSubmatch(lines.Text())
+	}
+	go io.Copy(io.Discard, stdout)
+	if m == nil {
+		t.Fatalf("pantau demo printed no login:\n%s\n%s", out.String(), errb.String())
+	}
+	if !strings.Contains(out.String(), " 0 artikel baru") || !strings.Contains(out.String(), "total 1355 artikel") || !strings.Contains(out.String(), "http://"+addr+"/") {
+		t.Errorf("second demo run:\n%s", out.String())
+	}
+	jar, _ := cookiejar.New(nil)
+	hc := &http.Client{Jar: jar, Timeout: time.Minute}
+	var page []byte
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(200 * time.Millisecond) {
+		res, err := hc.Get("http://" + addr + "/masuk")
+		if err == nil {
+			page, _ = io.ReadAll(res.Body)
+			res.Body.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("web app not up: %v", err)
+		}
+	}
+	csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindSubmatch(page)
+	if csrf == nil {
+		t.Fatalf("login page without a form token:\n%s", page)
+	}
+	res, err := hc.PostForm("http://"+addr+"/masuk", url.Values{"csrf": {string(csrf[1])}, "nama": {m[1]}, "sandi": {m[2]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.Contains(string(body), "Ringkasan") {
+		t.Errorf("web app after the demo login: %s\n%.300s", res.Status, body)
+	}
+	if r := pantau(t, 2*time.Minute, "issues", "--data", data); r.code != 0 || strings.Count(r.stdout, "isu-") < 10 {
+		t.Errorf("pantau issues while the demo runs: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
