@@ -18,7 +18,7 @@ func TestDeadLettersReplayed(t *testing.T) {
 	if r := pantau(t, time.Minute, "migrate", "--data", data); r.code != 0 {
 		t.Fatalf("migrate: exit %d\n%s", r.code, r.stderr)
 	}
-	if r := pantau(t, time.Minute, "sql", "--data", data, "ALTER TABLE pantau.mentions ADD CONSTRAINT tolak CHECK id = ''"); r.code != 0 {
+	if r := pantau(t, time.Minute, "sql", "--write", "--data", data, "ALTER TABLE pantau.mentions ADD CONSTRAINT tolak CHECK id = ''"); r.code != 0 {
 		t.Fatalf("adding the constraint: exit %d\n%s", r.code, r.stderr)
 	}
 	r := pantau(t, 3*time.Minute, "run", "--once", "--config", sources, "--data", data, "--host-delay", "0s")
@@ -30,7 +30,7 @@ func TestDeadLettersReplayed(t *testing.T) {
 		strings.Count(r.stdout, "Constraint `tolak`") != 8 || !strings.Contains(r.stdout, "8 pesan;") {
 		t.Fatalf("dlq list: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	if r := pantau(t, time.Minute, "sql", "--data", data, "ALTER TABLE pantau.mentions DROP CONSTRAINT tolak"); r.code != 0 {
+	if r := pantau(t, time.Minute, "sql", "--write", "--data", data, "ALTER TABLE pantau.mentions DROP CONSTRAINT tolak"); r.code != 0 {
 		t.Fatalf("dropping the constraint: exit %d\n%s", r.code, r.stderr)
 	}
 	r = pantau(t, time.Minute, "dlq", "replay", "--all", "--data", data)

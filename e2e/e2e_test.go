@@ -213,7 +213,7 @@ func TestKillAndRestart(t *testing.T) {
 	ln.Close()
 	cmd := exec.Command(pantauBin, "run", "--config", sources, "--data", data, "--host-delay", "0s",
 		"--metrics-addr", addr, "--writer-flush", "100ms", "--writer-batch", "20")
-	var errb bytes.Buffer
+	var errb lockedBuffer
 	cmd.Stderr = &errb
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
