@@ -15,7 +15,7 @@ BENCHTIME   ?= 2s
 
 export PANTAU_CHDB_LIB := $(CHDB_LIB)
 
-.PHONY: all build run demo test bench lint deps chdb debian-deps tidy-check clean
+.PHONY: all build run demo test bench lint deps chdb debian-deps tidy-check clean model
 
 all: build
 
@@ -58,6 +58,14 @@ test: deps lint
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./classifier/ ./crawler/ ./store/chdb/
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x -timeout 30m ./store/ ./e2e/
+
+## model: retrain the classifier from the repository's data alone (no
+## corrections; the full cross-validated protocol, tens of minutes on two
+## cores) and check that it is the shipped model bit for bit
+model: build
+	@d=$$(mktemp -d) && ./bin/pantau train --data $$d/store --out $$d/pantau.model --force >$$d/REPORT.md && \
+		cmp $$d/pantau.model classifier/model/pantau.model && \
+		echo "classifier/model/pantau.model reproduced bit for bit (report: $$d/REPORT.md)"
 
 lint: tidy-check
 	@fmt=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$fmt" ]; then echo "gofmt needed:"; echo "$$fmt"; exit 1; fi

@@ -16,7 +16,6 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/diskominfo-kaltim/pantau/classifier"
 	"github.com/diskominfo-kaltim/pantau/config"
 )
 
@@ -42,9 +41,9 @@ type Env struct {
 var commands = []command{
 	{"run", "run [--once]", "menjalankan seluruh pipeline (crawl → klasifikasi → simpan)", cmdRun},
 	{"demo", "demo", "demo tanpa internet: situs berita contoh di loopback, lalu pipeline", cmdDemo},
-	{"classify", "classify [--model FILE]", "klasifikasi JSON lines {id,title,text} dari stdin ke stdout", cmdClassify},
+	{"classify", "classify [--model FILE]", "klasifikasi JSON lines {id,title,text,kind} dari stdin ke stdout", cmdClassify},
 	{"eval", "eval --data FILE.jsonl [--model FILE]", "mengukur model pada data berlabel (empat kelas atau polaritas)", cmdEval},
-	{"train", "train [--shared DIR] [--out FILE]", "melatih model dari data bersama dan koreksi analis", cmdTrain},
+	{"train", "train [--out FILE] [--folds 5] [--force]", "melatih model dari data repositori dan koreksi analis, diukur dengan validasi silang", cmdTrain},
 	{"label", "label ID LABEL [--by NAMA]", "mengoreksi label sebuah artikel (dipakai pelatihan berikutnya)", cmdLabel},
 	{"issues", "issues [--since 7d] [--region R] [--label L] [--json]", "daftar isu: sebaran sentimen, lonjakan, rekomendasi", cmdIssues},
 	{"issue", "issue ID [--json]", "rincian satu isu: angka, rekomendasi, bahan narasi, artikel", cmdIssue},
@@ -143,18 +142,8 @@ func commandFlags(name string, fs *flag.FlagSet) bool {
 		fs.BoolVar(&flagOnce, "once", false, "crawl every source once, wait until everything is stored, print a summary, exit")
 	case "sql":
 		fs.StringVar(&flagFormat, "format", "tsv", "output format: tsv (with a header row) or json (JSON lines)")
-	case "classify":
-		fs.StringVar(&flagModel, "model", "", "model file from `pantau train`; lexicon for the baseline; empty for the shipped model")
-	case "eval":
-		fs.StringVar(&flagModel, "model", "", "model file from `pantau train`; lexicon for the baseline; empty for the shipped model")
-		fs.StringVar(&flagEvalData, "data-file", "", "labelled JSON lines (alias of the positional --data FILE.jsonl)")
-		fs.StringVar(&flagTask, "task", "auto", "issue (four classes), polarity, or auto")
-	case "train":
-		fs.StringVar(&flagShared, "shared", "../shared", "the shared folder with datasets/ and labels/")
-		fs.StringVar(&flagOut, "out", "classifier/model/pantau.model", "where to write the model (its NAME.tokenizer.json and REPORT.md go beside it)")
-		fs.IntVar(&flagEpochs, "epochs", classifier.DefaultEpochs, "training epochs of the polarity head (the issue head runs three times as many)")
-		fs.Float64Var(&flagBalance, "balance", classifier.DefaultBalance, "class balancing, 0 (none) to 1 (equal weight per class)")
-		fs.StringVar(&flagTokenizer, "tokenizer", "shipped", "subword vocabulary: shipped (reuse the shipped one: the same data gives the same model), new (train a new BPE vocabulary), or a tokenizer.json file")
+	case "classify", "eval", "train":
+		classifierFlags(name, fs)
 	case "report":
 		fs.StringVar(&flagDate, "date", "", "day of the report (YYYY-MM-DD, WITA); default yesterday")
 		fs.StringVar(&flagFile, "out", "", "write report.html or report.pdf instead of printing the text")

@@ -55,6 +55,7 @@ type Config struct {
 	Stages        string
 	NATSReplicas  int
 	SourcesFile   string
+	Model         string
 
 	Sources []Source
 }
@@ -144,6 +145,7 @@ var Options = []Option{
 	str("report-time", "07:00", "when pantau run sends yesterday's report (HH:MM WITA)", func(c *Config) *string { return &c.ReportTime }),
 	str("stages", "crawler,classifier,writer,reporter", "stages pantau run starts (crawler, classifier, writer, reporter), to run them as separate services", func(c *Config) *string { return &c.Stages }),
 	str("sources", "", "sources file (YAML list); empty uses the shipped Kaltim sources", func(c *Config) *string { return &c.SourcesFile }),
+	str("model", "", "classifier model file from pantau train; empty uses the shipped model, lexicon the baseline", func(c *Config) *string { return &c.Model }),
 }
 
 func lookup(name string) (Option, bool) {
