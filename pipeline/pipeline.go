@@ -78,7 +78,7 @@ func NewTagger(cfg *config.Config) (*tagger.Tagger, error) {
 func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Pipeline, error) {
 	p := &Pipeline{cfg: cfg, log: log, Metrics: metrics.New()}
 	start := time.Now()
-	model, err := classifier.LoadShipped()
+	model, err := classifier.Open(cfg.Model)
 	if err != nil {
 		return nil, fmt.Errorf("loading the classifier: %w", err)
 	}
