@@ -45,7 +45,8 @@ type Crawler struct {
 	robotsCache robotsCache
 	stories     *storyIndex
 	warnings    throttle
-	kinds       sync.Map // source name -> source.Source
+	kindsMu     sync.Mutex
+	kinds       map[string]connector // source name -> its connector
 	handleKey   []byte
 	pollStart   time.Duration // a source's first interval (Run's)
 }

@@ -277,3 +277,47 @@ func TestSourceKindFromConfig(t *testing.T) {
 		}
 	}
 }
+
+// TestChangedSourceGetsANewConnector: a source keeps its connector from
+// pass to pass; once its configuration changes under the same name, the
+// next pass uses a connector made for the new one.
+func TestChangedSourceGetsANewConnector(t *testing.T) {
+	var feedA, feedB atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/a.xml":
+			feedA.Add(1)
+		case "/b.xml":
+			feedB.Add(1)
+		default:
+			http.NotFound(w, r)
+			return
+		}
+		fmt.Fprint(w, `<rss version="2.0"><channel><title>T</title></channel></rss>`)
+	}))
+	defer srv.Close()
+	ctx := context.Background()
+	c, _ := testCrawler(t)
+	src := config.Source{Name: "Uji", Feed: srv.URL + "/a.xml", AllowPrivate: true, Line: 3}
+	first, err := c.sourceOf(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved := src
+	moved.Line = 12 // the same source elsewhere in the file
+	if again, _ := c.sourceOf(moved); again != first {
+		t.Error("an unchanged source got a new connector")
+	}
+	if st := c.CrawlSource(ctx, src); st.SourcesFailed != 0 || feedA.Load() != 1 {
+		t.Fatalf("first pass: %+v, feed a asked %d times", st, feedA.Load())
+	}
+	changed := src
+	changed.Feed = srv.URL + "/b.xml"
+	if st := c.CrawlSource(ctx, changed); st.SourcesFailed != 0 || feedB.Load() != 1 || feedA.Load() != 1 {
+		t.Errorf("after the feed changed: %+v, feed a asked %d times, feed b %d", st, feedA.Load(), feedB.Load())
+	}
+	changed.Kind, changed.Sitemap = config.KindSitemap, srv.URL+"/sitemap.xml"
+	if s, err := c.sourceOf(changed); err != nil || fmt.Sprintf("%T", s) != "*crawler.sitemapSource" {
+		t.Errorf("after the kind changed: %T %v", s, err)
+	}
+}
