@@ -51,16 +51,37 @@ type Config struct {
 	ReportFrom    string
 	ReportTo      string
 	ReportTime    string
+	Alert         AlertConfig // early warning: who hears of issues that spike or turn negative
 	Stages        string
 	NATSReplicas  int
 	SourcesFile   string
 	Social        Credentials // the office's keys and tokens for social sources
+	Sync          string
+	SyncInterval  time.Duration
 
 	// How long mentions keep their text and social items (ClickHouse TTLs).
 	RetentionText   time.Duration
 	RetentionSocial time.Duration
+	Model           string // classifier model file; empty: the shipped model
 
 	Sources []Source
+}
+
+// AlertConfig is the early warning's options (package alert).
+type AlertConfig struct {
+	To             string // e-mail for every alert, comma separated
+	TelegramToken  string
+	TelegramChat   string // chats for every alert, comma separated
+	TelegramAPI    string
+	RecipientsFile string // per-office recipients (YAML)
+	Quiet          string // HH:MM-HH:MM WITA
+	Interval       time.Duration
+}
+
+// Enabled reports whether alerts have somewhere to go: Telegram, or
+// e-mail through an SMTP server.
+func (a AlertConfig) Enabled(smtpHost string) bool {
+	return a.TelegramToken != "" || smtpHost != "" && (a.To != "" || a.RecipientsFile != "")
 }
 
 // Option is one row of the options table.
@@ -191,6 +212,8 @@ var Options = []Option{
 	in(ScopeFetch, integer("max-page-bytes", "5242880", "ukuran halaman atau feed terbesar yang dibaca, dalam byte", func(c *Config) *int { return &c.MaxPageBytes })),
 	in(ScopeFetch, dur("fetch-timeout", "20s", "batas waktu satu permintaan HTTP", func(c *Config) *time.Duration { return &c.FetchTimeout })),
 	dur("drain-timeout", "2m", "berapa lama --once (dan penghentian) menunggu pipeline tuntas", func(c *Config) *time.Duration { return &c.DrainTimeout }),
+	str("sync", "always", "kapan penyimpanan bawaan menulis ke disk: always (fsync sebelum setiap pengakuan: artikel yang sudah diakui selamat dari listrik padam) atau interval (JetStream setiap sync-interval, chDB saat OS menulis: selamat bila pantau mati, tidak bila mesin mati; sekitar 2,5 kali lebih cepat, lihat README)", func(c *Config) *string { return &c.Sync }),
+	dur("sync-interval", "2m", "dengan sync: interval, seberapa sering JetStream bawaan menulis ke disk", func(c *Config) *time.Duration { return &c.SyncInterval }),
 	dur("ack-wait", "30s", "berapa lama satu tahap boleh menahan pesan sebelum dikirim ulang", func(c *Config) *time.Duration { return &c.AckWait }),
 	dur("host-delay", "1s", "jeda antara dua permintaan ke host yang sama", func(c *Config) *time.Duration { return &c.HostDelay }),
 	in(ScopeAPI, str("api-addr", "127.0.0.1:8080", "alamat aplikasi web, HTTP API dan pintu penyimpanan (pantau run, pantau serve); kosong: tidak ada", func(c *Config) *string { return &c.APIAddr })),
@@ -205,7 +228,14 @@ var Options = []Option{
 	in(ScopeMail, str("report-from", "pantau@localhost", "pengirim laporan harian", func(c *Config) *string { return &c.ReportFrom })),
 	in(ScopeMail, str("report-to", "", "penerima laporan harian, dipisah koma", func(c *Config) *string { return &c.ReportTo })),
 	in(ScopeMail, str("report-time", "07:00", "jam pantau run mengirim laporan kemarin (HH:MM WITA)", func(c *Config) *string { return &c.ReportTime })),
-	str("stages", "crawler,classifier,writer,reporter", "tahap yang dijalankan pantau run (crawler, classifier, writer, reporter), untuk menjalankannya sebagai layanan terpisah", func(c *Config) *string { return &c.Stages }),
+	in(ScopeMail, str("alert-to", "", "penerima e-mail peringatan isu untuk semua isu, dipisah koma (lewat server SMTP di atas)", func(c *Config) *string { return &c.Alert.To })),
+	in(ScopeMail, secret(str("alert-telegram-token", "", "token bot Telegram untuk peringatan isu; kosong: tanpa Telegram", func(c *Config) *string { return &c.Alert.TelegramToken }))),
+	in(ScopeMail, str("alert-telegram-chat", "", "chat Telegram (id atau @kanal) yang menerima semua peringatan, dipisah koma", func(c *Config) *string { return &c.Alert.TelegramChat })),
+	in(ScopeMail, str("alert-telegram-api", "https://api.telegram.org", "alamat Telegram Bot API", func(c *Config) *string { return &c.Alert.TelegramAPI })),
+	in(ScopeMail, str("alert-recipients", "", "berkas penerima peringatan per OPD (YAML: - opd, email, telegram)", func(c *Config) *string { return &c.Alert.RecipientsFile })),
+	in(ScopeMail, str("alert-quiet", "", "jam tenang tanpa peringatan (HH:MM-HH:MM WITA, contoh 22:00-06:00); yang muncul dikirim sesudahnya", func(c *Config) *string { return &c.Alert.Quiet })),
+	in(ScopeMail, dur("alert-interval", "30s", "seberapa sering penyimpanan diperiksa untuk peringatan isu", func(c *Config) *time.Duration { return &c.Alert.Interval })),
+	str("stages", "crawler,classifier,writer,reporter,alerter", "tahap yang dijalankan pantau run (crawler, classifier, writer, reporter, alerter), untuk menjalankannya sebagai layanan terpisah", func(c *Config) *string { return &c.Stages }),
 	in(ScopeSources, str("sources", "", "berkas sumber (daftar YAML); kosong: sumber Kaltim bawaan", func(c *Config) *string { return &c.SourcesFile })),
 	days("retention-text", "0", "berapa lama teks berita disimpan (mis. 730d; baris, label dan hitungannya tetap); 0: selamanya; TTL ClickHouse, perlu chDB atau ClickHouse 21.8+", func(c *Config) *time.Duration { return &c.RetentionText }),
 	days("retention-social", "180d", "berapa lama butir media sosial (kind sosmed) disimpan, seluruh baris; 0: selamanya; TTL ClickHouse, perlu chDB atau ClickHouse 21.8+", func(c *Config) *time.Duration { return &c.RetentionSocial }),
@@ -214,6 +244,7 @@ var Options = []Option{
 	in(ScopeSources, secret(str("x-bearer-token", "", "bearer token X API v2 milik kantor (sumber x)", func(c *Config) *string { return &c.Social.XBearerToken }))),
 	in(ScopeSources, secret(str("tiktok-client-key", "", "client key TikTok Research API (sumber tiktok)", func(c *Config) *string { return &c.Social.TikTokClientKey }))),
 	in(ScopeSources, secret(str("tiktok-client-secret", "", "client secret TikTok Research API (sumber tiktok)", func(c *Config) *string { return &c.Social.TikTokClientSecret }))),
+	str("model", "", "berkas model klasifikasi dari pantau train; lexicon: baseline leksikon; kosong: model bawaan", func(c *Config) *string { return &c.Model }),
 }
 
 // Lookup returns the option named name.
@@ -339,6 +370,12 @@ func (c *Config) Validate() error {
 	if c.PollInterval < time.Minute/2 {
 		errs = append(errs, fmt.Errorf("poll-interval: %s terlalu sering untuk sopan (paling sedikit 30s)", c.PollInterval))
 	}
+	if c.Sync != "interval" && c.Sync != "always" {
+		errs = append(errs, fmt.Errorf("sync: %q bukan interval atau always", c.Sync))
+	}
+	if c.SyncInterval < time.Second {
+		errs = append(errs, fmt.Errorf("sync-interval: %s kurang dari 1s", c.SyncInterval))
+	}
 	if c.PollMin < time.Minute/2 {
 		errs = append(errs, fmt.Errorf("poll-min: %s terlalu sering untuk sopan (paling sedikit 30s)", c.PollMin))
 	}
@@ -357,6 +394,17 @@ func (c *Config) Validate() error {
 	if c.SMTPTLS != "starttls" && c.SMTPTLS != "tls" && c.SMTPTLS != "none" {
 		errs = append(errs, fmt.Errorf("smtp-tls: %q bukan starttls, tls atau none", c.SMTPTLS))
 	}
+	if q := c.Alert.Quiet; q != "" {
+		a, b, ok := strings.Cut(q, "-")
+		_, err1 := time.Parse("15:04", strings.TrimSpace(a))
+		_, err2 := time.Parse("15:04", strings.TrimSpace(b))
+		if !ok || err1 != nil || err2 != nil {
+			errs = append(errs, fmt.Errorf("alert-quiet: %q bukan rentang HH:MM-HH:MM (contoh 22:00-06:00)", q))
+		}
+	}
+	if c.Alert.Interval < time.Second {
+		errs = append(errs, fmt.Errorf("alert-interval: %s di bawah 1s", c.Alert.Interval))
+	}
 	if _, err := time.Parse("15:04", c.ReportTime); err != nil {
 		errs = append(errs, fmt.Errorf("report-time: %q bukan HH:MM", c.ReportTime))
 	}
@@ -368,9 +416,9 @@ func (c *Config) Validate() error {
 	}
 	for _, st := range strings.Split(c.Stages, ",") {
 		switch strings.TrimSpace(st) {
-		case "crawler", "classifier", "writer", "reporter":
+		case "crawler", "classifier", "writer", "reporter", "alerter":
 		default:
-			errs = append(errs, fmt.Errorf("stages: tahap %q tidak dikenal (crawler, classifier, writer, reporter)", st))
+			errs = append(errs, fmt.Errorf("stages: tahap %q tidak dikenal (crawler, classifier, writer, reporter, alerter)", st))
 		}
 	}
 	if c.MaxPageBytes < 1024 {

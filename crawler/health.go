@@ -77,6 +77,7 @@ func (c *Crawler) recordHealth(ctx context.Context, src config.Source, s source.
 	}
 	p.failed = passErr != nil
 	c.schedule(&h, src, s, p, now)
+	c.Metrics.SourceState(h.Name, h.Every(), h.ConsecutiveFailures, h.BackoffUntil, h.BackoffReason)
 	if err := c.state.SaveHealth(ctx, h); err != nil {
 		c.warn(src.Name, "saving source health", slog.Any("error", err))
 	}

@@ -145,7 +145,9 @@ func TestClickHouseGoRunsTheDashboards(t *testing.T) {
 			for _, d := range dashboards.All() {
 				var queries []string
 				for _, vr := range d.Variables {
-					queries = append(queries, vr.SQL)
+					if vr.SQL != "" { // a custom variable has fixed choices, no query
+						queries = append(queries, vr.SQL)
+					}
 				}
 				for _, p := range d.Panels {
 					if p.SQL != "" {
@@ -161,6 +163,12 @@ func TestClickHouseGoRunsTheDashboards(t *testing.T) {
 					want, err := testStore.Query(ctx, sql, nil)
 					if err != nil {
 						t.Fatal(err)
+					}
+					// An empty result is an empty Native body: no block, so no
+					// column names reach the client (this fixture has no
+					// social items, corrections or sent reports).
+					if len(want.Rows) == 0 && len(rows) == 0 {
+						continue
 					}
 					if !reflect.DeepEqual(cols, want.Columns) || len(rows) != len(want.Rows) {
 						t.Errorf("%s: %v %d rows over HTTP, %v %d directly", d.Title, cols, len(rows), want.Columns, len(want.Rows))

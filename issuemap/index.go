@@ -281,9 +281,9 @@ func (ix *index) candidates(d *doc) []*Issue {
 }
 
 const (
-	maxQueryTerms = 16  // an article's heaviest terms looked up
-	maxPosting    = 200 // active issues a term may point to and still find candidates
-	maxCandidates = 24  // issues scored in full per article
+	maxQueryTerms = 12 // an article's heaviest terms looked up
+	maxPosting    = 64 // active issues a term may point to and still find candidates
+	maxCandidates = 8  // issues scored in full per article
 )
 
 // place finds the issue d joins, or nil for a new one, and a second issue
@@ -340,9 +340,11 @@ func (ix *index) assign(d *doc, newID func() string) (is, related *Issue) {
 	return is, related
 }
 
-// add puts d into issue is and (re-)indexes it.
+// add puts d into issue is and indexes it: an issue already in the
+// index is updated in place (its postings and the document frequencies
+// change by what d adds or pushes out), a new one is indexed whole.
 func (ix *index) add(is *Issue, d *doc) {
-	ix.unindex(is)
+	indexed := ix.issues[is.ID] == is
 	if d.at.Before(is.FirstSeen) {
 		is.FirstSeen = d.at
 	}
@@ -350,6 +352,9 @@ func (ix *index) add(is *Issue, d *doc) {
 		is.LastSeen = d.at
 	}
 	is.Count++
+	if indexed {
+		ix.docs++
+	}
 	is.Seen = appendCapped(is.Seen, d.id, 256)
 	ix.seen[d.id] = is
 	if d.story != "" {
@@ -360,10 +365,21 @@ func (ix *index) add(is *Issue, d *doc) {
 		is.Terms = map[string]float64{}
 	}
 	for t, w := range d.vec {
-		is.Terms[t] += w
+		if _, ok := is.Terms[t]; !ok && indexed {
+			ix.post[t] = addPosting(ix.post[t], is)
+		}
+		is.Terms[t] = round4(is.Terms[t] + w)
 	}
-	is.Terms = topTerms(is.Terms, ix.p.MaxTerms)
-	is.Members = append(is.Members, member{ID: d.id, At: d.at, Vec: topTerms(d.vec, 30)})
+	for _, t := range trim(is.Terms, ix.p.MaxTerms) {
+		if indexed {
+			ix.dropPosting(t, is)
+		}
+	}
+	vec := topTerms(d.vec, 30)
+	for t, w := range vec {
+		vec[t] = round4(w)
+	}
+	is.Members = append(is.Members, member{ID: d.id, At: d.at, Vec: vec})
 	if len(is.Members) > ix.p.Recent {
 		is.Members = is.Members[len(is.Members)-ix.p.Recent:]
 	}
@@ -373,19 +389,32 @@ func (ix *index) add(is *Issue, d *doc) {
 	for w := range d.names {
 		is.Names[w]++
 	}
-	is.Names = topCounts(is.Names, ix.p.MaxNames)
+	trim(is.Names, ix.p.MaxNames)
 	if is.Vocab == nil {
 		is.Vocab = map[string]int{}
 	}
 	for _, w := range d.words {
 		is.Vocab[w]++
+		if indexed {
+			ix.df[w]++
+		}
 	}
-	is.Vocab = topCounts(is.Vocab, ix.p.MaxVocab)
+	if len(is.Vocab) > ix.p.MaxVocab+ix.p.MaxVocab/4 {
+		counts := make(map[string]int, len(is.Vocab))
+		for w, n := range is.Vocab {
+			counts[w] = n
+		}
+		for _, w := range trim(is.Vocab, ix.p.MaxVocab) {
+			if indexed {
+				ix.undf(w, counts[w])
+			}
+		}
+	}
 	if is.Outlets == nil {
 		is.Outlets = map[string]int{}
 	}
 	is.Outlets[d.outlet]++
-	is.Outlets = topCounts(is.Outlets, 16)
+	trim(is.Outlets, 16)
 	if is.Offices == nil {
 		is.Offices = map[string]int{}
 	}
@@ -400,7 +429,58 @@ func (ix *index) add(is *Issue, d *doc) {
 	}
 	is.addTitle(d.titleText, d.social)
 	is.Name = is.name(ix.idf)
-	ix.reindex(is)
+	if indexed {
+		is.norm = norm(is.Terms)
+	} else {
+		ix.reindex(is)
+	}
+}
+
+func addPosting(p map[*Issue]struct{}, is *Issue) map[*Issue]struct{} {
+	if p == nil {
+		p = map[*Issue]struct{}{}
+	}
+	p[is] = struct{}{}
+	return p
+}
+
+func (ix *index) dropPosting(t string, is *Issue) {
+	if p := ix.post[t]; p != nil {
+		delete(p, is)
+		if len(p) == 0 {
+			delete(ix.post, t)
+		}
+	}
+}
+
+func (ix *index) undf(w string, n int) {
+	if ix.df[w] -= n; ix.df[w] <= 0 {
+		delete(ix.df, w)
+	}
+}
+
+// trim keeps the n largest values of m once it has grown a quarter past
+// n (ties by key), and returns the keys it removed: the sort is paid
+// once per several additions, and the same additions always keep the
+// same keys.
+func trim[V int | float64](m map[string]V, n int) []string {
+	if len(m) <= n+n/4 {
+		return nil
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if m[keys[i]] != m[keys[j]] {
+			return m[keys[i]] > m[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	for _, k := range keys[n:] {
+		delete(m, k)
+	}
+	return keys[n:]
 }
 
 // reindex adds an issue to the index and its words to the document
@@ -415,12 +495,7 @@ func (ix *index) reindex(is *Issue) {
 	}
 	ix.docs += is.Count
 	for t := range is.Terms {
-		p := ix.post[t]
-		if p == nil {
-			p = map[*Issue]struct{}{}
-			ix.post[t] = p
-		}
-		p[is] = struct{}{}
+		ix.post[t] = addPosting(ix.post[t], is)
 	}
 }
 
@@ -430,18 +505,11 @@ func (ix *index) unindex(is *Issue) {
 	}
 	delete(ix.issues, is.ID)
 	for w, n := range is.Vocab {
-		if ix.df[w] -= n; ix.df[w] <= 0 {
-			delete(ix.df, w)
-		}
+		ix.undf(w, n)
 	}
 	ix.docs -= is.Count
 	for t := range is.Terms {
-		if p := ix.post[t]; p != nil {
-			delete(p, is)
-			if len(p) == 0 {
-				delete(ix.post, t)
-			}
-		}
+		ix.dropPosting(t, is)
 	}
 }
 
@@ -549,3 +617,7 @@ func topCounts(m map[string]int, n int) map[string]int {
 	}
 	return out
 }
+
+// round4 keeps four decimals: weights stay comparable and their saved
+// state small.
+func round4(x float64) float64 { return math.Round(x*1e4) / 1e4 }

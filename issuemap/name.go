@@ -8,9 +8,9 @@ import (
 
 // phrase is a run of words from the issue's titles, as written.
 type phrase struct {
-	Form  string `json:"form"`  // the words as an article wrote them
-	N     int    `json:"n"`     // articles whose title has it
-	Score int    `json:"score"` // forms written by news and releases count double
+	Form  string `json:"f"` // the words as an article wrote them
+	N     int    `json:"n"` // articles whose title has it
+	Score int    `json:"s"` // forms written by news and releases count double
 }
 
 // Words that may sit inside a name's phrase but never at its ends.
@@ -54,6 +54,9 @@ func titlePhrases(title string) map[string]string {
 	return out
 }
 
+// maxPhrases is how many title phrases an issue keeps for its name.
+const maxPhrases = 80
+
 // addTitle counts a member's title phrases; written forms from news and
 // releases win over a social post's.
 func (is *Issue) addTitle(title string, social bool) {
@@ -75,7 +78,7 @@ func (is *Issue) addTitle(title string, social bool) {
 		p.N++
 		p.Score += weight
 	}
-	if len(is.Phrases) > 120 {
+	if len(is.Phrases) > maxPhrases+maxPhrases/4 {
 		keys := make([]string, 0, len(is.Phrases))
 		for k := range is.Phrases {
 			keys = append(keys, k)
@@ -87,7 +90,7 @@ func (is *Issue) addTitle(title string, social bool) {
 			}
 			return keys[i] < keys[j]
 		})
-		for _, k := range keys[120:] {
+		for _, k := range keys[maxPhrases:] {
 			delete(is.Phrases, k)
 		}
 	}

@@ -37,12 +37,16 @@ type Detail struct {
 	Summary
 	Series        []store.DayMix     `json:"series"`
 	TalkingPoints []string           `json:"talking_points"`
+	Brief         issuemap.Brief     `json:"brief"` // talking points and a draft from the issue's own articles
 	Articles      []store.MentionRow `json:"articles"`
 }
 
+// BriefArticles is how many of an issue's latest articles its brief draws on.
+const BriefArticles = 60
+
 // List returns the issues the filter selects, each with its recommendation.
 func List(ctx context.Context, b store.Backend, rules issuemap.Rules, f store.IssueFilter) ([]Summary, error) {
-	list, err := store.Issues(ctx, b, f)
+	list, err := issuemap.Issues(ctx, b, f)
 	if err != nil {
 		return nil, err
 	}
@@ -80,6 +84,11 @@ func Get(ctx context.Context, b store.Backend, rules issuemap.Rules, id string, 
 	if d.Series, err = store.IssueSeries(ctx, b, id, m, since, w.Until); err != nil {
 		return nil, err
 	}
+	arts, err := store.IssueArticles(ctx, b, id, BriefArticles)
+	if err != nil {
+		return nil, err
+	}
+	d.Brief = rules.Brief(d.IssueSummary, d.Recommendation, arts)
 	for _, a := range d.Articles {
 		if (a.Label == news.LabelPositif || a.Label == news.LabelNetral) && len(d.TalkingPoints) < TalkingPoints {
 			d.TalkingPoints = append(d.TalkingPoints, a.Title)

@@ -1,12 +1,14 @@
 // Package metrics holds Pantau's Prometheus collectors, one set per
 // process, passed to each stage. It must not start servers by itself
-// except through Serve.
+// except through ListenAndServe.
 package metrics
 
 import (
 	"context"
 	"log/slog"
+	"net"
 	"net/http"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -26,6 +28,9 @@ type Metrics struct {
 	NearDuplicates *prometheus.CounterVec // per source: copies of a story seen earlier
 	SourceErrors   *prometheus.CounterVec // per source: failed fetches
 	LastSuccess    *prometheus.GaugeVec   // per source: unix time of the last good crawl
+	PollInterval   *prometheus.GaugeVec   // per source: seconds to its next poll (adaptive polling)
+	Failing        *prometheus.GaugeVec   // per source: failed passes in a row
+	PausedUntil    *prometheus.GaugeVec   // per source and reason: unix time a platform's pause ends
 	Classified     *prometheus.CounterVec // per label
 	Stored         prometheus.Counter
 	Failed         *prometheus.CounterVec // per stage
@@ -55,6 +60,12 @@ func New() *Metrics {
 			Help: "Failed fetches per source."}, []string{"source"}),
 		LastSuccess: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "pantau_crawler_last_success_timestamp_seconds",
 			Help: "Unix time of the last successful crawl of a source."}, []string{"source"}),
+		PollInterval: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "pantau_crawler_poll_interval_seconds",
+			Help: "Current polling interval of a source (adaptive: shorter for a source that publishes often)."}, []string{"source"}),
+		Failing: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "pantau_crawler_consecutive_failures",
+			Help: "Failed passes of a source in a row (0 after a good one; a platform's pause is not a failure)."}, []string{"source"}),
+		PausedUntil: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "pantau_crawler_paused_until_timestamp_seconds",
+			Help: "Unix time a pause a platform asked for (rate limit, spent quota) ends, while the source is paused."}, []string{"source", "reason"}),
 		Classified: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pantau_classified_total",
 			Help: "Articles classified, by label."}, []string{"label"}),
 		Stored: prometheus.NewCounter(prometheus.CounterOpts{Name: "pantau_stored_total",
@@ -78,6 +89,9 @@ func New() *Metrics {
 	f(m.NearDuplicates)
 	f(m.SourceErrors)
 	f(m.LastSuccess)
+	f(m.PollInterval)
+	f(m.Failing)
+	f(m.PausedUntil)
 	f(m.Classified)
 	f(m.Stored)
 	f(m.Failed)
@@ -89,7 +103,37 @@ func New() *Metrics {
 	return m
 }
 
-// Serve exposes /metrics on addr until ctx ends. An empty addr disables it.
+// SourceState records a source's state after a pass: its polling
+// interval, its failed passes in a row and, while a pause the platform
+// asked for holds (pausedUntil not zero), when it ends and why. A source
+// no longer paused loses its pause series.
+func (m *Metrics) SourceState(source string, every time.Duration, failures int, pausedUntil time.Time, reason string) {
+	m.PollInterval.WithLabelValues(source).Set(every.Seconds())
+	m.Failing.WithLabelValues(source).Set(float64(failures))
+	m.PausedUntil.DeletePartialMatch(prometheus.Labels{"source": source})
+	if !pausedUntil.IsZero() {
+		m.PausedUntil.WithLabelValues(source, reason).Set(float64(pausedUntil.Unix()))
+	}
+}
+
+// ListenAndServe exposes /metrics on addr until ctx ends (the pipeline
+// runs it as one of its services). An empty addr disables it: it waits for
+// ctx and returns nil.
+func (m *Metrics) ListenAndServe(ctx context.Context, addr string, log *slog.Logger) error {
+	if addr == "" {
+		<-ctx.Done()
+		return nil
+	}
+	ln, err := httpserver.Listen(addr, httpserver.Default)
+	if err != nil {
+		return err
+	}
+	return m.serve(ctx, ln, log)
+}
+
+// Serve exposes /metrics on addr in the background until ctx ends, for a
+// command that serves beside it (pantau serve); a failure to listen is
+// returned at once. An empty addr disables it.
 func (m *Metrics) Serve(ctx context.Context, addr string, log *slog.Logger) error {
 	if addr == "" {
 		return nil
@@ -98,15 +142,19 @@ func (m *Metrics) Serve(ctx context.Context, addr string, log *slog.Logger) erro
 	if err != nil {
 		return err
 	}
-	mux := http.NewServeMux()
-	mux.Handle("/metrics", promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}))
-	log.Info("metrics listening", slog.String("addr", ln.Addr().String()))
 	go func() {
-		if err := httpserver.Serve(ctx, httpserver.New(mux, httpserver.Default), ln, httpserver.Default, log); err != nil {
+		if err := m.serve(ctx, ln, log); err != nil {
 			log.Error("metrics server", slog.Any("error", err))
 		}
 	}()
 	return nil
+}
+
+func (m *Metrics) serve(ctx context.Context, ln net.Listener, log *slog.Logger) error {
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}))
+	log.Info("metrics listening", slog.String("addr", ln.Addr().String()))
+	return httpserver.Serve(ctx, httpserver.New(mux, httpserver.Default), ln, httpserver.Default, log)
 }
 
 // Value reads the current value of a counter or gauge.
@@ -133,4 +181,15 @@ func Sum(v *prometheus.CounterVec) float64 {
 		s += Value(m)
 	}
 	return s
+}
+
+// Series counts the label sets a collector exports now.
+func Series(c prometheus.Collector) int {
+	ch := make(chan prometheus.Metric, 64)
+	go func() { c.Collect(ch); close(ch) }()
+	n := 0
+	for range ch {
+		n++
+	}
+	return n
 }

@@ -92,7 +92,7 @@ func Gather(ctx context.Context, b store.Backend, rules issuemap.Rules, day time
 		}
 	}
 
-	issues, err := store.Issues(ctx, b, store.IssueFilter{Since: start, Until: end, Limit: 40})
+	issues, err := issuemap.Issues(ctx, b, store.IssueFilter{Since: start, Until: end, Limit: 40})
 	if err != nil {
 		return nil, err
 	}

@@ -191,6 +191,19 @@ func (s *Sender) deliver(ctx context.Context, day time.Time, to []string) (strin
 	}
 }
 
+// Send delivers one message through the server; the alerts share it.
+func (m Mailer) Send(ctx context.Context, msg *mail.Msg) error {
+	c, err := m.client()
+	if err != nil {
+		return err
+	}
+	return c.DialAndSendWithContext(ctx, msg)
+}
+
+// Temporary reports whether a send error may pass (4xx replies, network
+// failures): the message is worth sending again later.
+func Temporary(err error) bool { return temporary(err) }
+
 // temporary reports whether a send error may pass: 4xx replies and
 // network failures.
 func temporary(err error) bool {

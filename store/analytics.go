@@ -38,15 +38,22 @@ type IssueSummary struct {
 	OPDs       []string  `json:"opds"`
 	FirstSeen  time.Time `json:"first_seen"`
 	LastSeen   time.Time `json:"last_seen"`
-	// Spike detection: the last day of the period against the 14 before.
+	// The last day of the period against the 14 before, for the spike
+	// rule (issuemap.Spike).
 	Today         int     `json:"today"`
 	Baseline      float64 `json:"baseline_per_day"`
 	NegShareToday float64 `json:"neg_share_today"`
 	NegShareBase  float64 `json:"neg_share_baseline"`
-	Spike         bool    `json:"spike"`
-	// Where it spreads: its mentions per kind of item (berita, rilis,
-	// sosmed), of those the filter selects.
-	ByKind [3]int `json:"by_kind"`
+	// Judged by issuemap.Issues, not by the queries here: whether the
+	// issue is spiking, and where it is in its life (baru, meningkat,
+	// ditangani, mereda, berlangsung).
+	Spike     bool   `json:"spike"`
+	Lifecycle string `json:"lifecycle,omitempty"`
+	// Where it spreads: mentions per kind (berita, rilis, sosmed), of
+	// those the filter selects (Issues), and the platforms of its social
+	// items, most first (issuemap.Issues).
+	ByKind    [3]int   `json:"by_kind"`
+	Platforms []string `json:"platforms,omitempty"`
 }
 
 // Dominant is the label with most mentions.
@@ -199,9 +206,8 @@ FROM %s.issues WHERE id IN {ids:Array(String)} GROUP BY id`, b.Database()),
 	return names, nil
 }
 
-// fillSpikes compares each issue's last day before until with its 14 days
-// before that. A spike: at least 3 mentions and three times the daily
-// baseline, or a negative share 30 points above the baseline's.
+// fillSpikes reads each issue's last day before until and its 14 days
+// before that: the figures issuemap's spike rule judges.
 func fillSpikes(ctx context.Context, b Backend, until time.Time, out []IssueSummary, ids []string, idx map[string]int) error {
 	day := until.Add(-24 * time.Hour)
 	res, err := b.Query(ctx, fmt.Sprintf(`SELECT issue_id,
@@ -235,8 +241,6 @@ GROUP BY issue_id`+FinalByPartition, b.Database()), map[string]string{"day": dt(
 		if before > 0 {
 			s.NegShareBase = float64(negBefore) / float64(before)
 		}
-		s.Spike = today >= 3 && (float64(today) >= 3*max(s.Baseline, 0.5) ||
-			(before > 0 && s.NegShareToday-s.NegShareBase >= 0.3))
 	}
 	return nil
 }
