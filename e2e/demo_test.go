@@ -70,14 +70,21 @@ func TestDemoEveryViewHasData(t *testing.T) {
 
 	// trend (30 days by label): every day of the fortnight, today included.
 	out := view("trend")
-	today := start.Format("2006-01-02")
+	today := indonesian.Date(start)
 	for d := 0; d < demo.Days; d++ {
-		if day := start.AddDate(0, 0, -d).Format("2006-01-02"); !strings.Contains(out, day) {
+		if day := indonesian.Date(start.AddDate(0, 0, -d)); !strings.Contains(out, day) {
 			t.Errorf("trend lacks %s (today %s):\n%s", day, today, out)
 		}
 	}
-	if strings.Contains(out, start.AddDate(0, 0, -demo.Days).Format("2006-01-02")) {
+	if strings.Contains(out, indonesian.Date(start.AddDate(0, 0, -demo.Days))) {
 		t.Errorf("trend has a day before the fortnight:\n%s", out)
+	}
+	// By kind of item: news, press releases and social media all have days.
+	out = view("trend", "--by", "jenis", "--since", "7d")
+	for _, k := range []string{"media massa", "siaran pers", "media sosial"} {
+		if !strings.Contains(out, k) {
+			t.Errorf("trend --by jenis lacks %s:\n%s", k, out)
+		}
 	}
 
 	// search: the floods of the fortnight.
@@ -114,7 +121,7 @@ func TestDemoEveryViewHasData(t *testing.T) {
 	if out := view("report"); !strings.Contains(out, "MEDIA MASSA DAN MEDIA SOSIAL") {
 		t.Errorf("report without the media split:\n%s", out)
 	}
-	if last := sqlOne(t, data, nil, "SELECT toString(max(toDate(published_at, 'Asia/Makassar'))) FROM pantau.mentions FINAL"); last != today {
+	if last := sqlOne(t, data, nil, "SELECT toString(max(toDate(published_at, 'Asia/Makassar'))) FROM pantau.mentions FINAL"); last != start.Format(time.DateOnly) {
 		t.Errorf("newest item on %s, want today %s", last, today)
 	}
 
