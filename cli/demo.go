@@ -2,15 +2,20 @@ package cli
 
 import (
 	"crypto/rand"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"strings"
+	"syscall"
+	"text/tabwriter"
 	"time"
 
 	"github.com/diskominfo-kaltim/pantau/config"
 	"github.com/diskominfo-kaltim/pantau/demo"
+	"github.com/diskominfo-kaltim/pantau/httpserver"
 	"github.com/diskominfo-kaltim/pantau/pipeline"
 	"github.com/diskominfo-kaltim/pantau/web"
 )
@@ -79,6 +84,22 @@ func (c *demoCmd) run(env *Env, _ []string) error {
 	if !c.once && cfg.APIToken == "" {
 		cfg.APIToken = demoAPIToken
 	}
+	// The web app's address is taken before the crawl, so that a port in
+	// use (another demo, a pantau run) stops the demo at once with the way
+	// out, rather than after the crawl with a login to someone else's app.
+	var app net.Listener
+	if !c.once && cfg.APIAddr != "" {
+		if app, err = httpserver.Listen(cfg.APIAddr, httpserver.Default); err != nil {
+			why := err.Error()
+			if errors.Is(err, syscall.EADDRINUSE) {
+				why = "port sudah dipakai"
+			}
+			return fmt.Errorf("alamat aplikasi web %s tidak dapat dipakai (%s). Demo atau pantau run lain sedang berjalan? "+
+				"Hentikan dulu (Ctrl-C), atau pilih alamat lain: pantau demo --api-addr 127.0.0.1:8081 (127.0.0.1:0: port bebas mana saja)",
+				cfg.APIAddr, why)
+		}
+		defer app.Close()
+	}
 	ctx, cancel := signalContext()
 	defer cancel()
 	p, err := pipeline.Open(ctx, &cfg, env.Log)
@@ -94,31 +115,13 @@ func (c *demoCmd) run(env *Env, _ []string) error {
 		fmt.Fprintln(env.Stdout, sum.String())
 		return err
 	}
-	bin := os.Args[0]
-	if !strings.Contains(bin, "/") {
-		bin = "pantau" // found on PATH
-	}
-	data := ""
-	if cfg.DataDir != "data" && cfg.DataDir != "./data" {
-		data = " --data " + cfg.DataDir
-	}
 	fmt.Fprintf(env.Stdout, `%s
 
 Data contoh: %s item dari %s media, siaran pers dan akun media sosial rekaan di Kalimantan Timur,
 dua pekan yang berakhir hari ini (WITA). Semua isinya contoh, bukan berita sungguhan.
 `, sum.String(), num(sites.Items()), num(len(outlets)))
-	try := fmt.Sprintf(`
-Coba selanjutnya:
-  %[1]s issues%[2]s                     isu 7 hari terakhir, dengan rekomendasi
-  %[1]s issues%[2]s --jenis media-sosial  isu yang dibicarakan di media sosial
-  %[1]s trend%[2]s                      jumlah dan sentimen per hari
-  %[1]s trend%[2]s --by jenis           media massa, siaran pers dan media sosial per hari
-  %[1]s search%[2]s "banjir"            berita yang memuat kata kunci
-  %[1]s report%[2]s                     laporan harian untuk Kadis (kemarin)
-  %[1]s report%[2]s --out laporan.pdf   laporan yang sama sebagai PDF
-`, bin, data)
 	if c.once {
-		fmt.Fprint(env.Stdout, try)
+		fmt.Fprint(env.Stdout, "\nCoba selanjutnya:\n"+demoHints(cfg.DataDir))
 		return nil
 	}
 	// A demo login for the web app, with a new password on every run: the
@@ -128,18 +131,53 @@ Coba selanjutnya:
 	if err := web.AddUser(ctx, p.Store, demoUser, "admin", password, "pantau demo", false); err != nil {
 		return fmt.Errorf("membuat pengguna demo: %w", err)
 	}
-	fmt.Fprintf(env.Stdout, `
-Demo tetap berjalan: situs contoh, pipeline, aplikasi web dan API.
-  Aplikasi web: http://%[1]s/   masuk sebagai %[2]s, kata sandi %[3]s (peran admin)
+	fmt.Fprintln(env.Stdout, "\nDemo tetap berjalan: situs contoh, pipeline, aplikasi web dan API.")
+	if app != nil {
+		addr := app.Addr().String()
+		fmt.Fprintf(env.Stdout, `  Aplikasi web: http://%[1]s/   masuk sebagai %[2]s, kata sandi %[3]s (peran admin)
   API:          http://%[1]s/api/issues   (header "Authorization: Bearer %[4]s")
-Tekan Ctrl-C untuk berhenti; basis data tersimpan di %[5]s.
-%[6]s`, cfg.APIAddr, demoUser, password, cfg.APIToken, cfg.DataDir,
-		strings.Replace(try, "Coba selanjutnya:", "Coba juga, di terminal lain selama demo berjalan atau setelahnya:", 1))
+`, addr, demoUser, password, cfg.APIToken)
+	} else {
+		fmt.Fprintln(env.Stdout, "  (tanpa aplikasi web: api-addr kosong)")
+	}
+	fmt.Fprintf(env.Stdout, "Tekan Ctrl-C untuk berhenti; basis data tersimpan di %s.\n\nCoba juga, di terminal lain selama demo berjalan atau setelahnya:\n%s",
+		cfg.DataDir, demoHints(cfg.DataDir))
 	senv := *env
 	senv.Config = &cfg
-	defer serveInBackground(ctx, &senv, httpParts{store: p.Store, crawler: p.Crawler, door: cfg.ClickHouseDSN == ""})()
+	if app != nil {
+		defer serveInBackground(ctx, &senv, httpParts{ln: app, store: p.Store, crawler: p.Crawler, door: cfg.ClickHouseDSN == ""})()
+	}
 	// The first pass's metrics endpoint is still up.
 	cfg.MetricsAddr = ""
 	_, err = p.Run(ctx, false)
 	return err
+}
+
+// demoHints are the analyst commands worth trying on the demo's data, as
+// this binary is called and with the demo's --data, aligned.
+func demoHints(dataDir string) string {
+	bin := os.Args[0]
+	if !strings.Contains(bin, "/") {
+		bin = "pantau" // found on PATH
+	}
+	data := ""
+	if dataDir != "data" && dataDir != "./data" {
+		data = " --data " + dataDir
+	}
+	var b strings.Builder
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	for _, h := range []struct{ cmd, args, what string }{
+		{"issues", "", "isu 7 hari terakhir, dengan rekomendasi"},
+		{"issues", " --jenis media-sosial", "isu yang dibicarakan di media sosial"},
+		{"trend", "", "jumlah dan sentimen per hari"},
+		{"trend", " --by jenis", "media massa, siaran pers dan media sosial per hari"},
+		{"search", ` "banjir"`, "berita yang memuat kata kunci"},
+		{"report", "", "laporan harian untuk Kadis (kemarin)"},
+		{"report", " --out laporan.pdf", "laporan yang sama sebagai PDF"},
+		{"sources", "", "kesehatan setiap media dan akun contoh"},
+	} {
+		fmt.Fprintf(tw, "  %s %s%s%s\t%s\n", bin, h.cmd, data, h.args, h.what)
+	}
+	tw.Flush()
+	return b.String()
 }

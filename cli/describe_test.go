@@ -8,10 +8,12 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nats-io/nats.go"
 
 	"github.com/diskominfo-kaltim/pantau/config"
+	"github.com/diskominfo-kaltim/pantau/crawler"
 	"github.com/diskominfo-kaltim/pantau/store"
 	"github.com/diskominfo-kaltim/pantau/store/chdb"
 )
@@ -23,6 +25,7 @@ func TestDescribeErrors(t *testing.T) {
 	_, dnsErr := http.Get("http://tidak-ada.invalid/")
 	_, badURL := http.Get("htp//x")
 	_, fileErr := os.ReadFile("/tidak/ada.html")
+	_, privateErr := crawler.NewFetcher("Pantau-uji", time.Second, 1<<10).Get(context.Background(), "http://127.0.0.1:1/berita", false, "", "")
 	for _, tc := range []struct {
 		err  error
 		want string
@@ -34,7 +37,8 @@ func TestDescribeErrors(t *testing.T) {
 		{dnsErr, `nama host "tidak-ada.invalid" tidak ditemukan`},
 		{badURL, "tidak valid"},
 		{fileErr, "berkas /tidak/ada.html tidak ada"},
-		{context.DeadlineExceeded, "context deadline exceeded"},
+		{privateErr, "alamat http://127.0.0.1:1/berita ada di komputer ini atau di jaringan privat: ditolak kecuali dengan --allow-private"},
+		{fmt.Errorf("issues: %w", context.DeadlineExceeded), "waktu habis"},
 	} {
 		got := config.Redact(describe(tc.err, cfg))
 		if !strings.Contains(got, tc.want) || strings.Contains(got, "pw9") || strings.Contains(got, "pw8") {

@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"time"
 
 	"github.com/diskominfo-kaltim/pantau/bus"
+	"github.com/diskominfo-kaltim/pantau/config"
 	"github.com/diskominfo-kaltim/pantau/crawler"
+	"github.com/diskominfo-kaltim/pantau/demo"
 	"github.com/diskominfo-kaltim/pantau/door"
 	"github.com/diskominfo-kaltim/pantau/metrics"
 	"github.com/diskominfo-kaltim/pantau/pipeline"
@@ -79,5 +82,46 @@ func readSourceHealth(ctx context.Context, env *Env) ([]crawler.Health, error) {
 	if err := cr.Init(ctx); err != nil {
 		return nil, err
 	}
-	return cr.SourceHealth(ctx, cfg.Sources)
+	hs, err := cr.SourceHealth(ctx, cfg.Sources)
+	if err != nil {
+		return nil, err
+	}
+	more, err := demoHealth(ctx, cr, cfg.Sources)
+	if err != nil {
+		return nil, err
+	}
+	return append(hs, more...), nil
+}
+
+// demoHealth is the health of the example outlets a pantau demo crawled
+// into this data dir (none unless it ran here), besides the configured
+// sources: after the demo, pantau sources shows what it crawled.
+func demoHealth(ctx context.Context, cr *crawler.Crawler, configured []config.Source) ([]crawler.Health, error) {
+	outlets, err := demo.Outlets(time.Now())
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]bool{}
+	for _, s := range configured {
+		names[s.Name] = true
+	}
+	var srcs []config.Source
+	for _, o := range outlets {
+		if !names[o.Name] {
+			// Only the name is looked up; the feed makes its kind read "feed",
+			// as the demo's sources are.
+			srcs = append(srcs, config.Source{Name: o.Name, Region: o.Region, Feed: "rss.xml"})
+		}
+	}
+	hs, err := cr.SourceHealth(ctx, srcs)
+	if err != nil {
+		return nil, err
+	}
+	crawled := hs[:0]
+	for _, h := range hs {
+		if !h.LastAttempt.IsZero() {
+			crawled = append(crawled, h)
+		}
+	}
+	return crawled, nil
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -20,6 +21,7 @@ import (
 	"github.com/nats-io/nats.go"
 
 	"github.com/diskominfo-kaltim/pantau/config"
+	"github.com/diskominfo-kaltim/pantau/crawler/fetch"
 	"github.com/diskominfo-kaltim/pantau/store"
 	"github.com/diskominfo-kaltim/pantau/store/chdb"
 )
@@ -35,6 +37,7 @@ var scopeTitles = []struct {
 	{config.ScopeFetch, "Opsi pengambilan halaman"},
 	{config.ScopeRules, "Opsi aturan rekomendasi"},
 	{config.ScopeMail, "Opsi e-mail laporan"},
+	{config.ScopeAlert, "Opsi peringatan isu"},
 	{config.ScopeAPI, "Opsi HTTP API"},
 	{config.ScopeLog, "Opsi log"},
 }
@@ -220,14 +223,25 @@ func translateFlagError(err error) error {
 func describe(err error, cfg *config.Config) string {
 	switch {
 	case strings.Contains(err.Error(), "chdb_connect failed"):
-		return fmt.Sprintf("penyimpanan bawaan di %s sedang dipakai proses lain (pantau run atau pantau serve?). "+
-			"Hentikan proses itu dulu (mis. systemctl stop pantau), pakai HTTP API-nya (api-token pada pantau run), atau pakai server ClickHouse (--clickhouse-dsn)",
+		return fmt.Sprintf("penyimpanan bawaan di %s sedang dipakai proses lain (pantau run, pantau demo atau pantau serve). "+
+			"Hentikan proses itu dulu (Ctrl-C di terminalnya, atau systemctl stop pantau), lalu ulangi; "+
+			"issues, issue, trend, search, report, sql, label, sources dan user berjalan lewat proses itu bila api-addr-nya aktif",
 			filepath.Join(cfg.DataDir, "clickhouse"))
+	case errors.Is(err, fetch.ErrPrivateAddress):
+		what := "alamat itu"
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			what = "alamat " + ue.URL
+		}
+		return what + " ada di komputer ini atau di jaringan privat: ditolak kecuali dengan --allow-private " +
+			"(mis. halaman pantau demo: pantau extract --allow-private URL)"
 	case errors.Is(err, chdb.ErrLibraryNotFound):
 		return "mesin ClickHouse bawaan (libchdb.so) tidak ditemukan: jalankan make chdb, atau isi PANTAU_CHDB_LIB dengan lokasinya"
 	case errors.Is(err, store.ErrUnavailable):
 		return fmt.Sprintf("server ClickHouse tidak dapat dijangkau; periksa clickhouse-dsn (%s) dan apakah server berjalan (%v)",
 			config.MaskSecret(cfg.ClickHouseDSN), err)
+	case errors.Is(err, context.DeadlineExceeded):
+		return "waktu habis sebelum perintah selesai (basis data atau jaringan lambat?); ulangi, atau persempit periodenya (--since)"
 	case errors.Is(err, nats.ErrNoServers):
 		return fmt.Sprintf("server NATS tidak dapat dijangkau; periksa nats-url (%s) dan apakah server berjalan", config.Redact(cfg.NATSURL))
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -119,16 +120,25 @@ func (c *issueCmd) run(env *Env, args []string) error {
 // mentionLine is one article in a list: when, where, its label and title,
 // then on the next line (indented) its URL and id.
 func mentionLine(a store.MentionRow, indent string) string {
-	where := cut(a.Outlet, 24)
+	// The outlet and what it is fit one column: a long name is cut, never
+	// its "(siaran pers)" or platform, nor the columns after it.
+	const width = 36
+	suffix := ""
 	switch {
-	case a.Platform != "":
-		where += " (" + a.Platform + ")"
+	case a.Platform != "" && !strings.HasPrefix(strings.ToLower(a.Outlet), strings.ToLower(platformNames[a.Platform])+":"):
+		suffix = " (" + a.Platform + ")"
 	case a.Kind == news.KindRilis:
-		where += " (siaran pers)"
+		suffix = " (siaran pers)"
 	}
-	return fmt.Sprintf("%-22s  %-30s  %-18s %s\n%s%s  id %s", indonesian.Stamp(a.Published.In(news.WITA)), where, a.Label, cut(a.Title, 80),
+	where := cut(a.Outlet, width-len([]rune(suffix))) + suffix
+	return fmt.Sprintf("%-22s  %-*s  %-18s  %s\n%s%s  id %s", indonesian.Stamp(a.Published.In(news.WITA)), width, where, a.Label, cut(a.Title, 80),
 		indent, a.URL, a.ID)
 }
+
+// platformNames are the platforms as outlets name them ("Facebook: Info
+// Samarinda"): such an outlet needs no "(facebook)" after it.
+var platformNames = map[string]string{"facebook": "Facebook", "instagram": "Instagram", "x": "X", "tiktok": "TikTok",
+	"youtube": "YouTube", "telegram": "Telegram"}
 
 // day writes a WITA day of the form YYYY-MM-DD: "Rabu, 12 Juni 2024".
 func day(s string) string {

@@ -76,7 +76,11 @@ func (c *issuesCmd) run(env *Env, _ []string) error {
 		return err
 	}
 	defer q.close()
-	views, err := issueview.List(q.ctx, q.b, q.rules, store.IssueFilter{Since: w.Since, Until: w.Until, Region: c.region, Label: c.label,
+	region, err := resolveRegion(q, c.region)
+	if err != nil {
+		return err
+	}
+	views, err := issueview.List(q.ctx, q.b, q.rules, store.IssueFilter{Since: w.Since, Until: w.Until, Region: region, Label: c.label,
 		Media: m, Limit: c.limit})
 	if err != nil {
 		return err
@@ -87,7 +91,11 @@ func (c *issuesCmd) run(env *Env, _ []string) error {
 		return enc.Encode(views)
 	}
 	if len(views) == 0 {
-		fmt.Fprintf(env.Stdout, "Tidak ada isu%s dalam %s. Periode lebih panjang: --since 30d\n", c.media.describe(), c.period.describe())
+		in := ""
+		if region != "" {
+			in = " di " + region
+		}
+		fmt.Fprintf(env.Stdout, "Tidak ada isu%s%s dalam %s.%s\n", in, c.media.describe(), c.period.describe(), c.period.longer())
 		return nil
 	}
 	tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
@@ -204,21 +212,89 @@ func (p *periodFlags) window() (period.Window, error) {
 	return w, nil
 }
 
-// describe names the period in a sentence: "7d terakhir", or "7d sampai 2024-06-12".
+// describe names the period in a sentence: "7 hari terakhir", or "7 hari
+// sampai 12 Juni 2024".
 func (p *periodFlags) describe() string {
 	if p.until != "" {
-		return fmt.Sprintf("%s sampai %s", p.since, p.until)
+		until := p.until
+		if t, err := time.ParseInLocation(time.DateOnly, until, news.WITA); err == nil {
+			until = indonesian.DateNoDay(t)
+		}
+		return fmt.Sprintf("%s sampai %s", lengthWords(p.since), until)
 	}
-	return p.since + " terakhir"
+	return lengthWords(p.since) + " terakhir"
 }
 
-// within names the period after a sentence, " dalam 7d terakhir", or ""
-// without --since.
+// within names the period after a sentence, " dalam 7 hari terakhir", or
+// "" without --since.
 func (p *periodFlags) within() string {
 	if p.since == "" {
 		return ""
 	}
 	return " dalam " + p.describe()
+}
+
+// longer is the hint after an empty answer: a --since longer than the one
+// asked, or "" when it was a year or more.
+func (p *periodFlags) longer() string {
+	d, err := period.Parse(p.since)
+	if err != nil {
+		return ""
+	}
+	for _, l := range []string{"30d", "90d", "365d"} {
+		if ld, _ := period.Parse(l); ld > d {
+			return " Periode lebih panjang: --since " + l
+		}
+	}
+	return ""
+}
+
+// lengthWords writes a period length for readers: "24h" is "24 jam",
+// "7d" "7 hari", "2w" "2 pekan".
+func lengthWords(s string) string {
+	if _, err := period.Parse(s); err != nil {
+		return s
+	}
+	unit := map[byte]string{'h': "jam", 'd': "hari", 'w': "pekan"}[s[len(s)-1]]
+	return s[:len(s)-1] + " " + unit
+}
+
+// resolveRegion reads --region as analysts write it: a name of
+// regions_ref, in any case, or without "Kota"/"Kabupaten" ("samarinda" is
+// Kota Samarinda). An unknown name is a usage error that lists the names.
+func resolveRegion(q *query, name string) (string, error) {
+	if name == "" {
+		return "", nil
+	}
+	res, err := q.b.Query(q.ctx, "SELECT name FROM "+q.b.Database()+".regions_ref ORDER BY name", nil)
+	if err != nil {
+		return "", err
+	}
+	var names []string
+	for _, r := range res.Rows {
+		names = append(names, r[0])
+	}
+	short := func(s string) string {
+		s = strings.ToLower(strings.TrimSpace(s))
+		for _, p := range []string{"kota ", "kabupaten ", "kab. "} {
+			s = strings.TrimPrefix(s, p)
+		}
+		return s
+	}
+	for _, n := range names {
+		if n == name {
+			return n, nil
+		}
+	}
+	for _, n := range names {
+		if strings.EqualFold(n, strings.TrimSpace(name)) || short(n) == short(name) {
+			return n, nil
+		}
+	}
+	if len(names) == 0 { // a store without regions_ref: the name as given
+		return name, nil
+	}
+	return "", usageError{fmt.Sprintf("wilayah %q tidak dikenal; pilih salah satu: %s", name, strings.Join(names, ", "))}
 }
 
 // rules loads the configured rules file (--rules) or the shipped rules.

@@ -90,13 +90,34 @@ func TestIssueSearchAndTrendForAnalysts(t *testing.T) {
 		t.Errorf("pantau issue without --since:\n%s", out)
 	}
 	_, errOut := run(1, "issue", "isu-steady", "--data", data, "--since", "7d")
-	if !strings.Contains(errOut, "tidak ditemukan dalam 7d terakhir") || !strings.Contains(errOut, "tanpa --since") {
+	if !strings.Contains(errOut, "tidak ditemukan dalam 7 hari terakhir") || !strings.Contains(errOut, "tanpa --since") {
 		t.Errorf("outside --since: %s", errOut)
 	}
 	out, _ = run(0, "search", "steady hari 3", "--data", data, "--since", "10000d")
 	id := news.IDFor("steady/3/0")
 	if !strings.Contains(out, " Jun 2024 ") || !strings.Contains(out, "id "+id) {
 		t.Errorf("search lacks the year or the mention id %s:\n%s", id, out)
+	}
+	// --region as analysts write it; an unknown region names the known ones.
+	out, _ = run(0, "issues", "--data", data, "--since", "30d", "--until", "2024-06-12", "--region", "samarinda")
+	if !strings.Contains(out, "isu-steady") || strings.Contains(out, "isu-spike") {
+		t.Errorf("issues --region samarinda:\n%s", out)
+	}
+	_, errOut = run(2, "issues", "--data", data, "--region", "Sumatra")
+	if !strings.Contains(errOut, `wilayah "Sumatra" tidak dikenal`) || !strings.Contains(errOut, "Kota Balikpapan") {
+		t.Errorf("issues --region Sumatra: %s", errOut)
+	}
+	// Nothing found: the period in words, and a longer one to try.
+	out, _ = run(0, "search", "tidak ada di mana pun", "--data", data, "--since", "2w")
+	if !strings.Contains(out, "dalam 2 pekan terakhir. Periode lebih panjang: --since 30d") {
+		t.Errorf("search without results: %s", out)
+	}
+	// trend by label (the default): one row per day, each label a column.
+	out, _ = run(0, "trend", "--data", data, "--since", "3d", "--until", "2024-06-12")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 4 || strings.Join(strings.Fields(lines[0]), " ") != "TANGGAL (WITA) JUMLAH POS NET BERPOT NEG NEG+BERPOT" ||
+		!strings.HasPrefix(lines[3], "Selasa, 11 Juni 2024") || strings.Contains(out, "berpotensi negatif") {
+		t.Errorf("trend by label, 3 days:\n%s", out)
 	}
 	_, errOut = run(2, "trend", "--data", data, "--by", "kota")
 	if !strings.Contains(errOut, `--by "kota" tidak dikenal; pilih label, region, outlet, opd, issue, jenis, platform`) {

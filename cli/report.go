@@ -43,7 +43,7 @@ type reportCmd struct {
 }
 
 func (c *reportCmd) flags(fs *flag.FlagSet) {
-	fs.StringVar(&c.date, "date", "", "`YYYY-MM-DD` tanggal laporan (WITA); bawaan kemarin")
+	fs.StringVar(&c.date, "date", "", "`YYYY-MM-DD` tanggal laporan (WITA), atau kemarin, \"hari ini\"; bawaan kemarin")
 	fs.StringVar(&c.out, "out", "", "`BERKAS` .html atau .pdf yang ditulis, bukan mencetak teks")
 	fs.BoolVar(&c.send, "send", false, "kirim lewat e-mail ke report-to")
 	fs.BoolVar(&c.force, "force", false, "dengan --send: kirim walau laporan hari itu sudah terkirim")
@@ -66,11 +66,16 @@ func mailer(cfg *config.Config) report.Mailer {
 
 // run renders a day's report to a file or stdout, or sends it.
 func (c *reportCmd) run(env *Env, _ []string) error {
-	day := time.Now().In(news.WITA).AddDate(0, 0, -1)
-	if c.date != "" {
+	now := time.Now().In(news.WITA)
+	day := now.AddDate(0, 0, -1)
+	switch strings.ToLower(strings.TrimSpace(c.date)) {
+	case "", "kemarin":
+	case "hari ini", "hari-ini", "hariini":
+		day = now
+	default:
 		t, err := time.ParseInLocation("2006-01-02", c.date, news.WITA)
 		if err != nil {
-			return usageError{fmt.Sprintf("--date %q: pakai YYYY-MM-DD", c.date)}
+			return usageError{fmt.Sprintf("--date %q: pakai YYYY-MM-DD (contoh %s), kemarin atau \"hari ini\"", c.date, now.AddDate(0, 0, -2).Format(time.DateOnly))}
 		}
 		day = t
 	}

@@ -67,8 +67,8 @@ func (c *searchCmd) run(env *Env, args []string) error {
 		return encodeEach(env, rows)
 	}
 	if len(rows) == 0 {
-		fmt.Fprintf(env.Stdout, "Tidak ada pemberitaan%s yang memuat %q dalam %s. Periode lebih panjang: --since 90d\n",
-			c.media.describe(), args[0], c.period.describe())
+		fmt.Fprintf(env.Stdout, "Tidak ada pemberitaan%s yang memuat %q dalam %s.%s\n",
+			c.media.describe(), args[0], c.period.describe(), c.period.longer())
 		return nil
 	}
 	for _, a := range rows {

@@ -43,15 +43,28 @@ func (c *sourcesCmd) run(env *Env, _ []string) error {
 	if err != nil {
 		return err
 	}
+	// A source's own polling interval, where it has one; the sources read
+	// through a running pantau demo are not the configured ones.
+	own := map[string]time.Duration{}
+	for _, s := range cfg.Sources {
+		if s.PollInterval > 0 {
+			own[s.Name] = s.PollInterval
+		}
+	}
+	every := func(h crawler.Health) time.Duration {
+		if d, ok := own[h.Name]; ok {
+			return d
+		}
+		return cfg.PollInterval
+	}
 	now := time.Now()
 	if c.json {
 		enc := json.NewEncoder(env.Stdout)
 		for _, h := range hs {
-			every := cfg.PollInterval
 			enc.Encode(struct {
 				crawler.Health
 				Status string `json:"status"`
-			}{h, h.Status(now, every)})
+			}{h, h.Status(now, every(h))})
 		}
 		return nil
 	}
@@ -65,16 +78,12 @@ func (c *sourcesCmd) run(env *Env, _ []string) error {
 	tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "SUMBER\tJENIS\tWILAYAH\tSTATUS\tINTERVAL\tTERAKHIR BERHASIL\tARTIKEL BARU\tGAGAL BERTURUT\tGALAT TERAKHIR")
 	defer fmt.Fprintln(env.Stdout, "\nRincian galat: pantau sources --json")
-	for i, h := range hs {
-		every := cfg.PollInterval
-		if p := cfg.Sources[i].PollInterval; p > 0 {
-			every = p
-		}
+	for _, h := range hs {
 		errText := "-"
 		if h.LastReason != "" {
 			errText = h.LastReason + " (" + when(h.LastErrorAt) + ")"
 		}
-		status := h.Status(now, every)
+		status := h.Status(now, every(h))
 		if status == "ditunda" {
 			status += " s.d. " + when(h.BackoffUntil)
 		}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strings"
 
 	"golang.org/x/term"
@@ -67,6 +68,11 @@ func (c *sqlCmd) run(env *Env, args []string) error {
 	var missing *store.MissingError
 	switch {
 	case errors.Is(err, store.ErrReadOnly):
+		if m := doorRefusal.FindStringSubmatch(err.Error()); m != nil {
+			// The running pantau run's door refused it, and says why.
+			return fmt.Errorf("ditolak oleh pantau run yang memegang penyimpanan: %s. "+
+				"Untuk mengubah data, hentikan pantau run (atau pantau demo) dulu, lalu pantau sql --write", m[1])
+		}
 		return fmt.Errorf("hanya-baca: perintah yang mengubah data atau skema ditolak. " +
 			"Bila memang perlu, ulangi dengan --write")
 	case errors.Is(err, store.ErrNotCompact):
@@ -86,6 +92,9 @@ func (c *sqlCmd) run(env *Env, args []string) error {
 	}
 	return writeTSV(env.Stdout, t)
 }
+
+// doorRefusal reads the reason the door's read-only endpoint gives.
+var doorRefusal = regexp.MustCompile(`Pantau: (.+?)\.? \(READONLY\)`)
 
 // confirmWrite asks on a terminal before a statement may write; elsewhere
 // (scripts) --write is the confirmation.

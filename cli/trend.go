@@ -89,7 +89,7 @@ func (c *trendCmd) run(env *Env, _ []string) error {
 		return encodeEach(env, pts)
 	}
 	if len(pts) == 0 {
-		fmt.Fprintf(env.Stdout, "Tidak ada pemberitaan%s dalam %s. Periode lebih panjang: --since 90d\n", c.media.describe(), c.period.describe())
+		fmt.Fprintf(env.Stdout, "Tidak ada pemberitaan%s dalam %s.%s\n", c.media.describe(), c.period.describe(), c.period.longer())
 		return nil
 	}
 	when := "TANGGAL (WITA)"
@@ -97,6 +97,15 @@ func (c *trendCmd) run(env *Env, _ []string) error {
 		when = "JAM (WITA)"
 	}
 	tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
+	if c.by == "label" {
+		// By label, one row per day or hour: each label is one column.
+		fmt.Fprintf(tw, "%s\tJUMLAH\tPOS\tNET\tBERPOT\tNEG\tNEG+BERPOT\n", when)
+		for _, p := range sumPerPeriod(pts) {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", trendPeriod(p.Period), num(p.Count),
+				num(p.ByLabel[0]), num(p.ByLabel[1]), num(p.ByLabel[2]), num(p.ByLabel[3]), indonesian.Percent(p.ByLabel[2]+p.ByLabel[3], p.Count))
+		}
+		return tw.Flush()
+	}
 	fmt.Fprintf(tw, "%s\t%s\tJUMLAH\tPOS\tNET\tBERPOT\tNEG\n", when, trendHeads[c.by])
 	for _, p := range pts {
 		key := p.Key
@@ -110,6 +119,26 @@ func (c *trendCmd) run(env *Env, _ []string) error {
 			num(p.ByLabel[0]), num(p.ByLabel[1]), num(p.ByLabel[2]), num(p.ByLabel[3]))
 	}
 	return tw.Flush()
+}
+
+// sumPerPeriod adds up a trend's points per period, in the order the
+// periods come.
+func sumPerPeriod(pts []store.TrendPoint) []store.TrendPoint {
+	var out []store.TrendPoint
+	at := map[string]int{}
+	for _, p := range pts {
+		i, ok := at[p.Period]
+		if !ok {
+			i = len(out)
+			at[p.Period] = i
+			out = append(out, store.TrendPoint{Period: p.Period})
+		}
+		out[i].Count += p.Count
+		for l := range p.ByLabel {
+			out[i].ByLabel[l] += p.ByLabel[l]
+		}
+	}
+	return out
 }
 
 // trendPeriod writes a trend's day ("Rabu, 12 Juni 2024") or hour ("12

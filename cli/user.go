@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/user"
 	"regexp"
 	"strings"
 	"text/tabwriter"
@@ -80,10 +81,7 @@ func (c *userCmd) run(env *Env, args []string) error {
 	if len(pw) < web.MinPasswordLength {
 		return usageError{fmt.Sprintf("kata sandi minimal %d karakter", web.MinPasswordLength)}
 	}
-	by := os.Getenv("USER")
-	if by == "" {
-		by = "cli"
-	}
+	by := whoami()
 	b, err := openShared(ctx, env, env.Log, true) // cli/door.go
 	if err != nil {
 		return err
@@ -107,6 +105,18 @@ func (c *userCmd) run(env *Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "pengguna %s tersimpan dengan peran %s%s; masuk di aplikasi web (pantau run, api-addr)\n", name, c.role, state)
 	return nil
+}
+
+// whoami names the person at the command line for the audit log: $USER,
+// else the account's name, else "cli".
+func whoami() string {
+	if u := os.Getenv("USER"); u != "" {
+		return u
+	}
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	return "cli"
 }
 
 // readPassword reads the new password: asked twice on a terminal, else

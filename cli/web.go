@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net"
 	"net/http"
 	"time"
 
@@ -19,6 +20,9 @@ import (
 // httpParts is what the one HTTP server on api-addr offers besides the
 // web app and the API.
 type httpParts struct {
+	// ln, when set, is the listener to serve on (taken early by the
+	// caller); else serveHTTP listens on api-addr.
+	ln    net.Listener
 	store store.Backend
 	// crawler knows the sources' health (pantau run only).
 	crawler *crawler.Crawler
@@ -62,9 +66,11 @@ func serveHTTP(ctx context.Context, env *Env, p httpParts) error {
 			mux.Handle(door.ClickHousePath+"/", ch)
 		}
 	}
-	ln, err := httpserver.Listen(cfg.APIAddr, httpserver.Default)
-	if err != nil {
-		return err
+	ln := p.ln
+	if ln == nil {
+		if ln, err = httpserver.Listen(cfg.APIAddr, httpserver.Default); err != nil {
+			return err
+		}
 	}
 	if p.door {
 		remove, err := door.Advertise(cfg.DataDir, ln.Addr().String(), doorToken)

@@ -112,6 +112,7 @@ const (
 	ScopeAPI                       // commands that serve the HTTP API
 	ScopeLog                       // commands that log their progress
 	ScopeSources                   // commands that read the sources
+	ScopeAlert                     // commands that send early warnings (run, demo)
 	// ScopeAll is run's and demo's: every option.
 	ScopeAll Scope = 1<<16 - 1
 )
@@ -228,13 +229,13 @@ var Options = []Option{
 	in(ScopeMail, str("report-from", "pantau@localhost", "pengirim laporan harian", func(c *Config) *string { return &c.ReportFrom })),
 	in(ScopeMail, str("report-to", "", "penerima laporan harian, dipisah koma", func(c *Config) *string { return &c.ReportTo })),
 	in(ScopeMail, str("report-time", "07:00", "jam pantau run mengirim laporan kemarin (HH:MM WITA)", func(c *Config) *string { return &c.ReportTime })),
-	in(ScopeMail, str("alert-to", "", "penerima e-mail peringatan isu untuk semua isu, dipisah koma (lewat server SMTP di atas)", func(c *Config) *string { return &c.Alert.To })),
-	in(ScopeMail, secret(str("alert-telegram-token", "", "token bot Telegram untuk peringatan isu; kosong: tanpa Telegram", func(c *Config) *string { return &c.Alert.TelegramToken }))),
-	in(ScopeMail, str("alert-telegram-chat", "", "chat Telegram (id atau @kanal) yang menerima semua peringatan, dipisah koma", func(c *Config) *string { return &c.Alert.TelegramChat })),
-	in(ScopeMail, str("alert-telegram-api", "https://api.telegram.org", "alamat Telegram Bot API", func(c *Config) *string { return &c.Alert.TelegramAPI })),
-	in(ScopeMail, str("alert-recipients", "", "berkas penerima peringatan per OPD (YAML: - opd, email, telegram)", func(c *Config) *string { return &c.Alert.RecipientsFile })),
-	in(ScopeMail, str("alert-quiet", "", "jam tenang tanpa peringatan (HH:MM-HH:MM WITA, contoh 22:00-06:00); yang muncul dikirim sesudahnya", func(c *Config) *string { return &c.Alert.Quiet })),
-	in(ScopeMail, dur("alert-interval", "30s", "seberapa sering penyimpanan diperiksa untuk peringatan isu", func(c *Config) *time.Duration { return &c.Alert.Interval })),
+	in(ScopeAlert, str("alert-to", "", "penerima e-mail peringatan isu untuk semua isu, dipisah koma (lewat server SMTP di atas)", func(c *Config) *string { return &c.Alert.To })),
+	in(ScopeAlert, secret(str("alert-telegram-token", "", "token bot Telegram untuk peringatan isu; kosong: tanpa Telegram", func(c *Config) *string { return &c.Alert.TelegramToken }))),
+	in(ScopeAlert, str("alert-telegram-chat", "", "chat Telegram (id atau @kanal) yang menerima semua peringatan, dipisah koma", func(c *Config) *string { return &c.Alert.TelegramChat })),
+	in(ScopeAlert, str("alert-telegram-api", "https://api.telegram.org", "alamat Telegram Bot API", func(c *Config) *string { return &c.Alert.TelegramAPI })),
+	in(ScopeAlert, str("alert-recipients", "", "berkas penerima peringatan per OPD (YAML: - opd, email, telegram)", func(c *Config) *string { return &c.Alert.RecipientsFile })),
+	in(ScopeAlert, str("alert-quiet", "", "jam tenang tanpa peringatan (HH:MM-HH:MM WITA, contoh 22:00-06:00); yang muncul dikirim sesudahnya", func(c *Config) *string { return &c.Alert.Quiet })),
+	in(ScopeAlert, dur("alert-interval", "30s", "seberapa sering penyimpanan diperiksa untuk peringatan isu", func(c *Config) *time.Duration { return &c.Alert.Interval })),
 	str("stages", "crawler,classifier,writer,reporter,alerter", "tahap yang dijalankan pantau run (crawler, classifier, writer, reporter, alerter), untuk menjalankannya sebagai layanan terpisah", func(c *Config) *string { return &c.Stages }),
 	in(ScopeSources, str("sources", "", "berkas sumber (daftar YAML); kosong: sumber Kaltim bawaan", func(c *Config) *string { return &c.SourcesFile })),
 	days("retention-text", "0", "berapa lama teks berita disimpan (mis. 730d; baris, label dan hitungannya tetap); 0: selamanya; TTL ClickHouse, perlu chDB atau ClickHouse 21.8+", func(c *Config) *time.Duration { return &c.RetentionText }),

@@ -102,6 +102,34 @@ func TestOutletNames(t *testing.T) {
 	}
 }
 
+// TestNoOutletIsNamedAsAShippedSource: the crawler keeps a source's health
+// and schedule by name, so an example outlet named as a real one ("Humas
+// Pemkot Samarinda") would lend its schedule to the real source in a
+// pantau run into the demo's data dir; such outlets are "… (contoh)".
+func TestNoOutletIsNamedAsAShippedSource(t *testing.T) {
+	shipped, err := shippedNames()
+	if err != nil {
+		t.Fatal(err)
+	}
+	renamed := 0
+	for _, o := range outlets(t) {
+		if shipped[o.Name] {
+			t.Errorf("example outlet named as the shipped source %q", o.Name)
+		}
+		if base, ok := strings.CutSuffix(o.Name, " (contoh)"); ok {
+			if !shipped[base] {
+				t.Errorf("%q renamed, but no shipped source is called %q", o.Name, base)
+			}
+			renamed++
+		}
+	}
+	// The example items name seven offices that are also shipped sources.
+	if renamed == 0 {
+		t.Error("no example outlet shares a shipped source's name: the test checks nothing")
+	}
+	t.Logf("%d example outlets renamed", renamed)
+}
+
 // TestPagesExtractToTheItemText: the crawler's extraction keeps exactly an
 // item's text from its page, for news articles, press releases and posts,
 // and the "contoh" banner stays out of it.

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/diskominfo-kaltim/pantau/config"
 	"github.com/diskominfo-kaltim/pantau/labels"
 	"github.com/diskominfo-kaltim/pantau/news"
 )
@@ -76,8 +77,15 @@ func Outlets(now time.Time) ([]*Outlet, error) {
 			regions[name][it.Region]++
 		}
 	}
+	shipped, err := shippedNames()
+	if err != nil {
+		return nil, err
+	}
 	out := make([]*Outlet, 0, len(byName))
 	for name, o := range byName {
+		if shipped[name] {
+			o.Name = name + " (contoh)"
+		}
 		o.Region = mainRegion(regions[name], len(o.Items))
 		sort.SliceStable(o.Items, func(i, j int) bool { return o.Items[i].Published.After(o.Items[j].Published) })
 		out = append(out, o)
@@ -92,6 +100,23 @@ func Outlets(now time.Time) ([]*Outlet, error) {
 		return out[i].Name < out[j].Name
 	})
 	return out, nil
+}
+
+// shippedNames are the names of the shipped sources (config.DefaultSources).
+// An example outlet of the same name ("Humas Pemkot Samarinda") is called
+// "… (contoh)": the crawler keeps a source's health and schedule by its
+// name, and a pantau run into the demo's data dir must not take the
+// example outlet's for the real one's.
+func shippedNames() (map[string]bool, error) {
+	srcs, err := config.ParseSources("sources.yaml", config.DefaultSources)
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[string]bool, len(srcs))
+	for _, s := range srcs {
+		names[s.Name] = true
+	}
+	return names, nil
 }
 
 // outletName folds an account's comment threads and the WhatsApp messages

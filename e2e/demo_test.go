@@ -37,7 +37,7 @@ func TestDemoEveryViewHasData(t *testing.T) {
 	if time.Now().In(demo.WITA).Day() != start.Day() {
 		t.Skip("the demo ran across midnight WITA; its fortnight and the views' defaults disagree by a day")
 	}
-	for _, want := range []string{"1355 item feed, 1355 artikel baru", "0 ke dead-letter", "total 1355 artikel",
+	for _, want := range []string{"1.355 item feed, 1.355 artikel baru", "0 ke dead-letter", "total 1.355 artikel",
 		pantauBin + " issues --data " + data, pantauBin + " report --data " + data} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, r.stdout)
@@ -90,6 +90,13 @@ func TestDemoEveryViewHasData(t *testing.T) {
 	// search: the floods of the fortnight.
 	if out := view("search", "banjir"); strings.Count(out, "http://") < 10 {
 		t.Errorf("search banjir:\n%s", out)
+	}
+
+	// sources: after the configured (shipped) sources, the example outlets
+	// the demo crawled, each healthy; those named as a shipped source are
+	// "(contoh)".
+	if out := view("sources"); strings.Count(out, " sehat ") < 270 || !strings.Contains(out, "Humas Pemkot Samarinda (contoh)") {
+		t.Errorf("sources after the demo (%d healthy):\n%s", strings.Count(out, " sehat "), out)
 	}
 
 	// report: yesterday's, named as yesterday, and as PDF.
@@ -169,7 +176,7 @@ func keepRunning(t *testing.T, data, sitePort string) {
 	if m == nil {
 		t.Fatalf("pantau demo printed no login:\n%s\n%s", out.String(), errb.String())
 	}
-	if !strings.Contains(out.String(), " 0 artikel baru") || !strings.Contains(out.String(), "total 1355 artikel") || !strings.Contains(out.String(), "http://"+addr+"/") {
+	if !strings.Contains(out.String(), " 0 artikel baru") || !strings.Contains(out.String(), "total 1.355 artikel") || !strings.Contains(out.String(), "http://"+addr+"/") {
 		t.Errorf("second demo run:\n%s", out.String())
 	}
 	jar, _ := cookiejar.New(nil)
@@ -201,5 +208,14 @@ func keepRunning(t *testing.T, data, sitePort string) {
 	}
 	if r := pantau(t, 2*time.Minute, "issues", "--data", data); r.code != 0 || strings.Count(r.stdout, "isu-") < 10 {
 		t.Errorf("pantau issues while the demo runs: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	// The running demo's sources are not the configured ones.
+	if r := pantau(t, 2*time.Minute, "sources", "--data", data); r.code != 0 || strings.Count(r.stdout, " sehat ") < 270 {
+		t.Errorf("pantau sources while the demo runs: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	// A write through the door is refused with the door's reason.
+	if r := pantau(t, time.Minute, "sql", "--data", data, "DROP TABLE issues"); r.code != 1 ||
+		!strings.Contains(r.stderr, "ditolak oleh pantau run yang memegang penyimpanan: hanya query baca") {
+		t.Errorf("pantau sql DROP while the demo runs: exit %d\n%s", r.code, r.stderr)
 	}
 }

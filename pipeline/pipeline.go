@@ -18,6 +18,7 @@ import (
 	"github.com/diskominfo-kaltim/pantau/classifier"
 	"github.com/diskominfo-kaltim/pantau/config"
 	"github.com/diskominfo-kaltim/pantau/crawler"
+	"github.com/diskominfo-kaltim/pantau/indonesian"
 	"github.com/diskominfo-kaltim/pantau/issuemap"
 	"github.com/diskominfo-kaltim/pantau/metrics"
 	"github.com/diskominfo-kaltim/pantau/report"
@@ -156,16 +157,18 @@ type Summary struct {
 	DrainErr, CountErr error
 }
 
-// String is the one-line summary printed for analysts.
+// String is the one-line summary printed for analysts, numbers written
+// the Indonesian way (1.355; 17,7 dtk).
 func (s Summary) String() string {
-	total := fmt.Sprint(s.Total)
+	n := indonesian.Int
+	total := n(s.Total)
 	if s.CountErr != nil {
 		total = "tidak diketahui"
 	}
-	return fmt.Sprintf("selesai: %d sumber (%d gagal), %d item feed, %d artikel baru, %d sudah ada, %d gagal; "+
-		"%d diklasifikasi, %d tersimpan, %d ke dead-letter; total %s artikel di basis data (%.1f dtk)",
-		s.Sources, s.SourcesFailed, s.Items, s.New, s.Duplicates, s.Failed,
-		s.Classified, s.Stored, s.Dead, total, s.Took.Seconds())
+	return fmt.Sprintf("selesai: %s sumber (%s gagal), %s item feed, %s artikel baru, %s sudah ada, %s gagal; "+
+		"%s diklasifikasi, %s tersimpan, %s ke dead-letter; total %s artikel di basis data (%s dtk)",
+		n(s.Sources), n(s.SourcesFailed), n(s.Items), n(s.New), n(s.Duplicates), n(s.Failed),
+		n(s.Classified), n(s.Stored), n(s.Dead), total, indonesian.Decimal(s.Took.Seconds(), 1))
 }
 
 // Register adds a long-running part that the CLI builds — the API server,
