@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"os"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -156,10 +155,7 @@ dua pekan yang berakhir hari ini (WITA). Semua isinya contoh, bukan berita sungg
 // demoHints are the analyst commands worth trying on the demo's data, as
 // this binary is called and with the demo's --data, aligned.
 func demoHints(dataDir string) string {
-	bin := os.Args[0]
-	if !strings.Contains(bin, "/") {
-		bin = "pantau" // found on PATH
-	}
+	bin := binName()
 	data := ""
 	if dataDir != "data" && dataDir != "./data" {
 		data = " --data " + dataDir

@@ -91,7 +91,7 @@ func (c *issueCmd) run(env *Env, args []string) error {
 	fmt.Fprintf(out, "Sebaran: media massa %s, siaran pers %s, media sosial %s\n", num(d.ByKind[0]), num(d.ByKind[1]), num(d.ByKind[2]))
 	fmt.Fprintf(out, "Wilayah: %s\nOPD: %s\nKata kunci: %s\n", orDash(d.Regions), orDash(d.OPDs), orDash(d.KeyPhrases))
 	if d.Spike {
-		fmt.Fprintf(out, "LONJAKAN: %s berita dalam 24 jam terakhir, rata-rata %s/hari sebelumnya (seluruh pemberitaan isu)\n",
+		fmt.Fprintf(out, "LONJAKAN: %s pemberitaan dalam 24 jam terakhir, rata-rata %s/hari sebelumnya (seluruh pemberitaan isu)\n",
 			num(d.Today), indonesian.Decimal(d.Baseline, 1))
 	}
 	if len(d.Series) > 0 {

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -80,11 +81,14 @@ func (c *issuesCmd) run(env *Env, _ []string) error {
 	if err != nil {
 		return err
 	}
+	// One more than asked tells whether the list was cut.
 	views, err := issueview.List(q.ctx, q.b, q.rules, store.IssueFilter{Since: w.Since, Until: w.Until, Region: region, Label: c.label,
-		Media: m, Limit: c.limit})
+		Media: m, Limit: c.limit + 1})
 	if err != nil {
 		return err
 	}
+	more := len(views) > c.limit
+	views = views[:min(len(views), c.limit)]
 	if c.json {
 		enc := jsonOut(env)
 		enc.SetIndent("", "  ")
@@ -111,8 +115,20 @@ func (c *issuesCmd) run(env *Env, _ []string) error {
 	}
 	tw.Flush()
 	fmt.Fprintln(env.Stdout, "\n+ positif, = netral, ~ berpotensi negatif, − negatif; sebaran: media massa / siaran pers / media sosial.")
-	fmt.Fprintln(env.Stdout, "Rincian: pantau issue ID")
+	if more {
+		fmt.Fprintf(env.Stdout, "%s isu dengan pemberitaan terbanyak; masih ada isu lain: --limit %d\n", num(c.limit), max(2*c.limit, 50))
+	}
+	fmt.Fprintf(env.Stdout, "Rincian: %s issue ID\n", binName())
 	return nil
+}
+
+// binName is this binary as the user called it, for the commands a
+// message suggests: "./bin/pantau", or "pantau" when found on PATH.
+func binName() string {
+	if strings.Contains(os.Args[0], "/") {
+		return os.Args[0]
+	}
+	return "pantau"
 }
 
 // num writes a count as analysts read it: 1.355.

@@ -107,6 +107,15 @@ func TestIssueSearchAndTrendForAnalysts(t *testing.T) {
 	if !strings.Contains(errOut, `wilayah "Sumatra" tidak dikenal`) || !strings.Contains(errOut, "Kota Balikpapan") {
 		t.Errorf("issues --region Sumatra: %s", errOut)
 	}
+	// A cut list says so; a whole one does not.
+	out, _ = run(0, "issues", "--data", data, "--since", "30d", "--until", "2024-06-12", "--limit", "1")
+	if strings.Count(out, "\nisu-") != 1 || !strings.Contains(out, "masih ada isu lain: --limit 50") {
+		t.Errorf("issues --limit 1:\n%s", out)
+	}
+	out, _ = run(0, "issues", "--data", data, "--since", "30d", "--until", "2024-06-12", "--limit", "100")
+	if strings.Count(out, "\nisu-") < 2 || strings.Contains(out, "masih ada") {
+		t.Errorf("issues --limit 100:\n%s", out)
+	}
 	// Nothing found: the period in words, and a longer one to try.
 	out, _ = run(0, "search", "tidak ada di mana pun", "--data", data, "--since", "2w")
 	if !strings.Contains(out, "dalam 2 pekan terakhir. Periode lebih panjang: --since 30d") {

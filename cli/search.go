@@ -59,10 +59,12 @@ func (c *searchCmd) run(env *Env, args []string) error {
 		return err
 	}
 	defer q.close()
-	rows, err := store.Search(q.ctx, q.b, args[0], w.Since, m, c.limit)
+	rows, err := store.Search(q.ctx, q.b, args[0], w.Since, m, c.limit+1) // one more: was the list cut?
 	if err != nil {
 		return err
 	}
+	more := len(rows) > c.limit
+	rows = rows[:min(len(rows), c.limit)]
 	if c.json {
 		return encodeEach(env, rows)
 	}
@@ -73,6 +75,9 @@ func (c *searchCmd) run(env *Env, args []string) error {
 	}
 	for _, a := range rows {
 		fmt.Fprintln(env.Stdout, mentionLine(a, "    "))
+	}
+	if more {
+		fmt.Fprintf(env.Stdout, "\n%s hasil terbaru; masih ada yang lain: --limit %d\n", num(c.limit), max(2*c.limit, 50))
 	}
 	return nil
 }

@@ -77,7 +77,7 @@ func (c *sourcesCmd) run(env *Env, _ []string) error {
 	}
 	tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "SUMBER\tJENIS\tWILAYAH\tSTATUS\tINTERVAL\tTERAKHIR BERHASIL\tARTIKEL BARU\tGAGAL BERTURUT\tGALAT TERAKHIR")
-	defer fmt.Fprintln(env.Stdout, "\nRincian galat: pantau sources --json")
+	defer fmt.Fprintf(env.Stdout, "\nRincian galat: %s sources --json\n", binName())
 	for _, h := range hs {
 		errText := "-"
 		if h.LastReason != "" {
