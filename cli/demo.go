@@ -65,6 +65,23 @@ func (c *demoCmd) run(env *Env, _ []string) error {
 	if c.sitePort < 1 || c.sitePort > 65535 {
 		return usageError{"--site-port harus 1..65535"}
 	}
+	// The web app's address is taken first, before the sites and the crawl,
+	// so that a port in use (another demo, a pantau run) stops the demo at
+	// once with the way out, rather than after the crawl with a login to
+	// someone else's app.
+	var app net.Listener
+	if !c.once && env.Config.APIAddr != "" {
+		if app, err = httpserver.Listen(env.Config.APIAddr, httpserver.Default); err != nil {
+			why := err.Error()
+			if errors.Is(err, syscall.EADDRINUSE) {
+				why = "port sudah dipakai"
+			}
+			return fmt.Errorf("alamat aplikasi web %s tidak dapat dipakai (%s). Demo atau pantau run lain sedang berjalan? "+
+				"Hentikan dulu (Ctrl-C), atau pilih alamat lain: %s demo --api-addr 127.0.0.1:8081 (127.0.0.1:0: port bebas mana saja)",
+				env.Config.APIAddr, why, binName())
+		}
+		defer app.Close()
+	}
 	sites, err := demo.Serve(outlets, c.sitePort)
 	if err != nil {
 		return err
@@ -82,22 +99,6 @@ func (c *demoCmd) run(env *Env, _ []string) error {
 	cfg.Workers = max(cfg.Workers, 16)
 	if !c.once && cfg.APIToken == "" {
 		cfg.APIToken = demoAPIToken
-	}
-	// The web app's address is taken before the crawl, so that a port in
-	// use (another demo, a pantau run) stops the demo at once with the way
-	// out, rather than after the crawl with a login to someone else's app.
-	var app net.Listener
-	if !c.once && cfg.APIAddr != "" {
-		if app, err = httpserver.Listen(cfg.APIAddr, httpserver.Default); err != nil {
-			why := err.Error()
-			if errors.Is(err, syscall.EADDRINUSE) {
-				why = "port sudah dipakai"
-			}
-			return fmt.Errorf("alamat aplikasi web %s tidak dapat dipakai (%s). Demo atau pantau run lain sedang berjalan? "+
-				"Hentikan dulu (Ctrl-C), atau pilih alamat lain: pantau demo --api-addr 127.0.0.1:8081 (127.0.0.1:0: port bebas mana saja)",
-				cfg.APIAddr, why)
-		}
-		defer app.Close()
 	}
 	ctx, cancel := signalContext()
 	defer cancel()
