@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/mmcdole/gofeed"
 
 	"github.com/diskominfo-kaltim/pantau/crawler"
+	"github.com/diskominfo-kaltim/pantau/indonesian"
 	"github.com/diskominfo-kaltim/pantau/news"
 )
 
@@ -67,6 +69,53 @@ func TestFortnightEndsToday(t *testing.T) {
 	if again[5].Items[0].Published != outlets(t)[5].Items[0].Published {
 		t.Error("publication times differ between two builds")
 	}
+}
+
+// TestDatelinesInTheFortnight: the event days the example texts name,
+// "Senin (3/11)", are moved with their story into the fortnight that ends
+// today: the weekday fits the date, the date lies in the fortnight (or a
+// few days before it, for what happened earlier), and most items name
+// their own publication day (an announcement names a later one).
+func TestDatelinesInTheFortnight(t *testing.T) {
+	today := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
+	first := today.AddDate(0, 0, 1-Days)
+	n, own := 0, 0
+	for _, o := range outlets(t) {
+		for _, it := range o.Items {
+			for _, m := range dateline.FindAllStringSubmatch(it.Text, -1) {
+				n++
+				d, _ := strconv.Atoi(m[3])
+				mo, _ := strconv.Atoi(m[4])
+				// Without a year, the date nearest today (a December dateline
+				// in a January fortnight is last year's).
+				var at time.Time
+				for _, y := range []int{today.Year(), today.Year() - 1, today.Year() + 1} {
+					c := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
+					if at.IsZero() || c.Sub(today).Abs() < at.Sub(today).Abs() {
+						at = c
+					}
+				}
+				if m[5] != "" {
+					y, _ := strconv.Atoi(m[5])
+					at = time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
+				}
+				if indonesian.Weekdays[at.Weekday()] != m[1] {
+					t.Errorf("%s: %q is a %s", it.ID, m[0], indonesian.Weekdays[at.Weekday()])
+				}
+				// Events announced ahead may lie a week or two after today.
+				if at.Before(first.AddDate(0, 0, -7)) || at.After(today.AddDate(0, 0, 14)) {
+					t.Errorf("%s: %q outside the fortnight %s..%s", it.ID, m[0], first.Format(time.DateOnly), today.Format(time.DateOnly))
+				}
+				if sameDay(at.Add(12*time.Hour-8*time.Hour), it.Published) {
+					own++
+				}
+			}
+		}
+	}
+	if n < 800 || own*2 < n {
+		t.Errorf("%d datelines, %d on their item's day", n, own)
+	}
+	t.Logf("%d datelines, %d on their item's day", n, own)
 }
 
 func sameDay(a, b time.Time) bool {

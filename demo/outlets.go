@@ -11,10 +11,12 @@ import (
 	"hash/fnv"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/diskominfo-kaltim/pantau/config"
+	"github.com/diskominfo-kaltim/pantau/indonesian"
 	"github.com/diskominfo-kaltim/pantau/labels"
 	"github.com/diskominfo-kaltim/pantau/news"
 )
@@ -55,6 +57,7 @@ func Outlets(now time.Time) ([]*Outlet, error) {
 	}
 	now = now.In(WITA)
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, WITA)
+	items = shiftDatelines(items, today.AddDate(0, 0, 1-Days))
 	byName := map[string]*Outlet{}
 	regions := map[string]map[string]int{}
 	for _, it := range items {
@@ -159,6 +162,93 @@ func mainRegion(counts map[string]int, n int) string {
 		return "Kalimantan Timur"
 	}
 	return best
+}
+
+// dateline is the day of the event as the example texts write it, "Senin
+// (3/11)" or "Minggu (26/5/2024)", in the calendar the stories were written
+// in.
+var dateline = regexp.MustCompile(`\b(Minggu|Senin|Selasa|Rabu|Kamis|Jumat|Sabtu)(\s*)\((\d{1,2})/(\d{1,2})(?:/(\d{4}))?\)`)
+
+// writtenBy is the last year the example texts can have been written in:
+// a dateline without a year is read in the latest year up to it whose
+// date falls on the weekday named, whenever the demo runs.
+const writtenBy = 2026
+
+// datelineDate reads a dateline match: its date, whether it wrote the
+// year, and whether it could be read.
+func datelineDate(m []string) (time.Time, bool, bool) {
+	d, _ := strconv.Atoi(m[3])
+	mo, _ := strconv.Atoi(m[4])
+	valid := func(y int) (time.Time, bool) {
+		t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
+		return t, t.Day() == d && int(t.Month()) == mo
+	}
+	if m[5] != "" {
+		y, _ := strconv.Atoi(m[5])
+		t, ok := valid(y)
+		return t, true, ok
+	}
+	for y := writtenBy; y > writtenBy-10; y-- {
+		if t, ok := valid(y); ok && indonesian.Weekdays[t.Weekday()] == m[1] {
+			return t, false, true
+		}
+	}
+	return time.Time{}, false, false
+}
+
+// shiftDatelines moves the datelines of the example texts into the demo's
+// fortnight, which starts on day1: each story by one shift, the one that
+// puts most of its datelines on their item's day, so that "Minggu
+// (26/5/2024)" in an item of today reads as today, and a dateline the day
+// before stays the day before. Weekday names follow their dates.
+func shiftDatelines(items []labels.Item, day1 time.Time) []labels.Item {
+	start := time.Date(day1.Year(), day1.Month(), day1.Day(), 0, 0, 0, 0, time.UTC)
+	// The story's first day in its own calendar, by vote of its datelines.
+	votes := map[string]map[time.Time]int{}
+	for _, it := range items {
+		for _, m := range dateline.FindAllStringSubmatch(it.Title+"\n"+it.Text, -1) {
+			if t, _, ok := datelineDate(m); ok {
+				if votes[it.Story] == nil {
+					votes[it.Story] = map[time.Time]int{}
+				}
+				votes[it.Story][t.AddDate(0, 0, 1-it.Day)]++
+			}
+		}
+	}
+	shift := map[string]int{} // days
+	for story, v := range votes {
+		var best time.Time
+		for t, n := range v {
+			if n > v[best] || n == v[best] && t.Before(best) {
+				best = t
+			}
+		}
+		shift[story] = int(start.Sub(best).Hours() / 24)
+	}
+	out := make([]labels.Item, len(items))
+	for i, it := range items {
+		days, ok := shift[it.Story]
+		if ok {
+			rewrite := func(s string) string {
+				return dateline.ReplaceAllStringFunc(s, func(x string) string {
+					m := dateline.FindStringSubmatch(x)
+					t, year, ok := datelineDate(m)
+					if !ok {
+						return x
+					}
+					t = t.AddDate(0, 0, days)
+					when := fmt.Sprintf("%d/%d", t.Day(), int(t.Month()))
+					if year {
+						when += fmt.Sprintf("/%d", t.Year())
+					}
+					return indonesian.Weekdays[t.Weekday()] + m[2] + "(" + when + ")"
+				})
+			}
+			it.Title, it.Text = rewrite(it.Title), rewrite(it.Text)
+		}
+		out[i] = it
+	}
+	return out
 }
 
 var nonSlug = regexp.MustCompile(`[^a-z0-9]+`)
