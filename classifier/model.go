@@ -262,7 +262,7 @@ func Load(b []byte) (*Trained, error) {
 	}
 	t.pool.New = func() any {
 		d := &doc{}
-		d.fn = func(start, end, kind int) { t.scan(d, start, end, kind) }
+		d.fn = func(start, end, kind int, h uint64) { t.scan(d, start, end, kind, h) }
 		return d
 	}
 	return t, nil
@@ -360,7 +360,7 @@ type doc struct {
 	// their usual backing array).
 	parts [10]string
 	all   []string
-	fn    func(start, end, kind int) // t.scan bound to this doc
+	fn    func(start, end, kind int, h uint64) // t.scan bound to this doc
 	// touched keeps the loads that bring rows into the cache early.
 	touched byte
 }
@@ -497,14 +497,13 @@ func (t *Trained) read(d *doc, title, text string) {
 	}
 }
 
-// scan is read's work for one word, the bounds of a word in d.text: it
-// records the word and its hash.
-func (t *Trained) scan(d *doc, start, end, kind int) {
-	var h uint64
+// scan is read's work for one word, the bounds of a word in d.text and
+// its foldHash: it records the word and its table key.
+func (t *Trained) scan(d *doc, start, end, kind int, h uint64) {
 	if kind == wordNumber {
 		h = numberHash
 	} else {
-		h = WordHash(d.text[start:end])
+		h = fmix64(h)
 	}
 	d.words = append(d.words, wordAt{h: h, part: d.part, start: int32(start), end: int32(end),
 		first: len(d.words) == 0 || d.words[len(d.words)-1].part != d.part})

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/diskominfo-kaltim/pantau/labels"
@@ -78,7 +79,7 @@ func refRead(t *Trained, d *refDoc, title, text string) {
 		}
 		d.text, d.part = p, i
 		d.prev = -1 // no bigram across parts
-		n += scanWords(p, MaxWords-n, d.fn)
+		n += refScanWords(p, MaxWords-n, d.fn)
 	}
 }
 
@@ -393,4 +394,75 @@ func TestEvidenceTextASCII(t *testing.T) {
 			t.Errorf("%q: %q, rune path %q", s, got, want)
 		}
 	}
+}
+
+// refScanWords is scanWords before it hashed words itself; it calls fn with the bounds of each word of s, at most max words,
+// and returns how many it passed. A word is a run of letters and digits (inner
+// hyphens and apostrophes kept: "anak-anak"); each emoji is a word of its
+// own; anything else separates words. Words are passed as written: fn
+// folds case (see foldHash). Invalid UTF-8 reads as U+FFFD, a separator.
+func refScanWords(s string, max int, fn func(start, end, kind int)) int {
+	n := 0
+	start := -1
+	digits := true
+	for i := 0; i < len(s); {
+		c := s[i]
+		var r rune
+		size := 1
+		if c < utf8.RuneSelf {
+			r = rune(c)
+		} else {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		word := false
+		switch {
+		case c < utf8.RuneSelf:
+			word = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+			if !word && (c == '-' || c == '\'') && start >= 0 && i+1 < len(s) && isWordByte(s[i+1]) {
+				word = true // inner hyphen or apostrophe
+			}
+		case r != utf8.RuneError:
+			word = unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+		}
+		if word {
+			if start < 0 {
+				start = i
+				digits = true
+			}
+			if !(c >= '0' && c <= '9') {
+				digits = false
+			}
+			i += size
+			continue
+		}
+		if start >= 0 {
+			if n == max {
+				return n
+			}
+			kind := wordPlain
+			if digits {
+				kind = wordNumber
+			}
+			fn(start, i, kind)
+			n++
+			start = -1
+		}
+		if r != utf8.RuneError && c >= utf8.RuneSelf && unicode.Is(unicode.So, r) {
+			if n == max {
+				return n
+			}
+			fn(i, i+size, wordSymbol)
+			n++
+		}
+		i += size
+	}
+	if start >= 0 && n < max {
+		kind := wordPlain
+		if digits {
+			kind = wordNumber
+		}
+		fn(start, len(s), kind)
+		n++
+	}
+	return n
 }
