@@ -119,7 +119,7 @@ func Gather(ctx context.Context, b store.Backend, rules issuemap.Rules, day time
 		d.Urgent = d.Urgent[:5]
 	}
 	for i := range d.Urgent {
-		arts, err := store.IssueMentions(ctx, b, d.Urgent[i].ID, 3)
+		arts, err := store.IssueMentions(ctx, b, d.Urgent[i].ID, store.MediaFilter{}, 3)
 		if err != nil {
 			return nil, err
 		}

@@ -61,7 +61,7 @@ GROUP BY k ORDER BY k`+FinalByPartition, b.Database()), map[string]string{"since
 // most confident first, one article per story, n at most.
 func TopPositive(ctx context.Context, b Backend, since, until time.Time, n int) ([]MentionRow, error) {
 	db := b.Database()
-	res, err := b.Query(ctx, fmt.Sprintf(`SELECT id, title, outlet, toString(label), url, published_at, regions
+	res, err := b.Query(ctx, fmt.Sprintf(`SELECT `+mentionColumns+`
 FROM %[1]s.mentions FINAL
 WHERE id IN (SELECT id FROM %[1]s.mention_facts FINAL
     WHERE published_at >= {since:DateTime('UTC')} AND published_at < {until:DateTime('UTC')} AND label = 'positif'`+FinalByPartition+`)

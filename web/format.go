@@ -5,7 +5,6 @@ import (
 	"html"
 	"html/template"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -51,8 +50,7 @@ func when(t time.Time) string {
 	if t.IsZero() {
 		return "-"
 	}
-	t = t.In(wita)
-	return indonesian.DayMonth(t) + " " + strconv.Itoa(t.Year()) + " " + indonesian.Clock(t) + " WITA"
+	return indonesian.Stamp(t.In(wita))
 }
 
 // dayMonth writes a chart tick: "30 Nov".
@@ -77,15 +75,15 @@ func labelClass(label string) string {
 // report's).
 var labelColors = [4]string{"#2e7d32", "#78828c", "#d97706", "#c62828"}
 
-// kindName says an item's kind in words.
+// kindName says an item's kind in the report's words.
 func kindName(k string) string {
 	switch k {
 	case news.KindRilis:
-		return "rilis pemerintah"
+		return "siaran pers"
 	case news.KindSosmed:
 		return "media sosial"
 	}
-	return "berita"
+	return "media massa"
 }
 
 // platformName writes a platform as it calls itself.
@@ -151,12 +149,16 @@ var funcs = template.FuncMap{
 	"labelClass": labelClass,
 	"labels":     func() [4]string { return news.Labels },
 	"kindName":   kindName,
-	"roleName":   roleName,
-	"json":       toJSON,
-	"highlight":  highlight,
-	"join":       func(s []string, sep string) string { return strings.Join(s, sep) },
-	"neg":        func(by [4]int) int { return by[2] + by[3] },
-	"add":        func(a, b int) int { return a + b },
+	// The jenis and platform filters' choices (store.KindWords, Platforms).
+	"kindWords":    func() any { return store.KindWords },
+	"platforms":    func() []string { return store.Platforms },
+	"platformName": platformName,
+	"roleName":     roleName,
+	"json":         toJSON,
+	"highlight":    highlight,
+	"join":         func(s []string, sep string) string { return strings.Join(s, sep) },
+	"neg":          func(by [4]int) int { return by[2] + by[3] },
+	"add":          func(a, b int) int { return a + b },
 	"first": func(s []string, n int) []string {
 		if len(s) > n {
 			return s[:n]
@@ -174,7 +176,7 @@ var funcs = template.FuncMap{
 	"kindCounts": func(c []store.NamedCount) []store.NamedCount {
 		out := make([]store.NamedCount, len(c))
 		for i, x := range c {
-			x.Name = map[string]string{"berita": "Media massa (berita)", "rilis": "Rilis pemerintah", "sosmed": "Media sosial"}[x.Name] + ""
+			x.Name = map[string]string{"berita": "Media massa", "rilis": "Siaran pers pemerintah", "sosmed": "Media sosial"}[x.Name] + ""
 			if x.Name == "" {
 				x.Name = c[i].Name
 			}
