@@ -77,9 +77,6 @@ func headlines(d *Data) []headline {
 	return out
 }
 
-// kindNames name the kinds of source for the Kadis.
-var kindNames = map[string]string{news.KindBerita: "media massa", news.KindRilis: "siaran pers pemerintah", news.KindSosmed: "media sosial"}
-
 // mixed reports whether the day's items came from more than one kind of
 // source: only then does the report split them.
 func mixed(d *Data) bool { return len(d.Kinds) > 1 }
@@ -94,7 +91,7 @@ func summary(d *Data) string {
 	if mixed(d) {
 		var kinds []string
 		for _, k := range d.Kinds {
-			kinds = append(kinds, kindNames[k.Kind]+" "+indonesian.Int(int64(total(k.Counts))))
+			kinds = append(kinds, news.KindName(k.Kind)+" "+indonesian.Int(int64(total(k.Counts))))
 		}
 		what = "item (" + strings.Join(kinds, ", ") + ")"
 	}
@@ -119,7 +116,7 @@ func kindRows(d *Data) []kindRow {
 	}
 	var out []kindRow
 	for _, k := range d.Kinds {
-		r := kindRow{Name: capital(kindNames[k.Kind]), Total: indonesian.Int(int64(total(k.Counts))),
+		r := kindRow{Name: capital(news.KindName(k.Kind)), Total: indonesian.Int(int64(total(k.Counts))),
 			Neg: indonesian.Percent(k.Counts[2]+k.Counts[3], total(k.Counts))}
 		for i, c := range k.Counts {
 			r.Counts[i] = indonesian.Int(int64(c))

@@ -77,17 +77,6 @@ func labelClass(label string) string {
 // report's).
 var labelColors = [4]string{"#2e7d32", "#78828c", "#d97706", "#c62828"}
 
-// kindName says an item's kind in words.
-func kindName(k string) string {
-	switch k {
-	case news.KindRilis:
-		return "rilis pemerintah"
-	case news.KindSosmed:
-		return "media sosial"
-	}
-	return "berita"
-}
-
 // platformName writes a platform as it calls itself.
 func platformName(p string) string {
 	switch p {
@@ -101,6 +90,14 @@ func platformName(p string) string {
 		return "TikTok"
 	}
 	return strings.ToUpper(p[:1]) + p[1:]
+}
+
+// capital starts a sentence or a table cell with a capital letter.
+func capital(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // roleName says a role in words.
@@ -150,7 +147,7 @@ var funcs = template.FuncMap{
 	"when":       when,
 	"labelClass": labelClass,
 	"labels":     func() [4]string { return news.Labels },
-	"kindName":   kindName,
+	"kindName":   news.KindName,
 	"roleName":   roleName,
 	"json":       toJSON,
 	"highlight":  highlight,
@@ -174,10 +171,7 @@ var funcs = template.FuncMap{
 	"kindCounts": func(c []store.NamedCount) []store.NamedCount {
 		out := make([]store.NamedCount, len(c))
 		for i, x := range c {
-			x.Name = map[string]string{"berita": "Media massa (berita)", "rilis": "Rilis pemerintah", "sosmed": "Media sosial"}[x.Name] + ""
-			if x.Name == "" {
-				x.Name = c[i].Name
-			}
+			x.Name = capital(news.KindName(x.Name))
 			out[i] = x
 		}
 		return out
