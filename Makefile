@@ -15,7 +15,7 @@ BENCHTIME   ?= 2s
 
 export PANTAU_CHDB_LIB := $(CHDB_LIB)
 
-.PHONY: all build run demo test bench fuzz lint deps chdb debian-deps rules web-assets tidy-check clean
+.PHONY: all build run demo test bench fuzz lint deps chdb debian-deps rules web-assets tidy-check clean model
 
 all: build
 
@@ -82,13 +82,21 @@ bench: deps
 ## fuzz: each fuzz target for FUZZTIME (`make test` runs their seed corpora
 ## only). Add yours to FUZZ as package:FuzzName.
 FUZZTIME    ?= 1m
-FUZZ        := ./config:FuzzLoad ./crawler:FuzzExtract ./crawler:FuzzFeed ./crawler:FuzzCanonical ./crawler:FuzzParseDate
+FUZZ        := ./config:FuzzLoad ./crawler:FuzzExtract ./crawler:FuzzFeed ./crawler:FuzzCanonical ./crawler:FuzzParseDate ./classifier:FuzzClassify
 
 fuzz:
 	@set -e; for t in $(FUZZ); do \
 		echo ">> fuzzing $${t#*:} in $${t%%:*} for $(FUZZTIME)"; \
 		$(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) $${t%%:*}; \
 	done
+
+## model: retrain the classifier from the repository's data alone (no
+## corrections; the full cross-validated protocol, tens of minutes on two
+## cores) and check that it is the shipped model bit for bit
+model: build
+	@d=$$(mktemp -d) && ./bin/pantau train --data $$d/store --out $$d/pantau.model --force >$$d/REPORT.md && \
+		cmp $$d/pantau.model classifier/model/pantau.model && \
+		echo "classifier/model/pantau.model reproduced bit for bit (report: $$d/REPORT.md)"
 
 lint: tidy-check
 	@fmt=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$fmt" ]; then echo "gofmt needed:"; echo "$$fmt"; exit 1; fi

@@ -37,10 +37,18 @@ type Options struct {
 	Replicas          int           // stream replicas (1 on one box, 3 on a cluster)
 	DuplicateWindow   time.Duration // how long a message id is remembered
 	MaxAge            time.Duration // how long articles stay in their streams
-	MaxDeliver        int           // deliveries before a message is dead-lettered
+	MaxDeliver        int           // failed attempts at a message before its stage dead-letters it (see ensure)
 	AckWait           time.Duration
 	ClassifierPending int // max unacked messages for the classifier consumer
 	WriterPending     int // max unacked messages for the writer consumer
+
+	// Durability of the embedded server's store (a NATS server's own
+	// configuration decides for it). SyncAlways fsyncs every write before
+	// it is acknowledged: a published article survives a power loss.
+	// Otherwise the store is flushed every SyncInterval (default 2m, as
+	// nats-server) and survives a crash of the process, not of the OS.
+	SyncAlways   bool
+	SyncInterval time.Duration
 }
 
 func (o *Options) setDefaults() {
@@ -126,11 +134,13 @@ func (b *Bus) startEmbedded() error {
 		return err
 	}
 	srv, err := server.NewServer(&server.Options{
-		ServerName: "pantau-embedded",
-		DontListen: true,
-		JetStream:  true,
-		StoreDir:   abs,
-		NoSigs:     true,
+		ServerName:   "pantau-embedded",
+		DontListen:   true,
+		JetStream:    true,
+		StoreDir:     abs,
+		NoSigs:       true,
+		SyncAlways:   b.opts.SyncAlways,
+		SyncInterval: b.opts.SyncInterval,
 	})
 	if err != nil {
 		return fmt.Errorf("embedded nats: %w", err)
@@ -172,10 +182,14 @@ func (b *Bus) ensure(ctx context.Context) error {
 	}
 	for _, c := range consumers {
 		_, err := b.JS.CreateOrUpdateConsumer(ctx, c.stream, jetstream.ConsumerConfig{
-			Durable:       c.name,
-			AckPolicy:     jetstream.AckExplicitPolicy,
-			AckWait:       o.AckWait,
-			MaxDeliver:    o.MaxDeliver,
+			Durable:   c.name,
+			AckPolicy: jetstream.AckExplicitPolicy,
+			AckWait:   o.AckWait,
+			// The server redelivers without limit: with a limit it drops a
+			// message after that many deliveries, also when they ended in
+			// a crash or a kill rather than a failure — silently lost. The
+			// stage loop counts the failures and dead-letters instead.
+			MaxDeliver:    -1,
 			MaxAckPending: c.pending,
 			MaxWaiting:    16,
 		})

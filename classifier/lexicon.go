@@ -122,8 +122,8 @@ type hit struct {
 }
 
 // Classify scores title and text; the title counts double, as the guideline
-// takes the headline's main point for mixed items.
-func (l *Lexicon) Classify(title, text string) Result {
+// takes the headline's main point for mixed items. The kind is not used.
+func (l *Lexicon) Classify(title, text, _ string) Result {
 	titleToks := Tokenize(title)
 	textToks := Tokenize(text)
 	if len(textToks) > 400 {
@@ -175,6 +175,7 @@ func (l *Lexicon) Classify(title, text string) Result {
 	for i := range probs {
 		r.Scores[i] = float32(probs[i])
 	}
+	r.Confidence = r.Scores[best]
 	switch {
 	case pol > 0.25:
 		r.Polarity = news.PolarityPositif

@@ -11,7 +11,7 @@ func TestLexiconFollowsTheGuideline(t *testing.T) {
 	m := NewLexicon()
 	f := func(title, text, wantLabel string) {
 		t.Helper()
-		r := m.Classify(title, text)
+		r := m.Classify(title, text, "")
 		if r.Label != wantLabel {
 			t.Errorf("%q: label %q (scores %v, evidence %v), want %q", title, r.Label, r.Scores, r.Evidence, wantLabel)
 		}
@@ -31,8 +31,8 @@ func TestLexiconFollowsTheGuideline(t *testing.T) {
 
 func TestNegationFlipsPolarity(t *testing.T) {
 	m := NewLexicon()
-	pos := m.Classify("", "petugasnya sangat ramah dan kami senang")
-	neg := m.Classify("", "petugasnya tidak ramah dan kami tidak senang")
+	pos := m.Classify("", "petugasnya sangat ramah dan kami senang", "")
+	neg := m.Classify("", "petugasnya tidak ramah dan kami tidak senang", "")
 	if pos.Polarity != news.PolarityPositif || neg.Polarity != news.PolarityNegatif {
 		t.Fatalf("polarity %s / %s, want positif / negatif", pos.Polarity, neg.Polarity)
 	}
@@ -54,7 +54,7 @@ func BenchmarkLexiconClassify(b *testing.B) {
 	b.SetBytes(int64(len(text)))
 	b.ReportAllocs()
 	for b.Loop() {
-		m.Classify("Jembatan baru diresmikan", text)
+		m.Classify("Jembatan baru diresmikan", text, "")
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "docs/s")
 }

@@ -1,364 +1,651 @@
 package classifier
 
 import (
-	"bytes"
-	"compress/gzip"
-	"crypto/sha256"
-	_ "embed"
-	"encoding/gob"
-	"encoding/hex"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
 	"math"
-	"os"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/diskominfo-kaltim/pantau/news"
 )
 
-// The shipped model and tokenizer, reproduced by `pantau train`.
-var (
-	//go:embed model/pantau.model
-	shippedModel []byte
-	//go:embed model/pantau.tokenizer.json
-	shippedTokenizer []byte
-)
-
-// Params are the weights of a trained model: two softmax heads over the
-// same hashed features. The polarity head (positif, netral, negatif) is
-// trained on review, tweet and headline sentiment; the issue head (the four
-// Diskominfo classes) on in-domain news, with the polarity head's
-// probabilities as extra inputs.
-type Params struct {
-	Version string
-	Dim     uint32 // hashed buckets; dense features follow
-	// Polarity head: (Dim+denseCount) x 3, row-major.
-	WP []float32
-	// Issue head: (Dim+denseCount) x 4, plus 4x3 from polarity probabilities.
-	WI    []float32
-	WIPol [12]float32
-	TP    float32 // calibration temperatures
-	TI    float32
-	// TokenizerSum identifies the tokenizer file the model was trained
-	// with (see TokenizerSum; empty in earlier models).
-	TokenizerSum string
-	// Scores holds the validation figures recorded at training time.
-	Scores map[string]float64
-	Notes  []string
-}
+// How a label is computed: the whole prediction of the trained model is
+// in this file.
+//
+// An item's words (text.go: title and body, dateline and credits dropped,
+// lower-cased, numbers as one token) are looked up in the model's word
+// table, which maps every known surface form — slang and Banjar words
+// included — to a row of weights of its standard form. Each pair of
+// neighbouring known words is looked up in the bigram table. The rows are
+// summed per view:
+//
+//   - nb:     naive Bayes log-probabilities of the four classes (word and
+//     bigram counts);
+//   - lr:     a logistic regression over the same counts weighted by
+//     inverse document frequency and scaled by 1/√(words read);
+//   - vec:    a logistic regression over the mean of the words' vectors
+//     (word2vec trained on all the Indonesian text the project has),
+//     folded into one row per word;
+//   - kaltim: the lr view trained on the Kaltim examples only;
+//   - domain: the probability that the item is about Kaltim (a logistic
+//     regression over the mean word vector);
+//   - pol:    the polarity (positif, netral, negatif), a logistic
+//     regression over counts and word vectors trained on reviews, tweets,
+//     NusaX (Banjar included) and market headlines.
+//
+// A stacker — a logistic regression trained on cross-validated outputs of
+// the views — combines the four views' log-probabilities, alone and times
+// the domain probability (so that Kaltim items may trust other views than
+// national news), with the polarity and the item's kind (berita, rilis,
+// sosmed) into the four calibrated class probabilities. Evidence is the
+// content words and phrases whose rows pushed most toward the chosen
+// class.
 
 const (
-	nPol   = 3
-	nIssue = 4
+	nIssue = 4 // the four classes
+	nPol   = 3 // polarity: positif, netral, negatif
+	nViews = 4 // the four-class views: nb, lr, vec, kaltim
+)
+
+// Columns of a word row. Count views (nb, lr, kaltim, pol's count part)
+// have a column per class in word and bigram rows; vector views (vec,
+// domain, pol's vector part) only in word rows.
+const (
+	colNB     = 0
+	colLR     = colNB + nIssue
+	colVec    = colLR + nIssue
+	colKaltim = colVec + nIssue
+	colDomain = colKaltim + nIssue
+	colPolLR  = colDomain + 1
+	colPolVec = colPolLR + nPol
+	uniCols   = colPolVec + nPol
+)
+
+// Columns of a bigram row.
+const (
+	biNB     = 0
+	biLR     = biNB + nIssue
+	biKaltim = biLR + nIssue
+	biPolLR  = biKaltim + nIssue
+	biCols   = biPolLR + nPol
+)
+
+// Rows are stored as int8 weights in groups (one group per view), each
+// group with its own power-of-two scale: a row starts with one exponent
+// byte per group. uniGroups and biGroups are the groups' column ranges.
+var (
+	uniGroups = [...][2]int{{colNB, colLR}, {colLR, colVec}, {colVec, colKaltim}, {colKaltim, colDomain},
+		{colDomain, colPolLR}, {colPolLR, colPolVec}, {colPolVec, uniCols}}
+	biGroups = [...][2]int{{biNB, biLR}, {biLR, biKaltim}, {biKaltim, biPolLR}, {biPolLR, biCols}}
+)
+
+// Stored row sizes in bytes.
+const (
+	uniRow = len(uniGroups) + uniCols
+	biRow  = len(biGroups) + biCols
+)
+
+// pow2 holds 2^e for the stored exponents e (an int8).
+var pow2 = func() (t [256]float32) {
+	for i := range t {
+		t[i] = float32(math.Ldexp(1, int(int8(i))))
+	}
+	return t
+}()
+
+// addUni adds the stored word row r to out (the groups of uniGroups,
+// written out: this runs for every word read).
+func addUni(out *[uniCols]float32, r []byte) {
+	v := r[len(uniGroups):]
+	_ = v[uniCols-1]
+	s := pow2[r[0]]
+	out[0] += float32(int8(v[0])) * s
+	out[1] += float32(int8(v[1])) * s
+	out[2] += float32(int8(v[2])) * s
+	out[3] += float32(int8(v[3])) * s
+	s = pow2[r[1]]
+	out[4] += float32(int8(v[4])) * s
+	out[5] += float32(int8(v[5])) * s
+	out[6] += float32(int8(v[6])) * s
+	out[7] += float32(int8(v[7])) * s
+	s = pow2[r[2]]
+	out[8] += float32(int8(v[8])) * s
+	out[9] += float32(int8(v[9])) * s
+	out[10] += float32(int8(v[10])) * s
+	out[11] += float32(int8(v[11])) * s
+	s = pow2[r[3]]
+	out[12] += float32(int8(v[12])) * s
+	out[13] += float32(int8(v[13])) * s
+	out[14] += float32(int8(v[14])) * s
+	out[15] += float32(int8(v[15])) * s
+	out[16] += float32(int8(v[16])) * pow2[r[4]]
+	s = pow2[r[5]]
+	out[17] += float32(int8(v[17])) * s
+	out[18] += float32(int8(v[18])) * s
+	out[19] += float32(int8(v[19])) * s
+	s = pow2[r[6]]
+	out[20] += float32(int8(v[20])) * s
+	out[21] += float32(int8(v[21])) * s
+	out[22] += float32(int8(v[22])) * s
+}
+
+// addBi adds the stored bigram row r to out.
+func addBi(out *[biCols]float32, r []byte) {
+	v := r[len(biGroups):]
+	_ = v[biCols-1]
+	s := pow2[r[0]]
+	out[0] += float32(int8(v[0])) * s
+	out[1] += float32(int8(v[1])) * s
+	out[2] += float32(int8(v[2])) * s
+	out[3] += float32(int8(v[3])) * s
+	s = pow2[r[1]]
+	out[4] += float32(int8(v[4])) * s
+	out[5] += float32(int8(v[5])) * s
+	out[6] += float32(int8(v[6])) * s
+	out[7] += float32(int8(v[7])) * s
+	s = pow2[r[2]]
+	out[8] += float32(int8(v[8])) * s
+	out[9] += float32(int8(v[9])) * s
+	out[10] += float32(int8(v[10])) * s
+	out[11] += float32(int8(v[11])) * s
+	s = pow2[r[3]]
+	out[12] += float32(int8(v[12])) * s
+	out[13] += float32(int8(v[13])) * s
+	out[14] += float32(int8(v[14])) * s
+}
+
+// Stacker inputs: the views' log-probabilities, the polarity's, the kind,
+// the domain probability, and the views' log-probabilities times it.
+const (
+	inViews     = 0
+	inPol       = inViews + nViews*nIssue
+	inKind      = inPol + nPol
+	inDomain    = inKind + len(news.Kinds)
+	inInter     = inDomain + 1
+	stackInputs = inInter + nViews*nIssue
+)
+
+// Word flags.
+const (
+	flagNoEvidence = 1 << iota // stopword, outlet, day or month name, number, symbol
+	flagVector                 // the word has a vector (counts in the vector views' mean)
+	flagNegator                // tidak, bukan, belum … (may open a phrase in evidence)
 )
 
 // Polarity classes in head order.
 var polarities = [nPol]string{news.PolarityPositif, news.PolarityNetral, news.PolarityNegatif}
 
-// Trained is the trained model behind the Model interface.
+// Header is the model file's description of itself, stored as JSON.
+type Header struct {
+	Version string
+	// Table sizes: slots are powers of two.
+	WordSlots, Words, BigramSlots, Bigrams int
+	// Biases of the views (nb: log priors; domain: log-odds of Kaltim).
+	Bias       [nViews][nIssue]float32
+	BiasDomain float32
+	BiasPol    [nPol]float32
+	// The stacker: four classes × stackInputs, and its biases.
+	Stack     [nIssue][stackInputs]float32
+	StackBias [nIssue]float32
+	// Cross-validated and validation figures recorded at training time.
+	Scores map[string]float64
+	Notes  []string
+}
+
+// Trained is a model written by `pantau train`. Its weight rows are used
+// in place, as stored (int8: the tables stay small enough for the
+// caches); only the hash tables' slots are decoded at load.
 type Trained struct {
-	p    *Params
-	feat *featurizer
-	pool sync.Pool
-	w7   []float32 // WP and WI interleaved, 8 floats a row
+	h       Header
+	words   []uint64 // WordSlots: check<<32 | row<<8 | flags
+	uni     []byte   // Words × uniRow bytes
+	bigrams []uint64 // BigramSlots: check<<32 | row+1
+	bi      []byte   // Bigrams × biRow bytes
+	pool    sync.Pool
 }
 
-// LoadShipped loads the model shipped in the binary.
-func LoadShipped() (*Trained, error) {
-	return Load(bytes.NewReader(shippedModel), bytes.NewReader(shippedTokenizer))
+const magic = "PANTAU2\n"
+
+// ErrNotModel is returned for bytes that are not a model file.
+var ErrNotModel = errors.New("not a pantau model file")
+
+// Load reads a model from its bytes.
+func Load(b []byte) (*Trained, error) {
+	if len(b) < len(magic)+4 || string(b[:len(magic)]) != magic {
+		return nil, ErrNotModel
+	}
+	b = b[len(magic):]
+	n := int(binary.LittleEndian.Uint32(b))
+	b = b[4:]
+	if n > len(b) {
+		return nil, fmt.Errorf("model header of %d bytes in a file of %d: damaged", n, len(b))
+	}
+	t := &Trained{}
+	if err := json.Unmarshal(b[:n], &t.h); err != nil {
+		return nil, fmt.Errorf("model header: %w", err)
+	}
+	b = b[n:]
+	h := &t.h
+	if !isPow2(h.WordSlots) || !isPow2(h.BigramSlots) || h.Words >= 1<<24 || h.Bigrams >= 1<<31 {
+		return nil, fmt.Errorf("model %s: bad table sizes", h.Version)
+	}
+	take := func(n int) []byte {
+		if n < 0 || n > len(b) {
+			return nil
+		}
+		out := b[:n:n]
+		b = b[n:]
+		return out
+	}
+	words := take(h.WordSlots * 8)
+	uni := take(h.Words * uniRow)
+	bigrams := take(h.BigramSlots * 8)
+	bi := take(h.Bigrams * biRow)
+	if bi == nil || len(b) != 0 {
+		return nil, fmt.Errorf("model %s is damaged: table sizes do not match the file", h.Version)
+	}
+	t.words, t.uni = slots(words), uni
+	t.bigrams, t.bi = slots(bigrams), bi
+	for _, v := range t.words {
+		if v != 0 && int(uint32(v)>>8) >= h.Words {
+			return nil, fmt.Errorf("model %s is damaged: a word points past the table", h.Version)
+		}
+	}
+	for _, v := range t.bigrams {
+		if v != 0 && (uint32(v) == 0 || int(uint32(v)) > h.Bigrams) {
+			return nil, fmt.Errorf("model %s is damaged: a bigram points past the table", h.Version)
+		}
+	}
+	t.pool.New = func() any {
+		d := &doc{}
+		d.fn = func(start, end, kind int) { t.step(d, start, end, kind) }
+		return d
+	}
+	return t, nil
 }
 
-// LoadFile loads a model file written by `pantau train`, with the
-// tokenizer file beside it (or the shipped one).
-func LoadFile(path string) (*Trained, error) {
-	mf, err := os.Open(path)
-	if err != nil {
-		return nil, err
+func isPow2(n int) bool { return n > 0 && n&(n-1) == 0 }
+
+// slots decodes a hash table's 8-byte slots (check u32, value u32).
+func slots(b []byte) []uint64 {
+	out := make([]uint64, len(b)/8)
+	for i := range out {
+		out[i] = uint64(binary.LittleEndian.Uint32(b[i*8:]))<<32 | uint64(binary.LittleEndian.Uint32(b[i*8+4:]))
 	}
-	defer mf.Close()
-	var tok io.Reader = bytes.NewReader(shippedTokenizer)
-	if tf, err := os.Open(TokenizerPath(path)); err == nil {
-		defer tf.Close()
-		tok = tf
-	}
-	return Load(mf, tok)
+	return out
 }
 
-// TokenizerPath is where the tokenizer of a model file lies: beside it,
-// pantau.model → pantau.tokenizer.json.
-func TokenizerPath(modelPath string) string {
-	return strings.TrimSuffix(modelPath, ".model") + ".tokenizer.json"
+// Header returns the model's description (read-only).
+func (t *Trained) Header() *Header { return &t.h }
+
+// Version names the model.
+func (t *Trained) Version() string { return t.h.Version }
+
+// lookupWord returns the row and flags of a word by its hash; row is -1
+// for a word the model does not know.
+func (t *Trained) lookupWord(h uint64) (row int32, flags uint8) {
+	mask := uint64(len(t.words) - 1)
+	check := uint32(h>>32) | 1
+	for i := h & mask; ; i = (i + 1) & mask {
+		s := t.words[i]
+		c := uint32(s >> 32)
+		if c == 0 {
+			return -1, 0
+		}
+		if c == check {
+			return int32(uint32(s) >> 8), uint8(s)
+		}
+	}
 }
 
-// Load reads a model and its tokenizer.
-func Load(model, tok io.Reader) (*Trained, error) {
-	zr, err := gzip.NewReader(model)
-	if err != nil {
-		return nil, fmt.Errorf("reading model: %w", err)
+// lookupBigram returns the row of the bigram of two word rows, or -1.
+func (t *Trained) lookupBigram(a, b int32) int32 {
+	h := BigramHash(a, b)
+	mask := uint64(len(t.bigrams) - 1)
+	check := uint32(h>>32) | 1
+	for i := h & mask; ; i = (i + 1) & mask {
+		s := t.bigrams[i]
+		c := uint32(s >> 32)
+		if c == 0 {
+			return -1
+		}
+		if c == check {
+			return int32(uint32(s)) - 1
+		}
 	}
-	var p Params
-	if err := gob.NewDecoder(zr).Decode(&p); err != nil {
-		return nil, fmt.Errorf("decoding model: %w", err)
-	}
-	rows := int(p.Dim) + denseCount
-	if len(p.WP) != rows*nPol || len(p.WI) != rows*nIssue {
-		return nil, fmt.Errorf("model %s is damaged: weight sizes %d/%d for %d rows", p.Version, len(p.WP), len(p.WI), rows)
-	}
-	tb, err := io.ReadAll(tok)
-	if err != nil {
-		return nil, fmt.Errorf("reading tokenizer: %w", err)
-	}
-	if p.TokenizerSum != "" && p.TokenizerSum != TokenizerSum(tb) {
-		return nil, fmt.Errorf("model %s was trained with another tokenizer (its NAME.tokenizer.json belongs beside the model file)", p.Version)
-	}
-	sub, err := LoadSubword(bytes.NewReader(tb))
-	if err != nil {
-		return nil, err
-	}
-	return newTrained(&p, newFeaturizer(p.Dim, sub)), nil
 }
 
-func newTrained(p *Params, f *featurizer) *Trained {
-	t := &Trained{p: p, feat: f}
-	rows := len(p.WP) / nPol
-	t.w7 = make([]float32, rows*8) // padded to 32 bytes: rows never straddle cache lines
-	for r := 0; r < rows; r++ {
-		copy(t.w7[r*8:], p.WP[r*nPol:r*nPol+nPol])
-		copy(t.w7[r*8+nPol:], p.WI[r*nIssue:r*nIssue+nIssue])
-	}
-	t.pool.New = func() any { return &doc{words: make([]string, 0, 256), feats: make([]feat, 0, 2048)} }
-	return t
+// BigramHash is the table key of the bigram of two word rows.
+func BigramHash(a, b int32) uint64 {
+	return fmix64(uint64(uint32(a))<<32 | uint64(uint32(b)) + 0x9e3779b97f4a7c15)
 }
 
-// Params returns the model's parameters (read-only).
-func (t *Trained) Params() *Params { return t.p }
+// WordHash is the table key of a word as written (case does not matter).
+func WordHash(w string) uint64 { return fmix64(foldHash(w)) }
 
-func (t *Trained) Version() string { return t.p.Version }
+// fmix64 spreads a hash's bits (MurmurHash3's finaliser).
+func fmix64(h uint64) uint64 {
+	h ^= h >> 33
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	h *= 0xc4ceb9fe1a85ec53
+	h ^= h >> 33
+	return h
+}
 
-// Classify labels one item and explains the decision.
-func (t *Trained) Classify(title, text string) Result {
+// doc is the scratch space of one classification.
+type doc struct {
+	uni    [uniCols]float32 // summed word rows (dequantised)
+	bi     [biCols]float32  // summed bigram rows
+	nWords int              // words read
+	nVec   int              // words with a vector
+	prev   int32            // row of the previous word, -1 if unknown
+	// where the previous word starts and its flags, for bigram evidence
+	prevStart int32
+	prevFlags uint8
+	// What evidence needs: each known occurrence's row and where its
+	// words are in the source text.
+	occ  []occurrence
+	text string // the part being read (occurrences index into parts)
+	part int
+	// parts of the item being read: title and body parts (all; parts is
+	// their usual backing array).
+	parts [10]string
+	all   []string
+	fn    func(start, end, kind int) // t.step bound to this doc
+}
+
+type occurrence struct {
+	row        int32 // its word or bigram row
+	bigram     bool
+	part       int32
+	start, end int32 // bytes of the word (or both words) in parts[part]
+	flags      uint8 // the words' flags, or-ed
+	neg        bool  // a bigram of a negator and a content word ("tidak puas")
+}
+
+// Classify labels one item — a title, a text and its kind (berita, rilis,
+// sosmed; empty is berita) — and explains the decision. Any text is
+// accepted: invalid UTF-8, other scripts and empty strings give a valid
+// label.
+func (t *Trained) Classify(title, text, kind string) Result {
 	d := t.pool.Get().(*doc)
 	defer t.pool.Put(d)
-	d.lean = true
-	t.feat.extract(title, text, d)
-	pol, issue := t.predict(d)
-	var r Result
-	best := argmax(issue[:])
-	r.Label = news.Labels[best]
-	for i := range issue {
-		r.Scores[i] = float32(issue[i])
+	t.read(d, title, text)
+	return t.decide(d, kind)
+}
+
+// read sums the rows of the item's words and bigrams.
+func (t *Trained) read(d *doc, title, text string) {
+	d.uni, d.bi = [uniCols]float32{}, [biCols]float32{}
+	d.nWords, d.nVec, d.prev = 0, 0, -1
+	d.occ = d.occ[:0]
+	parts := append(d.parts[:0], title)
+	parts = Body(parts, text)
+	n := 0
+	d.all = parts
+	for i, p := range parts {
+		if n >= MaxWords {
+			break
+		}
+		d.text, d.part = p, i
+		d.prev = -1 // no bigram across parts
+		n += scanWords(p, MaxWords-n, d.fn)
 	}
-	r.Polarity = polarities[argmax(pol[:])]
-	r.Evidence = t.evidence(d, best)
+}
+
+// step is read's work for one word, the bounds of a word in d.text.
+func (t *Trained) step(d *doc, start, end, kind int) {
+	d.nWords++
+	var h uint64
+	if kind == wordNumber {
+		h = numberHash
+	} else {
+		h = WordHash(d.text[start:end])
+	}
+	row, flags := t.lookupWord(h)
+	if row < 0 {
+		d.prev = -1
+		return
+	}
+	addUni(&d.uni, t.uni[int(row)*uniRow:int(row)*uniRow+uniRow])
+	if flags&flagVector != 0 {
+		d.nVec++
+	}
+	d.occ = append(d.occ, occurrence{row: row, part: int32(d.part), start: int32(start), end: int32(end), flags: flags})
+	if d.prev >= 0 {
+		if b := t.lookupBigram(d.prev, row); b >= 0 {
+			addBi(&d.bi, t.bi[int(b)*biRow:int(b)*biRow+biRow])
+			d.occ = append(d.occ, occurrence{row: b, bigram: true, part: int32(d.part), start: d.prevStart, end: int32(end),
+				flags: d.prevFlags | flags, neg: d.prevFlags&flagNegator != 0 && flags&flagNoEvidence == 0})
+		}
+	}
+	d.prev, d.prevStart, d.prevFlags = row, int32(start), flags
+}
+
+var numberHash = WordHash(numberToken)
+
+// decide turns the summed rows into the result.
+func (t *Trained) decide(d *doc, kind string) Result {
+	h := &t.h
+	lr := 1 / float32(math.Sqrt(float64(max(1, d.nWords))))
+	var vec float32
+	if d.nVec > 0 {
+		vec = 1 / float32(d.nVec)
+	}
+	var z [nViews][nIssue]float64
+	for c := 0; c < nIssue; c++ {
+		z[0][c] = float64(h.Bias[0][c] + d.uni[colNB+c] + d.bi[biNB+c])
+		z[1][c] = float64(h.Bias[1][c] + lr*(d.uni[colLR+c]+d.bi[biLR+c]))
+		z[2][c] = float64(h.Bias[2][c] + vec*d.uni[colVec+c])
+		z[3][c] = float64(h.Bias[3][c] + lr*(d.uni[colKaltim+c]+d.bi[biKaltim+c]))
+	}
+	var pol [nPol]float64
+	for c := 0; c < nPol; c++ {
+		pol[c] = float64(h.BiasPol[c] + lr*(d.uni[colPolLR+c]+d.bi[biPolLR+c]) + vec*d.uni[colPolVec+c])
+	}
+	dom := 1 / (1 + math.Exp(-float64(h.BiasDomain+vec*d.uni[colDomain])))
+	var in [stackInputs]float64
+	for v := range z {
+		logSoftmax(z[v][:], in[inViews+v*nIssue:inViews+v*nIssue+nIssue])
+	}
+	for i := inViews; i < inPol; i++ {
+		in[i] = max(in[i], minLogProb)
+		in[inInter+i-inViews] = in[i] * dom
+	}
+	logSoftmax(pol[:], in[inPol:inPol+nPol])
+	in[inKind+kindIndex(kind)] = 1
+	in[inDomain] = dom
+	var s [nIssue]float64
+	for c := range s {
+		s[c] = float64(h.StackBias[c])
+		for i, x := range in {
+			s[c] += float64(h.Stack[c][i]) * x
+		}
+	}
+	var p [nIssue]float64
+	logSoftmax(s[:], p[:])
+	var r Result
+	best := 0
+	for c := range p {
+		p[c] = math.Exp(p[c])
+		r.Scores[c] = float32(p[c])
+		if p[c] > p[best] {
+			best = c
+		}
+	}
+	r.Label = news.Labels[best]
+	r.Confidence = r.Scores[best]
+	bp := 0
+	for c := range pol {
+		if pol[c] > pol[bp] {
+			bp = c
+		}
+	}
+	r.Polarity = polarities[bp]
+	r.Evidence = t.evidence(d, best, &z, dom, lr, vec)
 	return r
 }
 
-// uni returns the sum of the weight rows of e's own and subword
-// features, computed once per word and model.
-func (t *Trained) uni(e *wordEntry) *uniSum {
-	if u := e.uni.Load(); u != nil && u.owner == t {
-		return u
-	}
-	u := &uniSum{owner: t}
-	mask := t.p.Dim - 1
-	add := func(h uint32) {
-		r := t.w7[int(h&mask)*8 : int(h&mask)*8+8]
-		for k := range u.v {
-			u.v[k] += r[k]
+// minLogProb bounds a view's log-probabilities as the stacker saw them in
+// training.
+const minLogProb = -20
+
+func kindIndex(kind string) int {
+	for i, k := range news.Kinds {
+		if k == kind {
+			return i
 		}
 	}
-	add(e.hWord)
-	copy(u.own[:], t.w7[int(e.hWord&mask)*8:])
-	for _, h := range e.subs {
-		add(h)
-	}
-	e.uni.Store(u)
-	return u
+	return 0 // berita
 }
 
-// predict is Params.predict over the interleaved weights, for a lean doc.
-func (t *Trained) predict(d *doc) (pol [nPol]float64, issue [nIssue]float64) {
-	var u [8]float32
-	for _, e := range d.entries {
-		r := &t.uni(e).v
-		for k := range u {
-			u[k] += r[k]
-		}
-	}
-	sp := [nPol]float32{u[0] * d.scale, u[1] * d.scale, u[2] * d.scale}
-	si := [nIssue]float32{u[3] * d.scale, u[4] * d.scale, u[5] * d.scale, u[6] * d.scale}
-	w := t.w7
-	for _, f := range d.feats {
-		r := w[int(f.idx)*8 : int(f.idx)*8+7]
-		v := f.val
-		sp[0] += v * r[0]
-		sp[1] += v * r[1]
-		sp[2] += v * r[2]
-		si[0] += v * r[3]
-		si[1] += v * r[4]
-		si[2] += v * r[5]
-		si[3] += v * r[6]
-	}
-	return t.p.heads(sp, si)
-}
-
-// predict returns the calibrated probabilities of both heads.
-func (p *Params) predict(fs []feat) (pol [nPol]float64, issue [nIssue]float64) {
-	var sp [nPol]float32
-	var si [nIssue]float32
-	for _, f := range fs {
-		rp := p.WP[int(f.idx)*nPol:]
-		sp[0] += f.val * rp[0]
-		sp[1] += f.val * rp[1]
-		sp[2] += f.val * rp[2]
-		ri := p.WI[int(f.idx)*nIssue:]
-		si[0] += f.val * ri[0]
-		si[1] += f.val * ri[1]
-		si[2] += f.val * ri[2]
-		si[3] += f.val * ri[3]
-	}
-	return p.heads(sp, si)
-}
-
-// heads turns the summed scores into calibrated probabilities.
-func (p *Params) heads(sp [nPol]float32, si [nIssue]float32) (pol [nPol]float64, issue [nIssue]float64) {
-	pol4 := softmaxT(sp[:], p.TP)
-	copy(pol[:], pol4[:nPol])
-	rawPol := softmaxT(sp[:], 1)
-	for c := 0; c < nIssue; c++ {
-		for k := 0; k < nPol; k++ {
-			si[c] += p.WIPol[c*nPol+k] * float32(rawPol[k])
-		}
-	}
-	issue4 := softmaxT(si[:], p.TI)
-	copy(issue[:], issue4[:])
-	return pol, issue
-}
-
-func softmaxT(s []float32, t float32) [nIssue]float64 {
-	var out [nIssue]float64
-	if t <= 0 {
-		t = 1
-	}
+func logSoftmax(s, out []float64) {
 	m := math.Inf(-1)
 	for _, v := range s {
-		m = math.Max(m, float64(v/t))
+		m = math.Max(m, v)
 	}
 	var z float64
+	for _, v := range s {
+		z += math.Exp(v - m)
+	}
+	l := m + math.Log(z)
 	for i, v := range s {
-		out[i] = math.Exp(float64(v/t) - m)
-		z += out[i]
+		out[i] = v - l
 	}
-	for i := range s {
-		out[i] /= z
-	}
-	return out
 }
 
-func argmax(x []float64) int {
-	b := 0
-	for i := range x {
-		if x[i] > x[b] {
-			b = i
-		}
-	}
-	return b
-}
-
-// evidence lists the item's words and phrases that pushed most toward the
-// chosen class (against the mean of the others), for a lean doc.
-func (t *Trained) evidence(d *doc, class int) []string {
-	type contrib struct {
-		name string
-		v    float32
-	}
-	var buf [6]contrib
-	best := buf[:0]
-	// push weighs a feature: its value times how much its row favours
-	// class. It reports whether the feature could enter the top five.
-	push := func(row []float32, val float32) (float32, bool) {
-		row = row[nPol:7]
-		var others float32
-		for c := 0; c < nIssue; c++ {
-			if c != class {
-				others += row[c]
+// evidence returns up to five content words or phrases of the item whose
+// weights pushed most toward class best: each occurrence's effect on the
+// stacker's score of best minus the mean of the other classes, to first
+// order (through each view's log-softmax at this item's probabilities;
+// the domain probability taken as given).
+func (t *Trained) evidence(d *doc, best int, z *[nViews][nIssue]float64, dom float64, lr, vec float32) []string {
+	h := &t.h
+	// e[v][k]: how much one unit of view v's score k moves best against
+	// the others.
+	var e [nViews][nIssue]float32
+	for v := 0; v < nViews; v++ {
+		var p [nIssue]float64
+		logSoftmax(z[v][:], p[:])
+		var diff [nIssue]float64
+		var sum float64
+		for k := 0; k < nIssue; k++ {
+			w := func(c int) float64 {
+				return float64(h.Stack[c][inViews+v*nIssue+k]) + dom*float64(h.Stack[c][inInter+v*nIssue+k])
 			}
-		}
-		v := val * (row[class] - others/(nIssue-1))
-		return v, v > 0 && (len(best) < 5 || v > best[4].v)
-	}
-	keep := func(name string, v float32) {
-		if name == "" || stopEvidence[name] {
-			return
-		}
-		for i := range best {
-			if best[i].name == name {
-				if v > best[i].v {
-					best[i].v = v
+			var others float64
+			for c := 0; c < nIssue; c++ {
+				if c != best {
+					others += w(c)
 				}
-				v = -1
+			}
+			diff[k] = w(best) - others/(nIssue-1)
+			sum += diff[k]
+		}
+		for k := 0; k < nIssue; k++ {
+			e[v][k] = float32(diff[k] - math.Exp(p[k])*sum)
+		}
+	}
+	type cand struct {
+		part       int32
+		start, end int32
+		v          float32
+	}
+	var top [6]cand
+	nTop := 0
+	// A word or bigram met again scores the same: seen skips most repeats
+	// (direct-mapped by row; a miss only costs time).
+	var seen [256]int32
+	for _, o := range d.occ {
+		if o.flags&flagNoEvidence != 0 && !(o.bigram && o.neg) {
+			continue
+		}
+		key := o.row<<1 + 1
+		if o.bigram {
+			key++
+		}
+		if seen[key&255] == key {
+			continue
+		}
+		seen[key&255] = key
+		var v float32
+		if o.bigram {
+			r := t.bi[int(o.row)*biRow : int(o.row)*biRow+biRow]
+			x := r[len(biGroups):]
+			snb, slr, skal := pow2[r[0]], lr*pow2[r[1]], lr*pow2[r[2]]
+			for k := 0; k < nIssue; k++ {
+				v += float32(int8(x[biNB+k]))*snb*e[0][k] + float32(int8(x[biLR+k]))*slr*e[1][k] + float32(int8(x[biKaltim+k]))*skal*e[3][k]
+			}
+		} else {
+			r := t.uni[int(o.row)*uniRow : int(o.row)*uniRow+uniRow]
+			x := r[len(uniGroups):]
+			snb, slr, svec, skal := pow2[r[0]], lr*pow2[r[1]], vec*pow2[r[2]], lr*pow2[r[3]]
+			for k := 0; k < nIssue; k++ {
+				v += float32(int8(x[colNB+k]))*snb*e[0][k] + float32(int8(x[colLR+k]))*slr*e[1][k] +
+					float32(int8(x[colVec+k]))*svec*e[2][k] + float32(int8(x[colKaltim+k]))*skal*e[3][k]
 			}
 		}
-		if v >= 0 {
-			best = append(best, contrib{name, v})
+		if v <= 0 || nTop == 5 && v <= top[4].v {
+			continue
 		}
-		// Insertion order by value; keep the top five.
-		for i := len(best) - 1; i > 0 && best[i].v > best[i-1].v; i-- {
-			best[i], best[i-1] = best[i-1], best[i]
+		c := cand{o.part, o.start, o.end, v}
+		// The same words again: keep the stronger.
+		dup := false
+		for i := 0; i < nTop; i++ {
+			if strings.EqualFold(d.all[top[i].part][top[i].start:top[i].end], d.all[c.part][c.start:c.end]) {
+				dup = true
+				if c.v > top[i].v {
+					top[i].v = c.v
+					for j := i; j > 0 && top[j].v > top[j-1].v; j-- {
+						top[j], top[j-1] = top[j-1], top[j]
+					}
+				}
+				break
+			}
 		}
-		if len(best) > 5 {
-			best = best[:5]
+		if dup {
+			continue
 		}
+		top[nTop] = c
+		nTop++
+		for j := nTop - 1; j > 0 && top[j].v > top[j-1].v; j-- {
+			top[j], top[j-1] = top[j-1], top[j]
+		}
+		nTop = min(nTop, 5)
 	}
-	for i, e := range d.entries {
-		if v, ok := push(t.uni(e).own[:], d.scale); ok {
-			keep(d.words[i], v)
-		}
-	}
-	for _, f := range d.feats {
-		if f.kind != kindBigram && f.kind != kindNegated && f.kind != kindCue {
-			continue // titles repeat words; dense inputs are not phrases
-		}
-		if v, ok := push(t.w7[int(f.idx)*8:int(f.idx)*8+8], f.val); ok {
-			keep(featureName(d, f), v)
-		}
-	}
-	out := make([]string, len(best))
-	for i, b := range best {
-		out[i] = b.name
+	out := make([]string, nTop)
+	for i := 0; i < nTop; i++ {
+		out[i] = evidenceText(d.all[top[i].part][top[i].start:top[i].end])
 	}
 	return out
 }
 
-// stopEvidence are words too common to explain anything to an analyst.
-var stopEvidence = func() map[string]bool {
-	m := map[string]bool{}
-	for _, w := range []string{"yang", "dan", "di", "ke", "dari", "ini", "itu", "dengan", "untuk", "pada", "dalam",
-		"akan", "juga", "tersebut", "ada", "oleh", "karena", "sebagai", "atau", "saat", "kata", "para", "telah", "sudah"} {
-		m[w] = true
+// evidenceText renders words as they appear, lower-cased, with runs of
+// anything but letters and digits as one space (inner hyphens and
+// apostrophes kept: "rata-rata").
+func evidenceText(s string) string {
+	var b strings.Builder
+	space := false
+	rs := []rune(strings.ToLower(s))
+	for i, r := range rs {
+		if r == utf8.RuneError {
+			continue
+		}
+		inner := (r == '-' || r == '\'') && i > 0 && i+1 < len(rs) && isWordRune(rs[i-1]) && isWordRune(rs[i+1])
+		if isWordRune(r) || inner {
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteRune(r)
+		} else {
+			space = true
+		}
 	}
-	return m
-}()
-
-// Save writes the parameters gzip-compressed.
-func (p *Params) Save(w io.Writer) error {
-	zw, err := gzip.NewWriterLevel(w, gzip.BestCompression)
-	if err != nil {
-		return err
-	}
-	if err := gob.NewEncoder(zw).Encode(p); err != nil {
-		return err
-	}
-	return zw.Close()
-}
-
-// ShippedTokenizer returns the shipped tokenizer file: `pantau train`
-// reuses its vocabulary unless told to train a new one.
-func ShippedTokenizer() []byte { return bytes.Clone(shippedTokenizer) }
-
-// TokenizerSum is the SHA-256 of a tokenizer file, in hex.
-func TokenizerSum(b []byte) string {
-	s := sha256.Sum256(b)
-	return hex.EncodeToString(s[:])
+	return b.String()
 }

@@ -66,7 +66,7 @@ var commands = []*command{
 	runCommand, demoCommand, sourcesCommand, extractCommand,
 	issuesCommand, issueCommand, trendCommand, searchCommand, reportCommand,
 	classifyCommand, evalCommand, trainCommand, labelCommand,
-	serveCommand, userCommand, dashboardsCommand, sqlCommand, migrateCommand, backupCommand, restoreCommand, configCommand, versionCommand,
+	serveCommand, userCommand, dashboardsCommand, sqlCommand, migrateCommand, dlqCommand, backupCommand, restoreCommand, configCommand, versionCommand,
 }
 
 func lookup(name string) *command {

@@ -221,7 +221,7 @@ func describe(err error, cfg *config.Config) string {
 	switch {
 	case strings.Contains(err.Error(), "chdb_connect failed"):
 		return fmt.Sprintf("penyimpanan bawaan di %s sedang dipakai proses lain (pantau run atau pantau serve?). "+
-			"Hentikan proses itu dulu, pakai HTTP API-nya (api-token pada pantau run), atau pakai server ClickHouse (--clickhouse-dsn)",
+			"Hentikan proses itu dulu (mis. systemctl stop pantau), pakai HTTP API-nya (api-token pada pantau run), atau pakai server ClickHouse (--clickhouse-dsn)",
 			filepath.Join(cfg.DataDir, "clickhouse"))
 	case errors.Is(err, chdb.ErrLibraryNotFound):
 		return "mesin ClickHouse bawaan (libchdb.so) tidak ditemukan: jalankan make chdb, atau isi PANTAU_CHDB_LIB dengan lokasinya"

@@ -83,7 +83,7 @@ func (c *runCmd) run(env *Env, _ []string) error {
 		s := &report.Sender{Store: p.Store, Claims: claims, Mailer: mailer(env.Config), Rules: rs, Log: env.Log,
 			Metrics: p.Metrics, Instance: fmt.Sprintf("%s/%d", host, os.Getpid())}
 		p.Metrics.WatchReports(func(ctx context.Context) (time.Time, error) { return store.LastReportSent(ctx, p.Store) })
-		go scheduleReports(ctx, env.Config, s, env.Log)
+		p.Register("reporter", func(ctx context.Context) error { scheduleReports(ctx, env.Config, s, env.Log); return nil })
 		env.Log.Info("laporan harian dijadwalkan", "time", env.Config.ReportTime+" WITA", "to", env.Config.ReportTo)
 		web.sendReport = func(ctx context.Context, day time.Time, force bool) (string, error) {
 			return s.Send(ctx, day, recipients(env.Config), force)
@@ -92,10 +92,10 @@ func (c *runCmd) run(env *Env, _ []string) error {
 	// The web app, the API and the door to the store: always, unless
 	// api-addr is empty; with --once only when api-token asks for the API.
 	if env.Config.APIAddr != "" && (!c.once || env.Config.APIToken != "") {
-		defer serveInBackground(ctx, env, web)()
+		p.Register("web", func(ctx context.Context) error { defer serveInBackground(ctx, env, web)(); <-ctx.Done(); return nil })
 	}
 	if !c.once && env.Config.HasStage("crawler") {
-		go warnWhenOffline(ctx, p.Crawler, env.Config, env.Log)
+		p.Register("offline-warning", func(ctx context.Context) error { warnWhenOffline(ctx, p.Crawler, env.Config, env.Log); return nil })
 	}
 	sum, err := p.Run(ctx, c.once)
 	if err != nil {

@@ -56,10 +56,13 @@ type Config struct {
 	NATSReplicas  int
 	SourcesFile   string
 	Social        Credentials // the office's keys and tokens for social sources
+	Sync          string
+	SyncInterval  time.Duration
 
 	// How long mentions keep their text and social items (ClickHouse TTLs).
 	RetentionText   time.Duration
 	RetentionSocial time.Duration
+	Model           string // classifier model file; empty: the shipped model
 
 	Sources []Source
 }
@@ -209,6 +212,8 @@ var Options = []Option{
 	in(ScopeFetch, integer("max-page-bytes", "5242880", "ukuran halaman atau feed terbesar yang dibaca, dalam byte", func(c *Config) *int { return &c.MaxPageBytes })),
 	in(ScopeFetch, dur("fetch-timeout", "20s", "batas waktu satu permintaan HTTP", func(c *Config) *time.Duration { return &c.FetchTimeout })),
 	dur("drain-timeout", "2m", "berapa lama --once (dan penghentian) menunggu pipeline tuntas", func(c *Config) *time.Duration { return &c.DrainTimeout }),
+	str("sync", "always", "kapan penyimpanan bawaan menulis ke disk: always (fsync sebelum setiap pengakuan: artikel yang sudah diakui selamat dari listrik padam) atau interval (JetStream setiap sync-interval, chDB saat OS menulis: selamat bila pantau mati, tidak bila mesin mati; sekitar 2,5 kali lebih cepat, lihat README)", func(c *Config) *string { return &c.Sync }),
+	dur("sync-interval", "2m", "dengan sync: interval, seberapa sering JetStream bawaan menulis ke disk", func(c *Config) *time.Duration { return &c.SyncInterval }),
 	dur("ack-wait", "30s", "berapa lama satu tahap boleh menahan pesan sebelum dikirim ulang", func(c *Config) *time.Duration { return &c.AckWait }),
 	dur("host-delay", "1s", "jeda antara dua permintaan ke host yang sama", func(c *Config) *time.Duration { return &c.HostDelay }),
 	in(ScopeAPI, str("api-addr", "127.0.0.1:8080", "alamat aplikasi web, HTTP API dan pintu penyimpanan (pantau run, pantau serve); kosong: tidak ada", func(c *Config) *string { return &c.APIAddr })),
@@ -239,6 +244,7 @@ var Options = []Option{
 	in(ScopeSources, secret(str("x-bearer-token", "", "bearer token X API v2 milik kantor (sumber x)", func(c *Config) *string { return &c.Social.XBearerToken }))),
 	in(ScopeSources, secret(str("tiktok-client-key", "", "client key TikTok Research API (sumber tiktok)", func(c *Config) *string { return &c.Social.TikTokClientKey }))),
 	in(ScopeSources, secret(str("tiktok-client-secret", "", "client secret TikTok Research API (sumber tiktok)", func(c *Config) *string { return &c.Social.TikTokClientSecret }))),
+	str("model", "", "berkas model klasifikasi dari pantau train; lexicon: baseline leksikon; kosong: model bawaan", func(c *Config) *string { return &c.Model }),
 }
 
 // Lookup returns the option named name.
@@ -363,6 +369,12 @@ func (c *Config) Validate() error {
 	}
 	if c.PollInterval < time.Minute/2 {
 		errs = append(errs, fmt.Errorf("poll-interval: %s terlalu sering untuk sopan (paling sedikit 30s)", c.PollInterval))
+	}
+	if c.Sync != "interval" && c.Sync != "always" {
+		errs = append(errs, fmt.Errorf("sync: %q bukan interval atau always", c.Sync))
+	}
+	if c.SyncInterval < time.Second {
+		errs = append(errs, fmt.Errorf("sync-interval: %s kurang dari 1s", c.SyncInterval))
 	}
 	if c.PollMin < time.Minute/2 {
 		errs = append(errs, fmt.Errorf("poll-min: %s terlalu sering untuk sopan (paling sedikit 30s)", c.PollMin))

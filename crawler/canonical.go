@@ -29,14 +29,19 @@ func Canonical(raw string) (string, error) {
 	if (u.Scheme == "http" && strings.HasSuffix(u.Host, ":80")) || (u.Scheme == "https" && strings.HasSuffix(u.Host, ":443")) {
 		u.Host = u.Host[:strings.LastIndex(u.Host, ":")]
 	}
-	u.Host = strings.TrimPrefix(u.Host, "amp.")
+	// An AMP subdomain (amp.example.id) serves the site's articles; what
+	// remains must still be a host name, so that "amp.amp." or "amp.id"
+	// canonicalise once and for all.
+	for strings.HasPrefix(u.Host, "amp.") && isHostName(u.Host[len("amp."):]) {
+		u.Host = u.Host[len("amp."):]
+	}
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.HasPrefix(u.Host, ":") {
 		return "", fmt.Errorf("not an http(s) article URL: %q", raw)
 	}
 	u.Fragment = ""
 	u.RawFragment = ""
 	u.User = nil
-	if strings.HasSuffix(u.Path, "/amp") || strings.HasSuffix(u.Path, "/amp/") {
+	for strings.HasSuffix(u.Path, "/amp") || strings.HasSuffix(u.Path, "/amp/") {
 		u.Path = strings.TrimSuffix(strings.TrimSuffix(u.Path, "/"), "/amp")
 	}
 	if u.Path == "" {
@@ -68,4 +73,22 @@ func Canonical(raw string) (string, error) {
 	u.RawQuery = b.String()
 	u.RawPath = ""
 	return u.String(), nil
+}
+
+// isHostName reports whether host (with an optional port) is a name of two
+// or more non-empty labels.
+func isHostName(host string) bool {
+	if i := strings.LastIndexByte(host, ':'); i >= 0 {
+		host = host[:i]
+	}
+	labels := strings.Split(host, ".")
+	if len(labels) < 2 {
+		return false
+	}
+	for _, l := range labels {
+		if l == "" {
+			return false
+		}
+	}
+	return true
 }

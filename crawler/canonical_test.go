@@ -23,6 +23,10 @@ func TestCanonical(t *testing.T) {
 	f("https://www.inibalikpapan.com/jalan-rusak/amp/", "https://www.inibalikpapan.com/jalan-rusak")
 	f("https://amp.example.id/a?b=2&a=1", "https://example.id/a?a=1&b=2")
 	f("http://example.id", "http://example.id/")
+	// Found by FuzzCanonical: canonical once and for all.
+	f("http://Amp.Amp.", "http://amp.amp./")
+	f("http://amp.amp.example.id:8080/x/amp/amp/", "http://example.id:8080/x")
+	f("http://amp.id/a", "http://amp.id/a")
 }
 
 func FuzzCanonical(f *testing.F) {

@@ -44,8 +44,10 @@ type Crawler struct {
 	hosts       sync.Map       // host -> *hostGate
 	robotsCache robotsCache
 	stories     *storyIndex
+	prints      *printIndex
 	warnings    throttle
-	kinds       sync.Map // source name -> source.Source
+	kindsMu     sync.Mutex
+	kinds       map[string]connector // source name -> its connector
 	handleKey   []byte
 	pollStart   time.Duration // a source's first interval (Run's)
 }
@@ -100,14 +102,24 @@ func (c *Crawler) Init(ctx context.Context) error {
 	return c.loadStories(ctx)
 }
 
-// loadStories fills the near-duplicate index from the saved fingerprints.
+// loadStories fills the near-duplicate indexes from the saved
+// fingerprints (short posts' only for stories still in their window).
 func (c *Crawler) loadStories(ctx context.Context) error {
-	c.stories = newStoryIndex()
+	c.stories, c.prints = newStoryIndex(), newPrintIndex()
 	n, err := c.state.Fingerprints(ctx, c.stories.add)
 	if err != nil {
 		return err
 	}
-	c.Log.Debug("fingerprints loaded", slog.Int("count", n))
+	cut := c.Now().Add(-2 * printWindow)
+	m, err := c.state.TextPrints(ctx, func(h uint64, story string, at time.Time) {
+		if at.After(cut) {
+			c.prints.add(h, story, at)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	c.Log.Debug("fingerprints loaded", slog.Int("count", n), slog.Int("short_posts", m))
 	return nil
 }
 
@@ -402,19 +414,23 @@ func (c *Crawler) post(ctx context.Context, src config.Source, p *news.Article, 
 	return c.publish(ctx, src, &a, st, log)
 }
 
-// minPostWords is the shortest social text given a fingerprint: shorter
-// ones ("mantap pak") would join unrelated stories.
-const minPostWords = 30
-
 // publish links a to the story it copies, publishes it and remembers it.
 func (c *Crawler) publish(ctx context.Context, src config.Source, a *news.Article, st *Stats, log *slog.Logger) error {
 	// Syndicated copies and re-edited stories link to the first copy; each
-	// copy stays a mention of its outlet.
+	// copy stays a mention of its outlet. A short social post links only
+	// to a recent post of the same wording (textprint.go).
+	var wording uint64
 	if a.Kind != news.KindSosmed || len(strings.Fields(a.Text)) >= minPostWords {
 		a.SimHash = SimHash(a.Text)
+	} else {
+		wording = TextPrint(a.Text)
 	}
 	a.StoryID = a.ID
-	if story, ok := c.stories.match(a.SimHash); ok {
+	story, ok := c.stories.match(a.SimHash)
+	if !ok {
+		story, ok = c.prints.match(wording, a.PublishedAt)
+	}
+	if ok {
 		a.StoryID = story
 		c.Metrics.NearDuplicates.WithLabelValues(src.Name).Inc()
 	}
@@ -444,6 +460,12 @@ func (c *Crawler) publish(ctx context.Context, src config.Source, a *news.Articl
 	if !dup && a.SimHash != 0 {
 		c.stories.add(a.SimHash, a.StoryID)
 		if err := c.state.AddFingerprint(ctx, a.ID, a.SimHash, a.StoryID); err != nil {
+			c.warnTo(log, src.Name, "remembering fingerprint", slog.Any("error", err))
+		}
+	}
+	if !dup && wording != 0 {
+		c.prints.add(wording, a.StoryID, a.PublishedAt)
+		if err := c.state.AddTextPrint(ctx, a.ID, wording, a.StoryID, a.PublishedAt); err != nil {
 			c.warnTo(log, src.Name, "remembering fingerprint", slog.Any("error", err))
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"reflect"
 	"regexp"
 	"strings"
 	"time"
@@ -29,18 +30,34 @@ import (
 	"github.com/diskominfo-kaltim/pantau/news"
 )
 
-// sourceOf returns the source kind that polls src, made once per source
-// (a connector may keep a short-lived token between polls).
+// connector is the source kind made for one configuration of a source.
+type connector struct {
+	cfg config.Source // as made for, without its line in the file
+	s   source.Source
+}
+
+// sourceOf returns the source kind that polls src. It is made once per
+// source and kept between polls (a connector may keep a short-lived token),
+// and made afresh when the source's configuration changed since (another
+// feed, kind, channel, query or credential), so the next pass follows the
+// new configuration; moving the source in the file is no change.
 func (c *Crawler) sourceOf(src config.Source) (source.Source, error) {
-	if s, ok := c.kinds.Load(src.Name); ok {
-		return s.(source.Source), nil
+	cfg := src
+	cfg.Line = 0
+	c.kindsMu.Lock()
+	defer c.kindsMu.Unlock()
+	if k, ok := c.kinds[src.Name]; ok && reflect.DeepEqual(k.cfg, cfg) {
+		return k.s, nil
 	}
-	s, err := c.newSource(src)
+	s, err := c.newSource(src) // constructors only read the configuration
 	if err != nil {
 		return nil, err
 	}
-	got, _ := c.kinds.LoadOrStore(src.Name, s)
-	return got.(source.Source), nil
+	if c.kinds == nil {
+		c.kinds = map[string]connector{}
+	}
+	c.kinds[src.Name] = connector{cfg: cfg, s: s}
+	return s, nil
 }
 
 func (c *Crawler) newSource(src config.Source) (source.Source, error) {

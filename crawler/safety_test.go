@@ -8,7 +8,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/diskominfo-kaltim/pantau/config"
 )
@@ -35,7 +34,7 @@ func TestAllowPrivateOpensOnlyTheListedHost(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	c, b := testCrawler(t, 5*time.Second)
+	c, b := testCrawler(t)
 	st := c.CrawlSource(context.Background(), config.Source{Name: "Intranet", Feed: srv.URL + "/rss", AllowPrivate: true})
 	if st.New != 2 {
 		t.Fatalf("stats %+v", st)
@@ -65,7 +64,7 @@ func TestInvalidUTF8TitleKeepsTheFeed(t *testing.T) {
 			"<item><title>Jalan poros diperbaiki</title><link>http://%[1]s/tiga</link></item></channel></rss>", r.Host)
 	}))
 	defer srv.Close()
-	c, b := testCrawler(t, 5*time.Second)
+	c, b := testCrawler(t)
 	st := c.CrawlSource(context.Background(), config.Source{Name: "Uji", Feed: srv.URL + "/rss", AllowPrivate: true})
 	if st.SourcesFailed != 0 || st.New != 3 {
 		t.Fatalf("stats %+v", st)

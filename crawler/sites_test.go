@@ -9,7 +9,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/diskominfo-kaltim/pantau/bus"
 	"github.com/diskominfo-kaltim/pantau/config"
@@ -72,7 +71,7 @@ func urls(t *testing.T, b *bus.Bus, n int) []string {
 func TestSitemapFromRobotsAndListingPages(t *testing.T) {
 	srv, hits := outletWithoutFeed(t)
 	ctx := context.Background()
-	c, b := testCrawler(t, 5*time.Second)
+	c, b := testCrawler(t)
 	// Site only: no feed found, so the sitemap named in robots.txt is read.
 	st := c.CrawlSource(ctx, config.Source{Name: "Situs", Site: srv.URL + "/", AllowPrivate: true})
 	if st.New != 2 || st.SourcesFailed != 0 {

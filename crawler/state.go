@@ -20,6 +20,7 @@ import (
 //
 //	article.<id>     an article already published (value: its canonical URL)
 //	sim.<id>         its text fingerprint ("<hex simhash> <story id>")
+//	print.<id>       a short post's wording ("<hex TextPrint> <story id> <published, Unix seconds>")
 //	feed.<id>        a feed's validators (ETag, Last-Modified) after its last complete pass
 //	discovered.<id>  the feed found for a site, or "none"
 //	backoff.<id>     until when a host asked not to be requested, and why
@@ -38,6 +39,7 @@ func NewState(kv jetstream.KeyValue) *State { return &State{kv: kv} }
 
 func articleKey(id string) string      { return "article." + id }
 func simKey(id string) string          { return "sim." + id }
+func printKey(id string) string        { return "print." + id }
 func feedKey(feedURL string) string    { return "feed." + news.IDFor(feedURL) }
 func discoveredKey(site string) string { return "discovered." + news.IDFor(site) }
 func healthKey(name string) string     { return "source." + news.IDFor(name) }
@@ -131,6 +133,36 @@ func (s *State) Fingerprints(ctx context.Context, fn func(hash uint64, story str
 // AddFingerprint remembers the text fingerprint of article id.
 func (s *State) AddFingerprint(ctx context.Context, id string, hash uint64, story string) error {
 	return s.put(ctx, simKey(id), fmt.Appendf(nil, "%x %s", hash, story))
+}
+
+// TextPrints calls fn with every remembered short-post fingerprint and
+// returns how many there were.
+func (s *State) TextPrints(ctx context.Context, fn func(hash uint64, story string, at time.Time)) (int, error) {
+	w, err := s.kv.WatchFiltered(ctx, []string{"print.>"}, jetstream.IgnoreDeletes())
+	if err != nil {
+		return 0, fmt.Errorf("reading short-post fingerprints: %w", err)
+	}
+	defer w.Stop()
+	n := 0
+	for e := range w.Updates() {
+		if e == nil {
+			break // initial values delivered
+		}
+		var h uint64
+		var story string
+		var at int64
+		if _, err := fmt.Sscanf(string(e.Value()), "%x %s %d", &h, &story, &at); err == nil {
+			fn(h, story, time.Unix(at, 0))
+			n++
+		}
+	}
+	return n, nil
+}
+
+// AddTextPrint remembers the fingerprint of the short post id, published
+// at.
+func (s *State) AddTextPrint(ctx context.Context, id string, hash uint64, story string, at time.Time) error {
+	return s.put(ctx, printKey(id), fmt.Appendf(nil, "%x %s %d", hash, story, at.Unix()))
 }
 
 // Validators are a feed's ETag and Last-Modified.

@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -95,7 +96,7 @@ func TestBackupRestore(t *testing.T) {
 
 	// While `pantau run` holds the store, a backup says to stop it first.
 	run := exec.Command(pantauBin, "run", "--config", sources, "--data", data, "--host-delay", "0s", "--metrics-addr", "", "--api-addr=")
-	var runErr bytes.Buffer
+	var runErr lockedBuffer
 	run.Stderr = &runErr
 	if err := run.Start(); err != nil {
 		t.Fatal(err)
@@ -111,4 +112,23 @@ func TestBackupRestore(t *testing.T) {
 	if r.code == 0 || !strings.Contains(r.stderr, "systemctl stop pantau") {
 		t.Errorf("backup while pantau run holds the store: exit %d\n%s", r.code, r.stderr)
 	}
+}
+
+// lockedBuffer is a bytes.Buffer a child process writes while the test
+// reads it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

@@ -17,8 +17,9 @@ import (
 
 // BenchmarkPipeline is the pipeline load test: a local site of 10 outlets
 // with 1,000 articles each (the bundled articles, re-published under new
-// slugs), crawled once by the binary with no politeness delay; it reports
-// end-to-end articles/s (fetch, extract, publish, classify, store).
+// slugs), crawled once by the binary with no politeness delay, with each
+// sync setting; it reports end-to-end articles/s (fetch, extract,
+// publish, classify, store).
 func BenchmarkPipeline(b *testing.B) {
 	arts, err := indosum.Articles()
 	if err != nil {
@@ -46,21 +47,27 @@ func BenchmarkPipeline(b *testing.B) {
 	sources := filepath.Join(b.TempDir(), "sources.yaml")
 	os.WriteFile(sources, []byte(y.String()), 0o644)
 	total := outlets * perOutlet
-	var elapsed time.Duration
 	re := regexp.MustCompile(`(\d+) tersimpan`)
-	for b.Loop() {
-		data := b.TempDir()
-		start := time.Now()
-		r := pantau(b, 10*time.Minute, "run", "--once", "--config", sources, "--data", data,
-			"--host-delay", "0s", "--workers", "4", "--log-level", "warn")
-		elapsed += time.Since(start)
-		m := re.FindStringSubmatch(r.stdout)
-		if r.code != 0 || m == nil {
-			b.Fatalf("exit %d: %s\n%s", r.code, r.stdout, r.stderr)
-		}
-		if n, _ := strconv.Atoi(m[1]); n != total {
-			b.Fatalf("stored %d of %d: %s", n, total, r.stdout)
-		}
+	// sync: interval, and sync: always (every JetStream write and chDB
+	// insert fsynced before it is acknowledged).
+	for _, sync := range []string{"interval", "always"} {
+		b.Run("sync-"+sync, func(b *testing.B) {
+			var elapsed time.Duration
+			for b.Loop() {
+				data := b.TempDir()
+				start := time.Now()
+				r := pantau(b, 10*time.Minute, "run", "--once", "--config", sources, "--data", data,
+					"--host-delay", "0s", "--workers", "4", "--log-level", "warn", "--sync", sync)
+				elapsed += time.Since(start)
+				m := re.FindStringSubmatch(r.stdout)
+				if r.code != 0 || m == nil {
+					b.Fatalf("exit %d: %s\n%s", r.code, r.stdout, r.stderr)
+				}
+				if n, _ := strconv.Atoi(m[1]); n != total {
+					b.Fatalf("stored %d of %d: %s", n, total, r.stdout)
+				}
+			}
+			b.ReportMetric(float64(b.N*total)/elapsed.Seconds(), "articles/s")
+		})
 	}
-	b.ReportMetric(float64(b.N*total)/elapsed.Seconds(), "articles/s")
 }

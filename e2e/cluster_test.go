@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -68,7 +67,7 @@ func TestClickHouseCluster(t *testing.T) {
 	metricsAddr := freeAddr(t)
 	writer := exec.Command(pantauBin, "run", "--stages", "writer", "--api-addr=", "--nats-url", natsURL, "--clickhouse-dsn", dsn,
 		"--data", t.TempDir(), "--metrics-addr", metricsAddr, "--writer-batch", "25", "--writer-flush", "100ms", "--ack-wait", "5s")
-	var werr bytes.Buffer
+	var werr lockedBuffer
 	writer.Stderr = &werr
 	if err := writer.Start(); err != nil {
 		t.Fatal(err)

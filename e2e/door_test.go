@@ -63,7 +63,7 @@ func TestCommandsWhileRunRuns(t *testing.T) {
 	addr := freeAddr(t)
 	cmd := exec.Command(pantauBin, "run", "--config", sources, "--data", data, "--host-delay", "0s", "--metrics-addr", "",
 		"--api-addr", addr, "--api-token", "token-mesin", "--writer-flush", "100ms", "--poll-interval", "1h")
-	var errb bytes.Buffer
+	var errb lockedBuffer
 	cmd.Stderr = &errb
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

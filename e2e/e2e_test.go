@@ -213,7 +213,7 @@ func TestKillAndRestart(t *testing.T) {
 	ln.Close()
 	cmd := exec.Command(pantauBin, "run", "--config", sources, "--data", data, "--host-delay", "0s",
 		"--metrics-addr", addr, "--writer-flush", "100ms", "--writer-batch", "20")
-	var errb bytes.Buffer
+	var errb lockedBuffer
 	cmd.Stderr = &errb
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -264,9 +264,9 @@ func scrape(addr, name string) float64 {
 }
 
 // TestStoreDownThenNativeServer runs the pipeline against a ClickHouse
-// that is not there: the error is logged, nothing is acknowledged, and the
-// next run against the real Debian server stores every article from the
-// bus without crawling again.
+// that is not there: the error is logged, nothing is acknowledged, the run
+// fails as not drained, and the next run against the real Debian server
+// stores every article from the bus without crawling again.
 func TestStoreDownThenNativeServer(t *testing.T) {
 	srv := site(t, 40, 0)
 	sources := writeSources(t, srv.URL, false)

@@ -1,11 +1,12 @@
 // Package metrics holds Pantau's Prometheus collectors, one set per
 // process, passed to each stage. It must not start servers by itself
-// except through Serve.
+// except through ListenAndServe.
 package metrics
 
 import (
 	"context"
 	"log/slog"
+	"net"
 	"net/http"
 	"time"
 
@@ -115,7 +116,24 @@ func (m *Metrics) SourceState(source string, every time.Duration, failures int, 
 	}
 }
 
-// Serve exposes /metrics on addr until ctx ends. An empty addr disables it.
+// ListenAndServe exposes /metrics on addr until ctx ends (the pipeline
+// runs it as one of its services). An empty addr disables it: it waits for
+// ctx and returns nil.
+func (m *Metrics) ListenAndServe(ctx context.Context, addr string, log *slog.Logger) error {
+	if addr == "" {
+		<-ctx.Done()
+		return nil
+	}
+	ln, err := httpserver.Listen(addr, httpserver.Default)
+	if err != nil {
+		return err
+	}
+	return m.serve(ctx, ln, log)
+}
+
+// Serve exposes /metrics on addr in the background until ctx ends, for a
+// command that serves beside it (pantau serve); a failure to listen is
+// returned at once. An empty addr disables it.
 func (m *Metrics) Serve(ctx context.Context, addr string, log *slog.Logger) error {
 	if addr == "" {
 		return nil
@@ -124,15 +142,19 @@ func (m *Metrics) Serve(ctx context.Context, addr string, log *slog.Logger) erro
 	if err != nil {
 		return err
 	}
-	mux := http.NewServeMux()
-	mux.Handle("/metrics", promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}))
-	log.Info("metrics listening", slog.String("addr", ln.Addr().String()))
 	go func() {
-		if err := httpserver.Serve(ctx, httpserver.New(mux, httpserver.Default), ln, httpserver.Default, log); err != nil {
+		if err := m.serve(ctx, ln, log); err != nil {
 			log.Error("metrics server", slog.Any("error", err))
 		}
 	}()
 	return nil
+}
+
+func (m *Metrics) serve(ctx context.Context, ln net.Listener, log *slog.Logger) error {
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}))
+	log.Info("metrics listening", slog.String("addr", ln.Addr().String()))
+	return httpserver.Serve(ctx, httpserver.New(mux, httpserver.Default), ln, httpserver.Default, log)
 }
 
 // Value reads the current value of a counter or gauge.

@@ -4,14 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/diskominfo-kaltim/pantau/config"
 	"github.com/diskominfo-kaltim/pantau/news"
 	"github.com/diskominfo-kaltim/pantau/store"
 )
@@ -38,18 +36,10 @@ func TestPipelineRunsTheAlerter(t *testing.T) {
 		fmt.Fprint(w, `{"ok":true,"result":{"message_id":1,"chat":{"id":-100777,"type":"group","title":"BPBD"},"date":1764460800,"text":"x"}}`)
 	}))
 	defer bot.Close()
-	cfg, err := config.Load(map[string]string{"data": t.TempDir(), "stages": "alerter", "metrics-addr": "",
-		"alert-telegram-token": "123:uji", "alert-telegram-api": bot.URL, "alert-telegram-chat": "-100777", "alert-interval": "2s"},
-		func(string) string { return "" })
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	p, err := Open(ctx, cfg, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
+	p, _ := testPipeline(t, "alert_test", map[string]string{"stages": "alerter",
+		"alert-telegram-token": "123:uji", "alert-telegram-api": bot.URL, "alert-telegram-chat": "-100777", "alert-interval": "2s"})
 	defer p.Close()
 	if p.Alerts == nil {
 		t.Fatal("no alerter though a Telegram chat is configured")

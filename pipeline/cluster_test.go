@@ -110,11 +110,14 @@ func TestR3StreamSurvivesANodeStop(t *testing.T) {
 	if si.Config.Replicas != 3 {
 		t.Fatalf("articles stream has %d replicas", si.Config.Replicas)
 	}
-	backend, err := chdb.Open(t.TempDir(), "pantau")
+	backend, err := chdb.Open(engineDir, "pantau_r3")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer backend.Close()
+	if err := backend.Exec(ctx, "DROP DATABASE IF EXISTS pantau_r3"); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := store.Migrate(ctx, backend, log); err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +168,7 @@ func TestR3StreamSurvivesANodeStop(t *testing.T) {
 	}
 	deadline := time.Now().Add(90 * time.Second)
 	for {
-		res, err := backend.Query(ctx, "SELECT count(), uniqExact(id) FROM pantau.mentions FINAL", nil)
+		res, err := backend.Query(ctx, "SELECT count(), uniqExact(id) FROM pantau_r3.mentions FINAL", nil)
 		if err == nil && res.Rows[0][0] == fmt.Sprint(total) && res.Rows[0][1] == fmt.Sprint(total) {
 			break
 		}

@@ -5,12 +5,12 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/diskominfo-kaltim/pantau/alert"
@@ -53,6 +53,8 @@ type Pipeline struct {
 	Tagger  *tagger.Tagger
 	Issues  *issuemap.Clusterer
 	Alerts  *alert.Alerter // nil when alerts have nowhere to go or the alerter stage is off
+
+	extra []part // registered long-running parts (Register)
 }
 
 // NewTagger loads the tagger with the office's OPD mapping (opd-map), or
@@ -76,7 +78,7 @@ func NewTagger(cfg *config.Config) (*tagger.Tagger, error) {
 func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Pipeline, error) {
 	p := &Pipeline{cfg: cfg, log: log, Metrics: metrics.New()}
 	start := time.Now()
-	model, err := classifier.LoadShipped()
+	model, err := classifier.Open(cfg.Model)
 	if err != nil {
 		return nil, fmt.Errorf("loading the classifier: %w", err)
 	}
@@ -95,11 +97,17 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Pipeline,
 		// A store that is down must not stop the pipeline: the writer keeps
 		// retrying and nothing is acknowledged until it is back.
 		log.Error("store not ready; the writer will retry", slog.String("backend", st.Name()), slog.Any("error", err))
+	} else if cfg.ClickHouseDSN == "" {
+		if err := store.SyncInserts(ctx, st, cfg.Sync == "always"); err != nil {
+			st.Close()
+			return nil, err
+		}
 	}
-	log.Info("store opened", slog.String("backend", st.Name()), slog.Duration("took", time.Since(start)))
+	log.Info("store opened", slog.String("backend", st.Name()), slog.String("sync", cfg.Sync), slog.Duration("took", time.Since(start)))
 
 	start = time.Now()
-	b, err := bus.Open(ctx, bus.Options{URL: cfg.NATSURL, StoreDir: filepath.Join(cfg.DataDir, "nats"), AckWait: cfg.AckWait, Replicas: cfg.NATSReplicas}, log)
+	b, err := bus.Open(ctx, bus.Options{URL: cfg.NATSURL, StoreDir: filepath.Join(cfg.DataDir, "nats"), AckWait: cfg.AckWait, Replicas: cfg.NATSReplicas,
+		SyncAlways: cfg.Sync == "always", SyncInterval: cfg.SyncInterval}, log)
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -160,98 +168,138 @@ func (s Summary) String() string {
 		s.Classified, s.Stored, s.Dead, total, s.Took.Seconds())
 }
 
+// Register adds a long-running part that the CLI builds — the API server,
+// the report scheduler — to the pipeline's start-up and shutdown: Run
+// starts it after the stages and stops it before it returns, so the store
+// never closes while it still answers. Parts registered later stop first.
+// run must return when its context ends.
+func (p *Pipeline) Register(name string, run func(ctx context.Context) error) {
+	p.extra = append(p.extra, part{name, run})
+}
+
+type part struct {
+	name string
+	run  func(ctx context.Context) error
+}
+
 // Run runs the pipeline until ctx ends, or, with once, crawls every source
 // once and returns when everything crawled is classified and stored.
+//
+// Start-up, in order: the metrics server, the writer, the classifier, the
+// alerter, the lag watcher, the registered parts; then the crawler in the foreground.
+// Shutdown, when ctx ends (or the single crawl is done): the crawler
+// stops, the consumers of the stages running here drain for up to
+// drain-timeout, then the classifier, the writer, the alerter, the lag watcher, the
+// registered parts (last registered first) and the metrics server stop,
+// each logged with how long it took. The bus and the store are closed by
+// Close, after Run.
 func (p *Pipeline) Run(ctx context.Context, once bool) (Summary, error) {
 	start := time.Now()
-	if err := p.Metrics.Serve(ctx, p.cfg.MetricsAddr, p.log); err != nil {
-		p.log.Error("metrics endpoint not started", slog.String("addr", p.cfg.MetricsAddr), slog.Any("error", err))
-	}
-	stageCtx, stopStages := context.WithCancel(context.WithoutCancel(ctx))
-	defer stopStages()
-	var wg sync.WaitGroup
-	run := func(name string, f func(context.Context) error) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := f(stageCtx); err != nil {
-				p.log.Error("stage stopped", slog.String("stage", name), slog.Any("error", err))
-			}
-		}()
-	}
-	cls := &stage.Classifier{Bus: p.Bus, Model: p.Model, Tagger: p.Tagger, Issues: p.Issues, Metrics: p.Metrics,
-		Log: p.log.With(slog.String("stage", "classifier"))}
-	wr := &stage.Writer{Bus: p.Bus, Store: p.Store, Metrics: p.Metrics, Log: p.log.With(slog.String("stage", "writer")),
-		BatchSize: p.cfg.WriterBatch, FlushInterval: p.cfg.WriterFlush}
-	if p.cfg.HasStage("classifier") {
-		run("classifier", cls.Run)
-	}
-	if p.cfg.HasStage("writer") {
-		run("writer", wr.Run)
-	}
-	if p.Alerts != nil {
-		run("alerter", p.Alerts.Run)
-	}
-	run("lag", p.watchLag)
-
 	var sum Summary
 	if once && !(p.cfg.HasStage("crawler") && p.cfg.HasStage("classifier") && p.cfg.HasStage("writer")) {
 		return sum, fmt.Errorf("--once needs the crawler, classifier and writer stages")
 	}
+	sv := &services{log: p.log}
+	defer sv.stop() // nothing is left running, whatever happens below
+	sv.start("metrics", func(ctx context.Context) error { return p.Metrics.ListenAndServe(ctx, p.cfg.MetricsAddr, p.log) })
+	if p.cfg.HasStage("writer") {
+		wr := &stage.Writer{Bus: p.Bus, Store: p.Store, Metrics: p.Metrics, Log: p.log.With(slog.String("stage", "writer")),
+			BatchSize: p.cfg.WriterBatch, FlushInterval: p.cfg.WriterFlush}
+		sv.start("writer", wr.Run)
+	}
+	if p.cfg.HasStage("classifier") {
+		cls := &stage.Classifier{Bus: p.Bus, Model: p.Model, Tagger: p.Tagger, Issues: p.Issues, Metrics: p.Metrics,
+			Log: p.log.With(slog.String("stage", "classifier"))}
+		sv.start("classifier", cls.Run)
+	}
+	if p.Alerts != nil {
+		sv.start("alerter", p.Alerts.Run)
+	}
+	sv.start("lag", p.watchLag)
+	for _, x := range p.extra {
+		sv.start(x.name, x.run)
+	}
+
+	var crawlErr error
+	t := time.Now()
 	if once {
-		st := p.Crawler.CrawlOnce(ctx)
-		sum.Stats = *st
-		t := time.Now()
+		sum.Stats = *p.Crawler.CrawlOnce(ctx)
+		p.log.Info("crawled every source once", slog.Duration("took", time.Since(t)))
+		t = time.Now()
 		if err := p.waitDrained(ctx, p.cfg.DrainTimeout); err != nil {
 			sum.DrainErr = err
 			p.log.Error("pipeline not drained", slog.Any("error", err))
+		} else {
+			p.log.Info("pipeline drained", slog.Duration("took", time.Since(t)))
 		}
-		p.log.Info("pipeline drained", slog.Duration("took", time.Since(t)))
 	} else {
 		if p.cfg.HasStage("crawler") {
-			_ = p.Crawler.Run(ctx, p.cfg.PollInterval)
+			if err := p.Crawler.Run(ctx, p.cfg.PollInterval); err != nil && !errors.Is(err, context.Canceled) {
+				crawlErr = fmt.Errorf("crawler: %w", err)
+				p.log.Error("crawler stopped", slog.Any("error", err))
+			}
 		} else {
 			<-ctx.Done()
 		}
-		t := time.Now()
-		p.log.Info("crawler stopped; draining")
-		dctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-		_ = p.waitDrained(dctx, 15*time.Second)
-		cancel()
-		p.log.Info("consumers drained", slog.Duration("took", time.Since(t)))
+		p.log.Info("crawler stopped; draining", slog.Duration("drain_timeout", p.cfg.DrainTimeout))
+		t = time.Now()
+		if err := p.waitDrained(context.Background(), p.cfg.DrainTimeout); err != nil {
+			// Nothing is lost: what is left is redelivered at the next start.
+			p.log.Warn("consumers not drained; the rest waits on the bus", slog.Any("error", err))
+		} else {
+			p.log.Info("consumers drained", slog.Duration("took", time.Since(t)))
+		}
 	}
-	t := time.Now()
-	stopStages()
-	wg.Wait()
-	p.log.Info("stages stopped", slog.Duration("took", time.Since(t)))
+	order := []string{"classifier", "writer", "alerter", "lag"}
+	for i := len(p.extra) - 1; i >= 0; i-- {
+		order = append(order, p.extra[i].name)
+	}
+	sv.stop(append(order, "metrics")...)
 
 	sum.Classified = int64(metrics.Sum(p.Metrics.Classified))
 	sum.Stored = int64(metrics.Value(p.Metrics.Stored))
 	sum.Dead = int64(metrics.Sum(p.Metrics.DeadLettered))
-	n, err := store.CountMentions(context.WithoutCancel(ctx), p.Store)
-	if err == nil {
-		sum.Total = n
-	} else {
-		p.log.Error("counting stored articles", slog.Any("error", err))
+	if once {
+		if sum.Total, sum.CountErr = store.CountMentions(context.WithoutCancel(ctx), p.Store); sum.CountErr != nil {
+			p.log.Error("counting stored articles", slog.Any("error", sum.CountErr))
+		}
 	}
-	sum.CountErr = err
 	sum.Took = time.Since(start)
-	return sum, nil
+	return sum, errors.Join(crawlErr, sv.err())
 }
 
-// waitDrained waits until both consumers have nothing pending. The
-// classifier publishes before it acknowledges, so once its consumer is
-// empty every crawled article is on the classified stream.
+// waitDrained waits until the consumers of the stages running in this
+// process have nothing pending. The classifier publishes before it
+// acknowledges, so once its consumer is empty every crawled article is on
+// the classified stream.
 func (p *Pipeline) waitDrained(ctx context.Context, limit time.Duration) error {
+	type consumer struct{ stage, stream, name string }
+	var cs []consumer
+	for _, c := range []consumer{{"classifier", bus.StreamArticles, bus.ConsumerClassifier}, {"writer", bus.StreamClassified, bus.ConsumerWriter}} {
+		if p.cfg.HasStage(c.stage) {
+			cs = append(cs, c)
+		}
+	}
 	deadline := time.Now().Add(limit)
 	for {
-		a, err1 := p.Bus.Pending(ctx, bus.StreamArticles, bus.ConsumerClassifier)
-		c, err2 := p.Bus.Pending(ctx, bus.StreamClassified, bus.ConsumerWriter)
-		if err1 == nil && err2 == nil && a == 0 && c == 0 {
+		left := map[string]uint64{}
+		var errs []error
+		for _, c := range cs {
+			n, err := p.Bus.Pending(ctx, c.stream, c.name)
+			if err != nil {
+				errs = append(errs, err)
+			} else if n > 0 {
+				left[c.stage] = n
+			}
+		}
+		if len(errs) == 0 && len(left) == 0 {
 			return nil
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("still pending after %s: %d to classify, %d to store", limit, a, c)
+			if len(errs) > 0 {
+				return fmt.Errorf("after %s: %w", limit, errors.Join(errs...))
+			}
+			return fmt.Errorf("still pending after %s: %d to classify, %d to store", limit, left["classifier"], left["writer"])
 		}
 		select {
 		case <-ctx.Done():
@@ -261,13 +309,28 @@ func (p *Pipeline) waitDrained(ctx context.Context, limit time.Duration) error {
 	}
 }
 
+// watchLag publishes each consumer's lag and the dead-letter stream's
+// size every 5 seconds, and logs when dead letters wait or their number
+// grows (see `pantau dlq`).
 func (p *Pipeline) watchLag(ctx context.Context) error {
+	var dead uint64
+	first := true
 	for {
 		if n, err := p.Bus.Pending(ctx, bus.StreamArticles, bus.ConsumerClassifier); err == nil {
 			p.Metrics.Lag.WithLabelValues(bus.ConsumerClassifier).Set(float64(n))
 		}
 		if n, err := p.Bus.Pending(ctx, bus.StreamClassified, bus.ConsumerWriter); err == nil {
 			p.Metrics.Lag.WithLabelValues(bus.ConsumerWriter).Set(float64(n))
+		}
+		if n, err := p.Bus.DeadLetterCount(ctx); err == nil {
+			p.Metrics.DeadLetters.Set(float64(n))
+			switch {
+			case first && n > 0:
+				p.log.Warn("dead letters waiting; see pantau dlq list", slog.Uint64("dead_letters", n))
+			case !first && n > dead:
+				p.log.Warn("dead-letter stream grew; see pantau dlq list", slog.Uint64("dead_letters", n), slog.Uint64("new", n-dead))
+			}
+			dead, first = n, false
 		}
 		select {
 		case <-ctx.Done():
@@ -278,6 +341,7 @@ func (p *Pipeline) watchLag(ctx context.Context) error {
 }
 
 // Close stops the bus and closes the store, logging how long each took.
+// Call it after Run: Run has stopped every part that uses them.
 func (p *Pipeline) Close() {
 	if p.Issues != nil {
 		// Issue state not yet written goes to the bucket while it is open.

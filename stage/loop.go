@@ -42,9 +42,12 @@ type Config struct {
 }
 
 // AckFunc settles one message: nil acknowledges it; an error marks it
-// failed. A permanent error (see Permanent), or any error on the message's
-// last delivery, dead-letters it with the error as reason; any other error
-// has it redelivered after the stage's retry delay.
+// failed. A permanent error (see Permanent), or any error once the message
+// was delivered bus.Options.MaxDeliver times, dead-letters it with the
+// error as reason; any other error has it redelivered after the stage's
+// retry delay. (The server redelivers without limit; a message delivered
+// more than four times MaxDeliver without being settled is dead-lettered
+// unread, see crashLimit.)
 type AckFunc func(ctx context.Context, err error)
 
 // Msg is one message handed to a stage.
@@ -159,6 +162,21 @@ func (l *loop) wrap(raw jetstream.Msg) *Msg {
 	return m
 }
 
+// crashLimit is how many deliveries a message may have without being
+// settled — each ended by a crash or a kill of the process, not by a
+// failure — before the loop dead-letters it unread: it may be what stops
+// the process.
+func (l *loop) crashLimit() uint64 { return 4 * l.maxDeliver }
+
+// overDelivered dead-letters m when it came more often than crashLimit.
+func (l *loop) overDelivered(ctx context.Context, m *Msg) bool {
+	if l.maxDeliver == 0 || m.Deliveries <= l.crashLimit() {
+		return false
+	}
+	m.Ack(ctx, Permanent(fmt.Errorf("delivered %d times without an answer: the message may stop the process", m.Deliveries)))
+	return true
+}
+
 // settle acknowledges, redelivers or dead-letters m after err.
 func (l *loop) settle(ctx context.Context, m *Msg, err error) {
 	if err == nil {
@@ -220,6 +238,9 @@ func Each(ctx context.Context, c Config, handle func(ctx context.Context, m *Msg
 		}
 		for raw := range batch.Messages() {
 			m := l.wrap(raw)
+			if l.overDelivered(ctx, m) {
+				continue
+			}
 			err := l.call(func() error { return handle(ctx, m) })
 			m.Ack(ctx, err)
 		}
@@ -259,6 +280,9 @@ func Batches[T any](ctx context.Context, c Config, b Batch[T]) error {
 		var items []T
 		for raw := range batch.Messages() {
 			m := l.wrap(raw)
+			if l.overDelivered(ctx, m) {
+				continue
+			}
 			var item T
 			err := l.call(func() (err error) {
 				item, err = b.Decode(m.Data)
@@ -320,7 +344,9 @@ func writeBatch[T any](ctx context.Context, l *loop, b Batch[T], msgs []*Msg, it
 			return false
 		case <-time.After(backoff):
 		}
-		backoff = min(backoff*2, 15*time.Second)
+		// Retry at least twice per ack wait, so the held messages are
+		// marked in progress before the server would redeliver them.
+		backoff = min(backoff*2, 15*time.Second, max(l.Bus.Options().AckWait/2, 100*time.Millisecond))
 	}
 }
 

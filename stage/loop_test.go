@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go/jetstream"
+
 	"github.com/diskominfo-kaltim/pantau/bus"
 	"github.com/diskominfo-kaltim/pantau/metrics"
 	"github.com/diskominfo-kaltim/pantau/stage"
@@ -208,5 +210,71 @@ func TestReplayAndDrop(t *testing.T) {
 	}
 	if n, _ := b.DeadLetterCount(ctx); n != 0 {
 		t.Fatalf("%d dead letters left", n)
+	}
+}
+
+// abandon takes the next message of the articles consumer and drops it
+// unanswered, as a process killed while handling it would; it returns
+// once the message is due again.
+func abandon(t *testing.T, b *bus.Bus) {
+	t.Helper()
+	cons, err := b.Consumer(context.Background(), bus.StreamArticles, bus.ConsumerClassifier)
+	if err != nil {
+		t.Fatal(err)
+	}
+	batch, err := cons.Fetch(1, jetstream.FetchMaxWait(5*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for range batch.Messages() {
+		n++
+	}
+	if n != 1 {
+		t.Fatalf("fetched %d messages to abandon (%v)", n, batch.Error())
+	}
+	time.Sleep(b.Options().AckWait + 200*time.Millisecond)
+}
+
+// TestKilledDeliveriesDoNotLoseTheMessage: a message whose deliveries all
+// ended in kills (here five, max-deliver's default) is still delivered
+// and handled — the server used to drop it silently after max-deliver
+// deliveries — and one that came more than four times max-deliver
+// without an answer is dead-lettered unread.
+func TestKilledDeliveriesDoNotLoseTheMessage(t *testing.T) {
+	for _, c := range []struct {
+		maxDeliver, kills int
+		handled           bool
+	}{{5, 5, true}, {1, 5, false}} {
+		b, err := bus.Open(context.Background(), bus.Options{StoreDir: t.TempDir(), AckWait: time.Second, MaxDeliver: c.maxDeliver}, quietLog())
+		if err != nil {
+			t.Fatal(err)
+		}
+		publish(t, b, bus.SubjectArticles, "berita")
+		for i := 0; i < c.kills; i++ {
+			abandon(t, b)
+		}
+		m := metrics.New()
+		var mu sync.Mutex
+		handled := 0
+		stop := runEach(t, b, m, func(context.Context, *stage.Msg) error {
+			mu.Lock()
+			handled++
+			mu.Unlock()
+			return nil
+		})
+		waitFor(t, "the message settled", func() bool {
+			n, err := b.Pending(context.Background(), bus.StreamArticles, bus.ConsumerClassifier)
+			return err == nil && n == 0
+		})
+		stop()
+		ls := letters(t, b, "uji")
+		b.Close()
+		if c.handled && (handled != 1 || len(ls) != 0) {
+			t.Errorf("max-deliver %d, %d kills: handled %d times, %d dead letters; want handled once", c.maxDeliver, c.kills, handled, len(ls))
+		}
+		if !c.handled && (handled != 0 || len(ls) != 1 || !strings.Contains(ls[0].Reason, "delivered 6 times without an answer")) {
+			t.Errorf("max-deliver %d, %d kills: handled %d times, dead letters %+v; want one unread", c.maxDeliver, c.kills, handled, ls)
+		}
 	}
 }

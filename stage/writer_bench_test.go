@@ -18,7 +18,8 @@ import (
 
 // BenchmarkWriter measures the writer stage end to end: 20,000 classified
 // articles (2 KB of text each) waiting on JetStream, drained into each
-// backend in 10,000-row batches. Reports rows/s.
+// backend in 10,000-row batches, and into chDB with sync: always. Reports
+// rows/s.
 func BenchmarkWriter(b *testing.B) {
 	const n = 20000
 	rows := storetest.Rows(n, "wbench")
@@ -33,7 +34,7 @@ func BenchmarkWriter(b *testing.B) {
 	for i := range rows {
 		payloads[i], _ = json.Marshal(rows[i])
 	}
-	run := func(b *testing.B, backend store.Backend) {
+	run := func(b *testing.B, backend store.Backend, syncAlways bool) {
 		ctx := context.Background()
 		if err := backend.Exec(ctx, "DROP DATABASE IF EXISTS "+backend.Database()); err != nil {
 			b.Fatal(err)
@@ -41,10 +42,15 @@ func BenchmarkWriter(b *testing.B) {
 		if _, err := store.Migrate(ctx, backend, nil); err != nil {
 			b.Fatal(err)
 		}
+		if syncAlways {
+			if err := store.SyncInserts(ctx, backend, true); err != nil {
+				b.Fatal(err)
+			}
+		}
 		var elapsed time.Duration
 		for b.Loop() {
 			b.StopTimer()
-			bs, err := bus.Open(ctx, bus.Options{StoreDir: b.TempDir()}, quietLog())
+			bs, err := bus.Open(ctx, bus.Options{StoreDir: b.TempDir(), SyncAlways: syncAlways}, quietLog())
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -78,7 +84,16 @@ func BenchmarkWriter(b *testing.B) {
 			b.Fatal(err)
 		}
 		defer be.Close()
-		run(b, be)
+		run(b, be, false)
+	})
+	// sync: always — JetStream fsyncs every write and chDB every insert.
+	b.Run("chdb-sync-always", func(b *testing.B) {
+		be, err := chdb.Open(engineDir, "wbench_sync")
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer be.Close()
+		run(b, be, true)
 	})
 	b.Run("clickhouse-18.16", func(b *testing.B) {
 		srv := chtest.Start(b)
@@ -87,6 +102,6 @@ func BenchmarkWriter(b *testing.B) {
 			b.Fatal(err)
 		}
 		defer be.Close()
-		run(b, be)
+		run(b, be, false)
 	})
 }

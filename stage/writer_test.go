@@ -197,3 +197,70 @@ func TestWriterRowByRowWritesIssuesAndDeadLettersTheRefused(t *testing.T) {
 		t.Errorf("dead letter %s after %d deliveries: %q", l.MsgID, l.Deliveries, l.Reason)
 	}
 }
+
+// TestWriterKeepsBatchWhileEmbeddedStoreRefuses: chDB refusing inserts
+// for a while (too many parts: what a busy or full disk looks like) holds
+// the batch — nothing is dead-lettered, even past max-deliver — and once
+// the refusal is lifted every article is stored once. (Every chDB error
+// used to be permanent: the rows went to the dead-letter stream.)
+func TestWriterKeepsBatchWhileEmbeddedStoreRefuses(t *testing.T) {
+	ctx := context.Background()
+	backend, err := chdb.Open(engineDir, "refusing")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer backend.Close()
+	if err := backend.Exec(ctx, "DROP DATABASE IF EXISTS refusing"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Migrate(ctx, backend, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := backend.InsertMentions(ctx, storetest.Rows(1, "seed")); err != nil {
+		t.Fatal(err)
+	}
+	if err := backend.Exec(ctx, "ALTER TABLE refusing.mentions MODIFY SETTING parts_to_throw_insert = 1"); err != nil {
+		t.Fatal(err)
+	}
+	b, err := bus.Open(ctx, bus.Options{StoreDir: t.TempDir(), AckWait: time.Second, MaxDeliver: 2}, quietLog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	rows := storetest.Rows(20, "refusing")
+	for _, r := range rows {
+		data, _ := json.Marshal(r)
+		if _, err := b.Publish(ctx, bus.SubjectClassify, r.ID, data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := metrics.New()
+	wctx, cancel := context.WithCancel(ctx)
+	w := &stage.Writer{Bus: b, Store: backend, Metrics: m, Log: quietLog(), FlushInterval: 100 * time.Millisecond, RetryDelay: 100 * time.Millisecond}
+	done := make(chan struct{})
+	go func() { w.Run(wctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	// Long enough for two ack waits and several retries.
+	waitFor(t, "failed attempts", func() bool { return metrics.Sum(m.Failed) >= 4 })
+	time.Sleep(2500 * time.Millisecond)
+	if n := len(letters(t, b, stage.WriterName)); n != 0 {
+		t.Fatalf("%d rows dead-lettered while the store refused for a while", n)
+	}
+	if got := countRows(t, backend); got != "1" {
+		t.Fatalf("stored %s while refused, want the seed only", got)
+	}
+	if err := backend.Exec(ctx, "ALTER TABLE refusing.mentions MODIFY SETTING parts_to_throw_insert = 3000"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the held batch", func() bool { return metrics.Value(m.Stored) >= 20 })
+	waitFor(t, "the acknowledgements", func() bool {
+		n, err := b.Pending(ctx, bus.StreamClassified, bus.ConsumerWriter)
+		return err == nil && n == 0
+	})
+	if got := countRows(t, backend); got != "21" {
+		t.Fatalf("stored %s, want 21", got)
+	}
+	if n := len(letters(t, b, stage.WriterName)); n != 0 {
+		t.Fatalf("%d dead letters", n)
+	}
+}

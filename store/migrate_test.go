@@ -6,6 +6,7 @@ import (
 
 	"github.com/diskominfo-kaltim/pantau/store"
 	"github.com/diskominfo-kaltim/pantau/store/chdb"
+	"github.com/diskominfo-kaltim/pantau/store/storetest"
 )
 
 // TestMigrateAfterCrashInsideMigrations: a process that died after a
@@ -45,5 +46,35 @@ func TestMigrateAfterCrashInsideMigrations(t *testing.T) {
 	}
 	if n, err := store.Migrate(ctx, b, nil); err != nil || n != 0 {
 		t.Errorf("third migrate applied %d (err %v), want 0", n, err)
+	}
+}
+
+// TestSyncInserts: sync: always keeps fsync on with every table Pantau
+// writes; interval turns it off again.
+func TestSyncInserts(t *testing.T) {
+	ctx := context.Background()
+	b := freshStore(t, "sync_inserts")
+	for _, on := range []bool{true, false} {
+		if err := store.SyncInserts(ctx, b, on); err != nil {
+			t.Fatal(err)
+		}
+		res, err := b.Query(ctx, "SELECT arrayStringConcat(arraySort(groupArray(name)), ' ') FROM system.tables WHERE database = 'sync_inserts' AND position(engine_full, 'fsync_after_insert = 1, fsync_part_directory = 1') > 0", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var synced string
+		if err := res.One(&synced); err != nil {
+			t.Fatal(err)
+		}
+		want := ""
+		if on {
+			want = "audit_log issues label_corrections mention_facts mentions reports_sent schema_migrations users web_sessions"
+		}
+		if synced != want {
+			t.Errorf("sync %v: tables that fsync inserts %q, want %q", on, synced, want)
+		}
+	}
+	if err := b.InsertMentions(ctx, storetest.Rows(3, "sync")); err != nil {
+		t.Fatal(err)
 	}
 }

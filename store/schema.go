@@ -371,3 +371,25 @@ func firstLine(s string) string {
 	s, _, _ = strings.Cut(s, "\n")
 	return s
 }
+
+// writtenTables are the tables Pantau inserts into.
+var writtenTables = []string{"mentions", "mention_facts", "issues", "label_corrections", "reports_sent", "schema_migrations",
+	"users", "web_sessions", "audit_log"}
+
+// SyncInserts sets whether an insert into the embedded store is fsynced
+// (its part files and directory) before it returns, so that what the
+// writer acknowledged survives a power loss. The setting is kept with the
+// tables. It needs MergeTree's fsync settings (chDB; servers from 20.x);
+// a server's own configuration decides there.
+func SyncInserts(ctx context.Context, b Backend, on bool) error {
+	v := 0
+	if on {
+		v = 1
+	}
+	for _, t := range writtenTables {
+		if err := b.Exec(ctx, fmt.Sprintf("ALTER TABLE %s.%s MODIFY SETTING fsync_after_insert = %d, fsync_part_directory = %d", b.Database(), t, v, v)); err != nil {
+			return fmt.Errorf("setting fsync on %s: %w", t, err)
+		}
+	}
+	return nil
+}

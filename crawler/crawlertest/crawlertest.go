@@ -23,7 +23,8 @@ import (
 
 // Open starts an embedded bus with its store under dir (reuse dir to test
 // a restart) and a crawler on it; both close with the test unless closed
-// before.
+// before. Requests time out after a minute: the connector tests do not
+// test the timeout, and a loaded machine is slow.
 func Open(t testing.TB, dir string, log *slog.Logger) (*crawler.Crawler, *bus.Bus) {
 	t.Helper()
 	if log == nil {
@@ -34,7 +35,7 @@ func Open(t testing.TB, dir string, log *slog.Logger) (*crawler.Crawler, *bus.Bu
 		t.Fatal(err)
 	}
 	t.Cleanup(b.Close)
-	c := &crawler.Crawler{Fetcher: crawler.NewFetcher("Pantau-test", 5*time.Second, 4<<20), Bus: b,
+	c := &crawler.Crawler{Fetcher: crawler.NewFetcher("Pantau-test", time.Minute, 4<<20), Bus: b,
 		Metrics: metrics.New(), Log: log, HostDelay: time.Millisecond}
 	if err := c.Init(context.Background()); err != nil {
 		t.Fatal(err)
@@ -42,17 +43,28 @@ func Open(t testing.TB, dir string, log *slog.Logger) (*crawler.Crawler, *bus.Bu
 	return c, b
 }
 
-// Articles returns every article on the articles stream, in order.
+// Articles returns every article on the articles stream, in order. It
+// reads as many as the stream holds, waiting as long as a loaded machine
+// needs for them to be delivered (not "until none come for a while").
 func Articles(t testing.TB, b *bus.Bus) []news.Article {
 	t.Helper()
 	ctx := context.Background()
+	stream, err := b.JS.Stream(ctx, bus.StreamArticles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := stream.Info(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := int(info.State.Msgs)
 	cons, err := b.JS.OrderedConsumer(ctx, bus.StreamArticles, jetstream.OrderedConsumerConfig{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out []news.Article
-	for {
-		batch, err := cons.Fetch(500, jetstream.FetchMaxWait(300*time.Millisecond))
+	for len(out) < want {
+		batch, err := cons.Fetch(want-len(out), jetstream.FetchMaxWait(time.Minute))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -66,9 +78,10 @@ func Articles(t testing.TB, b *bus.Bus) []news.Article {
 			n++
 		}
 		if n == 0 {
-			return out
+			t.Fatalf("%d of the stream's %d articles delivered", len(out), want)
 		}
 	}
+	return out
 }
 
 // Health returns the stored health of src.

@@ -3,6 +3,7 @@ package chdb
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -35,13 +36,24 @@ func (b *Backend) Close() error     { return b.conn.Close() }
 
 func (b *Backend) Exec(ctx context.Context, stmt string) error {
 	_, err := b.conn.QueryContext(ctx, stmt, "TSV", nil)
+	return classify(err)
+}
+
+// classify marks the engine's errors that may pass (a full disk, too many
+// parts, memory) as store.ErrUnavailable, by ClickHouse's error codes as
+// the native backend does.
+func classify(err error) error {
+	var e *Error
+	if errors.As(err, &e) && (store.TemporaryCode(e.Code) || store.TemporaryMessage(e.Msg)) {
+		return fmt.Errorf("%w: %w", store.ErrUnavailable, err)
+	}
 	return err
 }
 
 func (b *Backend) Query(ctx context.Context, query string, params map[string]string) (*store.Result, error) {
 	res, err := b.conn.QueryContext(ctx, query, "TSVWithNamesAndTypes", store.EscapeParams(query, params))
 	if err != nil {
-		return nil, err
+		return nil, classify(err)
 	}
 	return store.ParseTSVWithNamesAndTypes(res.Data)
 }
@@ -67,7 +79,7 @@ func (b *Backend) InsertMentions(_ context.Context, rows []news.Classified) erro
 		return buf
 	})
 	if err != nil {
-		return fmt.Errorf("inserting %d rows into %s.mentions: %w", len(rows), b.db, err)
+		return fmt.Errorf("inserting %d rows into %s.mentions: %w", len(rows), b.db, classify(err))
 	}
 	if n < uint64(len(rows)) {
 		return fmt.Errorf("inserting into %s.mentions: engine wrote %d of %d rows", b.db, n, len(rows))
@@ -172,7 +184,7 @@ func (b *Backend) InsertIssues(_ context.Context, rows []store.IssueRow) error {
 		return buf
 	})
 	if err != nil {
-		return fmt.Errorf("inserting %d issues: %w", len(rows), err)
+		return fmt.Errorf("inserting %d issues: %w", len(rows), classify(err))
 	}
 	return nil
 }

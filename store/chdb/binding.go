@@ -12,7 +12,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
+	"strconv"
 	"sync"
 	"time"
 	"unsafe"
@@ -124,10 +126,22 @@ func LibraryPath() string { return libPath }
 
 // Error is an error reported by the engine for one statement.
 type Error struct {
-	Msg string
+	Msg  string
+	Code int // ClickHouse's error code, from "Code: N." in Msg; 0 when it names none
 }
 
 func (e *Error) Error() string { return "chdb: " + e.Msg }
+
+var codeRe = regexp.MustCompile(`Code: (\d+)\.`)
+
+// engineError builds the Error for an engine's message.
+func engineError(msg string) *Error {
+	e := &Error{Msg: msg}
+	if m := codeRe.FindStringSubmatch(msg); m != nil {
+		e.Code, _ = strconv.Atoi(m[1]) // digits only: cannot fail
+	}
+	return e
+}
 
 // engine is the one chDB engine of this process. chDB supports one storage
 // path per process and is meant to start once: connections are reference
@@ -287,7 +301,7 @@ func (c *Conn) run(h unsafe.Pointer, query, format string, params map[string]str
 	}
 	defer c.a.destroyResult(res)
 	if msg := c.a.resultError(res); msg != "" {
-		return nil, &Error{Msg: msg}
+		return nil, engineError(msg)
 	}
 	out := &Result{RowsRead: c.a.resultRowsRead(res), RowsWritten: c.a.resultWritten(res)}
 	if n := c.a.resultLength(res); n > 0 {
@@ -344,7 +358,7 @@ func (c *Conn) Insert(insert, format string, next func() []byte) (uint64, error)
 	}
 	defer c.a.destroyStream(st)
 	if msg := c.a.streamError(st); msg != "" {
-		return 0, &Error{Msg: msg}
+		return 0, engineError(msg)
 	}
 	for chunk := next(); chunk != nil; chunk = next() {
 		if len(chunk) == 0 {
@@ -355,7 +369,7 @@ func (c *Conn) Insert(insert, format string, next func() []byte) (uint64, error)
 			if msg == "" {
 				msg = "append rejected"
 			}
-			return 0, &Error{Msg: msg}
+			return 0, engineError(msg)
 		}
 	}
 	res := c.a.streamDone(st)
@@ -364,10 +378,10 @@ func (c *Conn) Insert(insert, format string, next func() []byte) (uint64, error)
 	}
 	defer c.a.destroyResult(res)
 	if msg := c.a.resultError(res); msg != "" {
-		return 0, &Error{Msg: msg}
+		return 0, engineError(msg)
 	}
 	if msg := c.a.streamError(st); msg != "" {
-		return 0, &Error{Msg: msg}
+		return 0, engineError(msg)
 	}
 	return c.a.resultWritten(res), nil
 }

@@ -62,7 +62,9 @@ func (b *Backend) Exec(ctx context.Context, stmt string) error {
 	return classify(b.conn.Exec(ctx, stmt))
 }
 
-// classify marks network failures as store.ErrUnavailable.
+// classify marks network failures, and server errors whose code or
+// message says they may pass (store.TemporaryCode), as
+// store.ErrUnavailable.
 func classify(err error) error {
 	if err == nil {
 		return nil
@@ -71,6 +73,9 @@ func classify(err error) error {
 	var exc *ch.Exception
 	switch {
 	case errors.As(err, &exc):
+		if store.TemporaryCode(int(exc.Code)) || store.TemporaryMessage(exc.Message) {
+			return fmt.Errorf("%w: %w", store.ErrUnavailable, err)
+		}
 		return err
 	case errors.As(err, &ne), errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET),
 		errors.Is(err, ch.ErrAcquireConnTimeout),

@@ -59,6 +59,7 @@ type Server struct {
 	TCPAddr string
 	Dir     string
 	cmd     *exec.Cmd
+	bin     string
 }
 
 // DSN returns a clickhouse-go DSN for database db.
@@ -127,34 +128,55 @@ func start(bin, dir string) (*Server, error) {
 	if err := os.WriteFile(filepath.Join(dir, "users.xml"), []byte(usersConfig), 0o644); err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(bin, "--config-file="+filepath.Join(dir, "config.xml"))
-	cmd.Dir = dir
-	out, err := os.Create(filepath.Join(dir, "log", "stdout.log"))
-	if err != nil {
+	s := &Server{TCPAddr: fmt.Sprintf("127.0.0.1:%d", tcp), Dir: dir, bin: bin}
+	if err := s.launch(); err != nil {
 		return nil, err
 	}
+	return s, nil
+}
+
+// launch starts the server process on the config in s.Dir and waits until
+// it listens.
+func (s *Server) launch() error {
+	cmd := exec.Command(s.bin, "--config-file="+filepath.Join(s.Dir, "config.xml"))
+	cmd.Dir = s.Dir
+	out, err := os.OpenFile(filepath.Join(s.Dir, "log", "stdout.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return err
+	}
+	defer out.Close()
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("starting %s: %w", bin, err)
+		return fmt.Errorf("starting %s: %w", s.bin, err)
 	}
-	s := &Server{TCPAddr: fmt.Sprintf("127.0.0.1:%d", tcp), Dir: dir, cmd: cmd}
+	s.cmd = cmd
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	for {
 		c, err := net.DialTimeout("tcp", s.TCPAddr, time.Second)
 		if err == nil {
 			c.Close()
-			return s, nil
+			return nil
 		}
 		select {
 		case <-ctx.Done():
 			s.Stop()
-			log, _ := os.ReadFile(filepath.Join(dir, "log", "error.log"))
-			return nil, fmt.Errorf("clickhouse-server did not listen on %s: %s", s.TCPAddr, log)
+			log, _ := os.ReadFile(filepath.Join(s.Dir, "log", "error.log"))
+			return fmt.Errorf("clickhouse-server did not listen on %s: %s", s.TCPAddr, log)
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
 }
+
+// Restart starts a stopped server again on the same ports and data, as an
+// operator restarts a crashed one. A running server is killed first.
+func (s *Server) Restart() error {
+	s.Stop()
+	return s.launch()
+}
+
+// Running reports whether the server process was started and not stopped.
+func (s *Server) Running() bool { return s.cmd != nil }
 
 // Stop kills the server and waits for it.
 func (s *Server) Stop() {
