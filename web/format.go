@@ -11,6 +11,7 @@ import (
 
 	"github.com/diskominfo-kaltim/pantau/indonesian"
 	"github.com/diskominfo-kaltim/pantau/news"
+	"github.com/diskominfo-kaltim/pantau/report"
 	"github.com/diskominfo-kaltim/pantau/store"
 )
 
@@ -77,20 +78,8 @@ func labelClass(label string) string {
 // report's).
 var labelColors = [4]string{"#2e7d32", "#78828c", "#d97706", "#c62828"}
 
-// platformName writes a platform as it calls itself.
-func platformName(p string) string {
-	switch p {
-	case "", "web":
-		return "Situs web"
-	case "x":
-		return "X (Twitter)"
-	case "youtube":
-		return "YouTube"
-	case "tiktok":
-		return "TikTok"
-	}
-	return strings.ToUpper(p[:1]) + p[1:]
-}
+// platformName writes a platform as it calls itself (the report's words).
+func platformName(p string) string { return report.PlatformName(p) }
 
 // capital starts a sentence or a table cell with a capital letter.
 func capital(s string) string {
