@@ -82,7 +82,7 @@ bench: deps
 ## fuzz: each fuzz target for FUZZTIME (`make test` runs their seed corpora
 ## only). Add yours to FUZZ as package:FuzzName.
 FUZZTIME    ?= 1m
-FUZZ        := ./config:FuzzLoad ./crawler:FuzzExtract ./crawler:FuzzFeed ./crawler:FuzzCanonical ./crawler:FuzzParseDate ./classifier:FuzzClassify
+FUZZ        := ./config:FuzzLoad ./crawler:FuzzExtract ./crawler:FuzzFeed ./crawler:FuzzCanonical ./crawler:FuzzParseDate ./classifier:FuzzClassify ./cli:FuzzClassifyStream
 
 fuzz:
 	@set -e; for t in $(FUZZ); do \

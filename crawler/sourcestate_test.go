@@ -33,7 +33,7 @@ func TestSourceStateMetrics(t *testing.T) {
 	}))
 	defer srv.Close()
 	ctx := context.Background()
-	c, _ := testCrawler(t, 5*time.Second)
+	c, _ := testCrawlerOn(t, t.TempDir(), 5*time.Second)
 	src := config.Source{Name: "Uji", Feed: srv.URL + "/rss", AllowPrivate: true}
 	m := c.Metrics
 
@@ -62,7 +62,7 @@ func TestSourceStateMetrics(t *testing.T) {
 	// its failures and has no pause.
 	broken.Store(true)
 	other := config.Source{Name: "Rusak", Feed: srv.URL + "/hilang", AllowPrivate: true}
-	c2, _ := testCrawler(t, 5*time.Second)
+	c2, _ := testCrawlerOn(t, t.TempDir(), 5*time.Second)
 	c2.CrawlSource(ctx, other)
 	c2.CrawlSource(ctx, other)
 	if v := metrics.Value(c2.Metrics.Failing.WithLabelValues("Rusak")); v != 2 {

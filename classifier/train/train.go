@@ -9,12 +9,12 @@ package train
 import (
 	"fmt"
 	"io"
-	"math"
-	"runtime"
+	"os"
 	"sort"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
 
 	"github.com/diskominfo-kaltim/pantau/classifier"
 	"github.com/diskominfo-kaltim/pantau/classifier/data"
@@ -494,9 +494,15 @@ func newBar(w io.Writer, n int, desc string) *progressbar.ProgressBar {
 	if w == nil {
 		return progressbar.NewOptions(n, progressbar.OptionSetWriter(io.Discard))
 	}
+	if f, ok := w.(*os.File); !ok || !term.IsTerminal(int(f.Fd())) {
+		// Not a terminal (a log, a pipe): one plain line when a step
+		// starts and one when it ends, no bar frames.
+		start := time.Now()
+		fmt.Fprintf(w, "%s: %d langkah\n", desc, n)
+		return progressbar.NewOptions(n, progressbar.OptionSetWriter(io.Discard), progressbar.OptionOnCompletion(func() {
+			fmt.Fprintf(w, "%s: selesai dalam %s\n", desc, time.Since(start).Round(time.Second))
+		}))
+	}
 	return progressbar.NewOptions(n, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription(desc),
 		progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
 }
-
-var _ = math.Abs
-var _ = runtime.NumCPU

@@ -90,8 +90,7 @@ func TrainVectors(sentences [][]string, o VectorOptions) *Vectors {
 	}
 	var bar *progressbar.ProgressBar
 	if o.Progress != nil {
-		bar = progressbar.NewOptions(o.Epochs*len(sentences), progressbar.OptionSetWriter(o.Progress),
-			progressbar.OptionSetDescription("vektor kata"), progressbar.OptionClearOnFinish())
+		bar = newBar(o.Progress, o.Epochs*len(sentences), "vektor kata")
 	}
 	const lr0 = 0.025
 	steps := float64(o.Epochs * total)
