@@ -167,6 +167,10 @@ func TestBrowser(t *testing.T) {
 	if card := text(".issue"); !strings.Contains(card, "Sebaran:") || !strings.Contains(card, "Kanal:") || !strings.Contains(card, "urgensi") {
 		t.Errorf("the first issue card lacks spread, channels or urgency: %q", card)
 	}
+	run("lifecycle legend", chromedp.Click(css(".lc-legend summary")), chromedp.WaitVisible(css(".lc-legend dd")), shot("11-isu-arti-tahap"))
+	if got := eval(`document.querySelectorAll('.lc-legend dd').length === 5 && [...document.querySelectorAll('.lc-legend dd')].every(e => e.textContent.length > 10)`); !got {
+		t.Errorf("the lifecycle legend does not explain the five states")
+	}
 	if !eval(`[...document.querySelectorAll('.issue .tag')].some(e => /^(▲ )?(meningkat|mereda|ditangani) sejak \d+ \w+$|^baru, muncul \d+ \w+$/.test(e.textContent))`) {
 		t.Errorf("no issue card says its lifecycle with since when")
 	}
