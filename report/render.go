@@ -414,6 +414,7 @@ func PDF(d *Data, c *Charts) ([]byte, error) {
 		pdf.ImageOptions(name, 15, pdf.GetY(), width, hmm, true, fpdf.ImageOptions{ImageType: "PNG"}, 0, "")
 	}
 	link := func(title, note, url string) {
+		room(10) // a link and its note, which may take a second line, on one page
 		pdf.SetX(18)
 		pdf.SetTextColor(21, 101, 192)
 		pdf.WriteLinkString(5, "• "+printable(title), url)
