@@ -141,8 +141,26 @@ func limit(r *http.Request, def, max int) (int, error) {
 	return n, nil
 }
 
+// media reads the jenis and platform parameters: the kind of item
+// (media-massa, siaran-pers, media-sosial) and the platform.
+func media(r *http.Request) (store.MediaFilter, error) {
+	var m store.MediaFilter
+	var err error
+	if m.Kind, err = store.ParseKind(r.URL.Query().Get("jenis")); err != nil {
+		return m, bad("jenis: %v", err)
+	}
+	if m.Platform, err = store.ParsePlatform(r.URL.Query().Get("platform")); err != nil {
+		return m, bad("platform: %v", err)
+	}
+	return m, nil
+}
+
 func (s *Server) issues(r *http.Request) (any, error) {
 	w, err := s.period(r, "7d")
+	if err != nil {
+		return nil, err
+	}
+	m, err := media(r)
 	if err != nil {
 		return nil, err
 	}
@@ -155,7 +173,7 @@ func (s *Server) issues(r *http.Request) (any, error) {
 		return nil, bad("label: %q bukan %s", label, labelChoices)
 	}
 	return issueview.List(r.Context(), s.Store, s.Rules, store.IssueFilter{Since: w.Since, Until: w.Until,
-		Region: r.URL.Query().Get("region"), Label: label, Limit: n})
+		Region: r.URL.Query().Get("region"), Label: label, Media: m, Limit: n})
 }
 
 // issue is one issue over its whole life, or over since when given.
@@ -167,8 +185,15 @@ func (s *Server) issue(r *http.Request) (any, error) {
 			return nil, err
 		}
 	}
-	d, err := issueview.Get(r.Context(), s.Store, s.Rules, r.PathValue("id"), w)
+	m, err := media(r)
+	if err != nil {
+		return nil, err
+	}
+	d, err := issueview.Get(r.Context(), s.Store, s.Rules, r.PathValue("id"), w, m)
 	if errors.Is(err, issueview.ErrNotFound) {
+		if m != (store.MediaFilter{}) {
+			return nil, apiError{http.StatusNotFound, "isu tidak ditemukan, atau tidak ada pemberitaannya dari jenis/platform itu"}
+		}
 		return nil, apiError{http.StatusNotFound, "isu tidak ditemukan"}
 	}
 	return d, err
@@ -180,6 +205,9 @@ func (s *Server) trend(r *http.Request) (any, error) {
 		return nil, err
 	}
 	q := store.TrendQuery{By: r.URL.Query().Get("by"), Interval: r.URL.Query().Get("interval"), Since: w.Since, Until: w.Until}
+	if q.Media, err = media(r); err != nil {
+		return nil, err
+	}
 	if q.By == "" {
 		q.By = "label"
 	}
@@ -211,7 +239,11 @@ func (s *Server) search(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return store.Search(r.Context(), s.Store, q, w.Since, n)
+	m, err := media(r)
+	if err != nil {
+		return nil, err
+	}
+	return store.Search(r.Context(), s.Store, q, w.Since, m, n)
 }
 
 func (s *Server) label(r *http.Request) (any, error) {

@@ -18,6 +18,7 @@ import (
 	"github.com/diskominfo-kaltim/pantau/news"
 	"github.com/diskominfo-kaltim/pantau/store"
 	"github.com/diskominfo-kaltim/pantau/store/chdb"
+	"github.com/diskominfo-kaltim/pantau/store/storetest"
 )
 
 var backend *chdb.Backend
@@ -157,6 +158,8 @@ func TestBadParametersGet400(t *testing.T) {
 	for _, p := range []string{
 		"/api/issues?since=kemarin", "/api/issues?since=7x", "/api/issues?limit=0", "/api/issues?limit=abc",
 		"/api/issues?label=buruk", "/api/trend?by=kota", "/api/trend?interval=menit", "/api/trend?interval=hour&since=90d", "/api/trend?by=issue&limit=101", "/api/search", "/api/search?q=" + strings.Repeat("x", 201),
+		"/api/issues?jenis=koran", "/api/issues?platform=friendster", "/api/issues/isu-banjir?jenis=koran", "/api/issues/isu-banjir?platform=myspace",
+		"/api/trend?jenis=koran", "/api/trend?by=jenis&platform=friendster", "/api/search?q=banjir&jenis=koran", "/api/search?q=banjir&platform=friendster",
 	} {
 		code, obj, _ := call(t, srv, "GET", p, "rahasia", "")
 		if code != 400 || obj["error"] == "" {
@@ -177,7 +180,8 @@ func TestInjectionIsInert(t *testing.T) {
 	evil := []string{"' OR 1=1 --", "'); DROP DATABASE api_test; --", `\'; SELECT 1; --`, "x' UNION SELECT name FROM system.tables --"}
 	for _, e := range evil {
 		q := url.QueryEscape(e)
-		for _, p := range []string{"/api/issues?region=" + q, "/api/issues/" + url.PathEscape(e), "/api/search?q=" + q, "/api/trend?by=" + q, "/api/trend?interval=" + q, "/api/issues?since=" + q} {
+		for _, p := range []string{"/api/issues?region=" + q, "/api/issues/" + url.PathEscape(e), "/api/search?q=" + q, "/api/trend?by=" + q, "/api/trend?interval=" + q, "/api/issues?since=" + q,
+			"/api/issues?jenis=" + q, "/api/issues?platform=" + q, "/api/search?q=banjir&jenis=" + q, "/api/trend?platform=" + q} {
 			code, _, arr := call(t, srv, "GET", p, "rahasia", "")
 			if code == 500 || (code == 200 && len(arr) != 0) {
 				t.Errorf("%s: %d %v", p, code, arr)
@@ -242,6 +246,96 @@ func TestSearchBackslash(t *testing.T) {
 		code, obj, arr := call(t, srv, "GET", "/api/search?q="+url.QueryEscape(q), "rahasia", "")
 		if code != 200 || len(arr) != want {
 			t.Errorf("q=%s: %d %v %v, want %d results", q, code, obj, arr, want)
+		}
+	}
+}
+
+// TestMediaFilters: jenis and platform select the same mentions on every
+// analyst route, and a wrong value is a 400 that says what is accepted.
+func TestMediaFilters(t *testing.T) {
+	srv := server(t)
+	storetest.InsertMediaFixture(t, backend, now)
+	issues := func(path string) map[string]map[string]any {
+		t.Helper()
+		code, obj, arr := call(t, srv, "GET", path, "rahasia", "")
+		if code != 200 {
+			t.Fatalf("%s: %d %v", path, code, obj)
+		}
+		out := map[string]map[string]any{}
+		for _, x := range arr {
+			is := x.(map[string]any)
+			out[is["id"].(string)] = is
+		}
+		return out
+	}
+	got := issues("/api/issues?jenis=media-sosial")
+	if len(got) != 1 || got["isu-media"]["mentions"].(float64) != 6 || fmt.Sprint(got["isu-media"]["by_kind"]) != "[0 0 6]" {
+		t.Errorf("issues in social media: %v", got)
+	}
+	got = issues("/api/issues") // the fixture's news issue, and the two of the media fixture
+	if fmt.Sprint(got["isu-media"]["by_kind"]) != "[4 2 6]" || fmt.Sprint(got["isu-rilis"]["by_kind"]) != "[0 2 0]" || fmt.Sprint(got["isu-banjir"]["by_kind"]) != "[6 0 0]" {
+		t.Errorf("where the issues spread: %v %v %v", got["isu-media"]["by_kind"], got["isu-rilis"]["by_kind"], got["isu-banjir"]["by_kind"])
+	}
+	for path, want := range map[string]string{
+		"/api/issues?platform=web":                         "map[isu-banjir:6 isu-media:6 isu-rilis:2]",
+		"/api/issues?jenis=siaran-pers":                    "map[isu-media:2 isu-rilis:2]",
+		"/api/issues?jenis=sosmed&platform=YouTube":        "map[isu-media:2]",
+		"/api/issues?jenis=media-massa&platform=instagram": "map[]",
+	} {
+		n := map[string]float64{}
+		for id, is := range issues(path) {
+			n[id] = is["mentions"].(float64)
+		}
+		if fmt.Sprint(n) != want {
+			t.Errorf("%s: %v, want %s", path, n, want)
+		}
+	}
+
+	code, obj, _ := call(t, srv, "GET", "/api/issues/isu-media?platform=youtube", "rahasia", "")
+	if code != 200 || obj["mentions"].(float64) != 2 || len(obj["articles"].([]any)) != 2 ||
+		obj["articles"].([]any)[0].(map[string]any)["platform"] != "youtube" || obj["articles"].([]any)[0].(map[string]any)["kind"] != "sosmed" {
+		t.Errorf("isu-media on youtube: %d %v", code, obj)
+	}
+	if code, obj, _ := call(t, srv, "GET", "/api/issues/isu-banjir?jenis=media-sosial", "rahasia", ""); code != 404 ||
+		obj["error"] != "isu tidak ditemukan, atau tidak ada pemberitaannya dari jenis/platform itu" {
+		t.Errorf("a news issue in social media: %d %v", code, obj)
+	}
+
+	sum := func(path string) string {
+		t.Helper()
+		code, obj, arr := call(t, srv, "GET", path, "rahasia", "")
+		if code != 200 {
+			t.Fatalf("%s: %d %v", path, code, obj)
+		}
+		n := map[string]float64{}
+		for _, p := range arr {
+			p := p.(map[string]any)
+			n[p["key"].(string)] += p["count"].(float64)
+		}
+		return fmt.Sprint(n)
+	}
+	for path, want := range map[string]string{
+		"/api/trend?by=jenis&since=7d":                       "map[berita:10 rilis:4 sosmed:6]",
+		"/api/trend?by=platform&since=7d&jenis=media-sosial": "map[instagram:3 x:1 youtube:2]",
+		"/api/trend?by=label&since=7d&platform=instagram":    "map[negatif:3]",
+	} {
+		if got := sum(path); got != want {
+			t.Errorf("%s: %s, want %s", path, got, want)
+		}
+	}
+	if code, _, arr := call(t, srv, "GET", "/api/search?q=banjir&jenis=media-sosial&platform=instagram", "rahasia", ""); code != 200 || len(arr) != 3 {
+		t.Errorf("search in instagram: %d %v", code, arr)
+	}
+	if code, _, arr := call(t, srv, "GET", "/api/search?q=banjir&platform=web", "rahasia", ""); code != 200 || len(arr) != 14 {
+		t.Errorf("search on the web: %d %d results, want 14", code, len(arr))
+	}
+
+	for path, want := range map[string]string{
+		"/api/issues?jenis=koran":             `jenis: "koran" tidak dikenal; pilih media-massa, siaran-pers atau media-sosial`,
+		"/api/search?q=banjir&platform=orkut": `platform: "orkut" tidak dikenal; pilih web, youtube, facebook, instagram, x, tiktok atau telegram`,
+	} {
+		if code, obj, _ := call(t, srv, "GET", path, "rahasia", ""); code != 400 || obj["error"] != want {
+			t.Errorf("%s: %d %v", path, code, obj)
 		}
 	}
 }

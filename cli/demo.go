@@ -40,11 +40,13 @@ sama dua kali.`,
 }
 
 type demoCmd struct {
-	once bool
+	once     bool
+	sitePort int
 }
 
 func (c *demoCmd) flags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.once, "once", false, "berhenti setelah semua item contoh dirayapi dan tersimpan")
+	fs.IntVar(&c.sitePort, "site-port", demo.Port, "port situs contoh (di 127.0.1.x); pakai port yang sama pada setiap demo ke --data yang sama, agar item tidak dihitung baru")
 }
 
 // run serves the Kaltim example outlets on loopback, crawls the fortnight
@@ -56,7 +58,10 @@ func (c *demoCmd) run(env *Env, _ []string) error {
 	if err != nil {
 		return err
 	}
-	sites, err := demo.Serve(outlets, demo.Port)
+	if c.sitePort < 1 || c.sitePort > 65535 {
+		return usageError{"--site-port harus 1..65535"}
+	}
+	sites, err := demo.Serve(outlets, c.sitePort)
 	if err != nil {
 		return err
 	}
@@ -99,13 +104,15 @@ func (c *demoCmd) run(env *Env, _ []string) error {
 	}
 	fmt.Fprintf(env.Stdout, `%s
 
-Data contoh: %d item dari %d media, siaran pers dan akun media sosial rekaan di Kalimantan Timur,
+Data contoh: %s item dari %s media, siaran pers dan akun media sosial rekaan di Kalimantan Timur,
 dua pekan yang berakhir hari ini (WITA). Semua isinya contoh, bukan berita sungguhan.
-`, sum.String(), sites.Items(), len(outlets))
+`, sum.String(), num(sites.Items()), num(len(outlets)))
 	try := fmt.Sprintf(`
 Coba selanjutnya:
   %[1]s issues%[2]s                     isu 7 hari terakhir, dengan rekomendasi
+  %[1]s issues%[2]s --jenis media-sosial  isu yang dibicarakan di media sosial
   %[1]s trend%[2]s                      jumlah dan sentimen per hari
+  %[1]s trend%[2]s --by jenis           media massa, siaran pers dan media sosial per hari
   %[1]s search%[2]s "banjir"            berita yang memuat kata kunci
   %[1]s report%[2]s                     laporan harian untuk Kadis (kemarin)
   %[1]s report%[2]s --out laporan.pdf   laporan yang sama sebagai PDF

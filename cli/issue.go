@@ -4,23 +4,29 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"text/tabwriter"
+	"time"
 
 	"github.com/diskominfo-kaltim/pantau/config"
+	"github.com/diskominfo-kaltim/pantau/indonesian"
 	"github.com/diskominfo-kaltim/pantau/issueview"
 	"github.com/diskominfo-kaltim/pantau/news"
+	"github.com/diskominfo-kaltim/pantau/store"
 )
 
 var issueCommand = &command{
 	name:    "issue",
-	args:    "ID [--json]",
+	args:    "ID [--since 7d] [--jenis J] [--platform P] [--json]",
 	summary: "rincian satu isu: angka, sentimen per hari, rekomendasi dan alasannya, bahan narasi, artikel",
 	about: `ID adalah kolom ID dari pantau issues. Tanpa --since, isu ditampilkan sepanjang masanya
-(juga isu lama); --since membatasi angka dan sentimen per hari pada periode itu. Paling banyak
-100 artikel terbaru ditampilkan.`,
+(juga isu lama); --since membatasi angka dan sentimen per hari pada periode itu; --jenis dan
+--platform membatasi angka, sentimen per hari dan artikel pada pemberitaan dari media itu.
+Paling banyak 100 artikel terbaru ditampilkan.`,
 	scope: config.ScopeStore | config.ScopeRules,
 	examples: []string{
 		"pantau issue 3f9c2a1b7d04",
 		"pantau issue 3f9c2a1b7d04 --since 7d",
+		"pantau issue 3f9c2a1b7d04 --jenis media-sosial",
 		"pantau issue 3f9c2a1b7d04 --json",
 	},
 	new: func() runner { return &issueCmd{} },
@@ -28,11 +34,13 @@ var issueCommand = &command{
 
 type issueCmd struct {
 	period periodFlags
+	media  mediaFlags
 	json   bool
 }
 
 func (c *issueCmd) flags(fs *flag.FlagSet) {
 	c.period.register(fs, "", true)
+	c.media.register(fs)
 	fs.BoolVar(&c.json, "json", false, "JSON, bukan teks")
 }
 
@@ -46,13 +54,20 @@ func (c *issueCmd) run(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	m, err := c.media.filter()
+	if err != nil {
+		return err
+	}
 	q, err := openQuery(env, true)
 	if err != nil {
 		return err
 	}
 	defer q.close()
-	d, err := issueview.Get(q.ctx, q.b, q.rules, args[0], w)
+	d, err := issueview.Get(q.ctx, q.b, q.rules, args[0], w, m)
 	if errors.Is(err, issueview.ErrNotFound) {
+		if media := c.media.describe(); media != "" {
+			return fmt.Errorf("isu %s tidak diberitakan%s%s; tanpa --jenis/--platform seluruh pemberitaannya dicari", args[0], media, c.period.within())
+		}
 		if c.period.since != "" {
 			return fmt.Errorf("isu %s tidak ditemukan dalam %s; tanpa --since isu dicari sepanjang masanya", args[0], c.period.describe())
 		}
@@ -69,18 +84,22 @@ func (c *issueCmd) run(env *Env, args []string) error {
 	out := env.Stdout
 	wita := news.WITA
 	fmt.Fprintf(out, "%s — %s\n", d.ID, d.Name)
-	fmt.Fprintf(out, "Periode: %s s.d. %s WITA\n", d.FirstSeen.In(wita).Format("02/01/2006 15:04"), d.LastSeen.In(wita).Format("02/01/2006 15:04"))
-	fmt.Fprintf(out, "Pemberitaan: %d (positif %d, netral %d, berpotensi negatif %d, negatif %d) di %d media\n",
-		d.Mentions, d.ByLabel[0], d.ByLabel[1], d.ByLabel[2], d.ByLabel[3], len(d.Outlets))
+	fmt.Fprintf(out, "Periode: %s s.d. %s\n", indonesian.Stamp(d.FirstSeen.In(wita)), indonesian.Stamp(d.LastSeen.In(wita)))
+	fmt.Fprintf(out, "Pemberitaan%s: %s (positif %s, netral %s, berpotensi negatif %s, negatif %s) di %s media\n", c.media.describe(),
+		num(d.Mentions), num(d.ByLabel[0]), num(d.ByLabel[1]), num(d.ByLabel[2]), num(d.ByLabel[3]), num(len(d.Outlets)))
+	fmt.Fprintf(out, "Sebaran: media massa %s, siaran pers %s, media sosial %s\n", num(d.ByKind[0]), num(d.ByKind[1]), num(d.ByKind[2]))
 	fmt.Fprintf(out, "Wilayah: %s\nOPD: %s\nKata kunci: %s\n", orDash(d.Regions), orDash(d.OPDs), orDash(d.KeyPhrases))
 	if d.Spike {
-		fmt.Fprintf(out, "LONJAKAN: %d berita dalam 24 jam terakhir, rata-rata %.1f/hari sebelumnya\n", d.Today, d.Baseline)
+		fmt.Fprintf(out, "LONJAKAN: %s berita dalam 24 jam terakhir, rata-rata %s/hari sebelumnya (seluruh pemberitaan isu)\n",
+			num(d.Today), indonesian.Decimal(d.Baseline, 1))
 	}
 	if len(d.Series) > 0 {
 		fmt.Fprintln(out, "\nSentimen per hari (positif / netral / berpotensi negatif / negatif):")
+		tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 		for _, m := range d.Series {
-			fmt.Fprintf(out, "  %s  %3d / %3d / %3d / %3d\n", m.Day, m.ByLabel[0], m.ByLabel[1], m.ByLabel[2], m.ByLabel[3])
+			fmt.Fprintf(tw, "  %s\t%s\n", day(m.Day), nums(m.ByLabel[:]))
 		}
+		tw.Flush()
 	}
 	rec := d.Recommendation
 	fmt.Fprintf(out, "\nRekomendasi: %s (urgensi %s, OPD: %s)\n  %s\n  (aturan: %s)\n", rec.Strategy, rec.Urgency, rec.OPD, rec.Reason, rec.Rule)
@@ -90,9 +109,32 @@ func (c *issueCmd) run(env *Env, args []string) error {
 			fmt.Fprintf(out, "  - %s\n", p)
 		}
 	}
-	fmt.Fprintf(out, "\nArtikel (%d terbaru):\n", len(d.Articles))
+	fmt.Fprintf(out, "\nArtikel (%s terbaru):\n", num(len(d.Articles)))
 	for _, a := range d.Articles {
-		fmt.Fprintf(out, "  %s  %-18s  %-18s %s\n    %s  id %s\n", a.Published.In(wita).Format("02/01/2006 15:04"), cut(a.Outlet, 18), a.Label, cut(a.Title, 80), a.URL, a.ID)
+		fmt.Fprintln(out, "  "+mentionLine(a, "    "))
 	}
 	return nil
+}
+
+// mentionLine is one article in a list: when, where, its label and title,
+// then on the next line (indented) its URL and id.
+func mentionLine(a store.MentionRow, indent string) string {
+	where := cut(a.Outlet, 24)
+	switch {
+	case a.Platform != "":
+		where += " (" + a.Platform + ")"
+	case a.Kind == news.KindRilis:
+		where += " (siaran pers)"
+	}
+	return fmt.Sprintf("%-22s  %-30s  %-18s %s\n%s%s  id %s", indonesian.Stamp(a.Published.In(news.WITA)), where, a.Label, cut(a.Title, 80),
+		indent, a.URL, a.ID)
+}
+
+// day writes a WITA day of the form YYYY-MM-DD: "Rabu, 12 Juni 2024".
+func day(s string) string {
+	t, err := time.ParseInLocation(time.DateOnly, s, news.WITA)
+	if err != nil {
+		return s
+	}
+	return indonesian.Date(t)
 }

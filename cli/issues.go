@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/diskominfo-kaltim/pantau/config"
+	"github.com/diskominfo-kaltim/pantau/indonesian"
 	"github.com/diskominfo-kaltim/pantau/issuemap"
 	"github.com/diskominfo-kaltim/pantau/issueview"
 	"github.com/diskominfo-kaltim/pantau/news"
@@ -20,13 +21,17 @@ import (
 
 var issuesCommand = &command{
 	name:    "issues",
-	args:    "[--since 7d] [--region R] [--label L] [--json]",
-	summary: "daftar isu suatu periode: sebaran sentimen, media, wilayah, OPD, lonjakan, rekomendasi",
-	scope:   config.ScopeStore | config.ScopeRules,
+	args:    "[--since 7d] [--region R] [--label L] [--jenis J] [--platform P] [--json]",
+	summary: "daftar isu suatu periode: sebaran sentimen, media massa/siaran pers/media sosial, wilayah, OPD, lonjakan, rekomendasi",
+	about: `Dengan --region, --jenis atau --platform, angka setiap isu hanya menghitung pemberitaan yang
+dipilih (misalnya --jenis media-sosial: isu yang dibicarakan di media sosial, dengan jumlah
+unggahannya); lonjakan menilai seluruh pemberitaan isu.`,
+	scope: config.ScopeStore | config.ScopeRules,
 	examples: []string{
 		"pantau issues",
 		`pantau issues --since 30d --region "Kota Samarinda"`,
 		`pantau issues --label "berpotensi negatif" --json`,
+		"pantau issues --jenis media-sosial --platform instagram",
 		"pantau issues --since 7d --until 2024-06-12",
 	},
 	new: func() runner { return &issuesCmd{} },
@@ -34,6 +39,7 @@ var issuesCommand = &command{
 
 type issuesCmd struct {
 	period        periodFlags
+	media         mediaFlags
 	region, label string
 	limit         int
 	json          bool
@@ -41,6 +47,7 @@ type issuesCmd struct {
 
 func (c *issuesCmd) flags(fs *flag.FlagSet) {
 	c.period.register(fs, "7d", true)
+	c.media.register(fs)
 	fs.StringVar(&c.region, "region", "", "hanya isu di kabupaten/kota ini (contoh: \"Kota Samarinda\")")
 	fs.StringVar(&c.label, "label", "", "hanya isu yang labelnya paling banyak ini: "+labelChoices)
 	fs.IntVar(&c.limit, "limit", 20, "isu paling banyak yang ditampilkan")
@@ -60,12 +67,17 @@ func (c *issuesCmd) run(env *Env, _ []string) error {
 	if err != nil {
 		return err
 	}
+	m, err := c.media.filter()
+	if err != nil {
+		return err
+	}
 	q, err := openQuery(env, true)
 	if err != nil {
 		return err
 	}
 	defer q.close()
-	views, err := issueview.List(q.ctx, q.b, q.rules, store.IssueFilter{Since: w.Since, Until: w.Until, Region: c.region, Label: c.label, Limit: c.limit})
+	views, err := issueview.List(q.ctx, q.b, q.rules, store.IssueFilter{Since: w.Since, Until: w.Until, Region: c.region, Label: c.label,
+		Media: m, Limit: c.limit})
 	if err != nil {
 		return err
 	}
@@ -75,24 +87,85 @@ func (c *issuesCmd) run(env *Env, _ []string) error {
 		return enc.Encode(views)
 	}
 	if len(views) == 0 {
-		fmt.Fprintf(env.Stdout, "Tidak ada isu dalam %s. Periode lebih panjang: --since 30d\n", c.period.describe())
+		fmt.Fprintf(env.Stdout, "Tidak ada isu%s dalam %s. Periode lebih panjang: --since 30d\n", c.media.describe(), c.period.describe())
 		return nil
 	}
 	tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tISU\tBERITA\t+ / = / ~ / −\tMEDIA\tWILAYAH\tOPD\tLONJAKAN\tREKOMENDASI")
+	fmt.Fprintln(tw, "ID\tISU\tJUMLAH\t+ / = / ~ / −\tMASSA / PERS / SOSMED\tMEDIA\tWILAYAH\tOPD\tLONJAKAN\tREKOMENDASI")
 	for _, v := range views {
 		spike := "-"
 		if v.Spike {
-			spike = fmt.Sprintf("naik (%d vs %.1f/hari)", v.Today, v.Baseline)
+			spike = fmt.Sprintf("naik (%s vs %s/hari)", num(v.Today), indonesian.Decimal(v.Baseline, 1))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d / %d / %d / %d\t%d\t%s\t%s\t%s\t%s (%s)\n", v.ID, cut(v.Name, 40), v.Mentions,
-			v.ByLabel[0], v.ByLabel[1], v.ByLabel[2], v.ByLabel[3], len(v.Outlets), cut(strings.Join(v.Regions, ", "), 30),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s (%s)\n", v.ID, cut(v.Name, 40), num(v.Mentions),
+			nums(v.ByLabel[:]), nums(v.ByKind[:]), num(len(v.Outlets)), cut(strings.Join(v.Regions, ", "), 30),
 			cut(mainOPD(v.OPDs), 36), spike, v.Recommendation.Strategy, v.Recommendation.Urgency)
 	}
 	tw.Flush()
-	fmt.Fprintln(env.Stdout, "\n+ positif, = netral, ~ berpotensi negatif, − negatif. Rincian: pantau issue ID")
+	fmt.Fprintln(env.Stdout, "\n+ positif, = netral, ~ berpotensi negatif, − negatif; sebaran: media massa / siaran pers / media sosial.")
+	fmt.Fprintln(env.Stdout, "Rincian: pantau issue ID")
 	return nil
 }
+
+// num writes a count as analysts read it: 1.355.
+func num(n int) string { return indonesian.Int(int64(n)) }
+
+// nums writes counts side by side: "12 / 3 / 0".
+func nums(ns []int) string {
+	s := make([]string, len(ns))
+	for i, n := range ns {
+		s[i] = num(n)
+	}
+	return strings.Join(s, " / ")
+}
+
+// mediaFlags are the analyst commands' --jenis and --platform.
+type mediaFlags struct {
+	jenis, platform string
+}
+
+func (m *mediaFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&m.jenis, "jenis", "", "hanya "+store.KindChoices+" (media-massa: berita media; siaran-pers: rilis pemerintah)")
+	fs.StringVar(&m.platform, "platform", "", "hanya dari platform ini: "+store.PlatformChoices+" (web: situs media dan siaran pers)")
+}
+
+// filter is the media asked for.
+func (m *mediaFlags) filter() (store.MediaFilter, error) {
+	kind, err := store.ParseKind(m.jenis)
+	if err != nil {
+		return store.MediaFilter{}, usageError{"--jenis " + err.Error()}
+	}
+	platform, err := store.ParsePlatform(m.platform)
+	if err != nil {
+		return store.MediaFilter{}, usageError{"--platform " + err.Error()}
+	}
+	return store.MediaFilter{Kind: kind, Platform: platform}, nil
+}
+
+// describe names the media asked for after a noun: " di media sosial",
+// " di instagram", " di media sosial (instagram)", or "" for all.
+func (m *mediaFlags) describe() string {
+	f, err := m.filter()
+	if err != nil {
+		return ""
+	}
+	platform := f.Platform
+	if platform == store.PlatformWeb {
+		platform = "situs web"
+	}
+	switch {
+	case f.Kind != "" && platform != "":
+		return " di " + kindWords[f.Kind] + " (" + platform + ")"
+	case f.Kind != "":
+		return " di " + kindWords[f.Kind]
+	case platform != "":
+		return " di " + platform
+	}
+	return ""
+}
+
+// kindWords are the kinds of item in words.
+var kindWords = map[string]string{news.KindBerita: "media massa", news.KindRilis: "siaran pers", news.KindSosmed: "media sosial"}
 
 // labelChoices names the four classes for help and messages.
 var labelChoices = `positif, netral, "berpotensi negatif" atau negatif`
@@ -137,6 +210,15 @@ func (p *periodFlags) describe() string {
 		return fmt.Sprintf("%s sampai %s", p.since, p.until)
 	}
 	return p.since + " terakhir"
+}
+
+// within names the period after a sentence, " dalam 7d terakhir", or ""
+// without --since.
+func (p *periodFlags) within() string {
+	if p.since == "" {
+		return ""
+	}
+	return " dalam " + p.describe()
 }
 
 // rules loads the configured rules file (--rules) or the shipped rules.

@@ -95,11 +95,11 @@ func TestIssueSearchAndTrendForAnalysts(t *testing.T) {
 	}
 	out, _ = run(0, "search", "steady hari 3", "--data", data, "--since", "10000d")
 	id := news.IDFor("steady/3/0")
-	if !strings.Contains(out, "/06/2024 ") || !strings.Contains(out, "id "+id) {
+	if !strings.Contains(out, " Jun 2024 ") || !strings.Contains(out, "id "+id) {
 		t.Errorf("search lacks the year or the mention id %s:\n%s", id, out)
 	}
 	_, errOut = run(2, "trend", "--data", data, "--by", "kota")
-	if !strings.Contains(errOut, `--by "kota" tidak dikenal; pilih label, region, outlet, opd, issue`) {
+	if !strings.Contains(errOut, `--by "kota" tidak dikenal; pilih label, region, outlet, opd, issue, jenis, platform`) {
 		t.Errorf("trend --by kota: %s", errOut)
 	}
 	_, errOut = run(2, "trend", "--data", data, "--interval", "menit")
@@ -109,5 +109,85 @@ func TestIssueSearchAndTrendForAnalysts(t *testing.T) {
 	_, errOut = run(1, "label", "tidak-ada", "negatif", "--data", data)
 	if strings.Contains(errOut, "no such mention") || !strings.Contains(errOut, "artikel tidak-ada tidak ada di basis data") {
 		t.Errorf("label of an unknown mention: %s", errOut)
+	}
+}
+
+// TestMediaFlags: --jenis and --platform select the same mentions in
+// issues, issue, trend and search; a wrong value is a usage error that
+// names what is accepted.
+func TestMediaFlags(t *testing.T) {
+	data := t.TempDir()
+	b, err := chdb.Open(filepath.Join(data, "clickhouse"), "pantau")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	ctx := context.Background()
+	if _, err := store.Migrate(ctx, b, nil); err != nil {
+		t.Fatal(err)
+	}
+	until := time.Date(2024, 6, 12, 0, 0, 0, 0, news.WITA)
+	storetest.InsertMediaFixture(t, b, until)
+	run := func(want int, args ...string) (string, string) {
+		t.Helper()
+		var out, errb bytes.Buffer
+		args = append(args, "--data", data)
+		if code := Main(args, &out, &errb); code != want {
+			t.Fatalf("pantau %v: exit %d, want %d\n%s%s", args, code, want, out.String(), errb.String())
+		}
+		return out.String(), errb.String()
+	}
+	period := []string{"--since", "7d", "--until", "2024-06-12"}
+
+	out, _ := run(0, append([]string{"issues", "--jenis", "media-sosial"}, period...)...)
+	if !strings.Contains(out, "isu-media") || strings.Contains(out, "isu-rilis") || !strings.Contains(out, "0 / 0 / 6") {
+		t.Errorf("issues --jenis media-sosial:\n%s", out)
+	}
+	out, _ = run(0, append([]string{"issues"}, period...)...)
+	if !strings.Contains(out, "4 / 2 / 6") || !strings.Contains(out, "0 / 2 / 0") || !strings.Contains(out, "MASSA / PERS / SOSMED") {
+		t.Errorf("issues, where they spread:\n%s", out)
+	}
+	out, _ = run(0, append([]string{"issues", "--jenis", "media-massa", "--platform", "instagram"}, period...)...)
+	if !strings.Contains(out, "Tidak ada isu di media massa (instagram) dalam") {
+		t.Errorf("issues in news on instagram:\n%s", out)
+	}
+
+	out, _ = run(0, "issue", "isu-media", "--platform", "youtube")
+	if !strings.Contains(out, "Pemberitaan di youtube: 2 ") || !strings.Contains(out, "Sebaran: media massa 0, siaran pers 0, media sosial 2") ||
+		!strings.Contains(out, "Artikel (2 terbaru)") || !strings.Contains(out, "@akun_youtube (youtube)") {
+		t.Errorf("issue --platform youtube:\n%s", out)
+	}
+	_, errOut := run(1, "issue", "isu-rilis", "--jenis", "media-sosial")
+	if !strings.Contains(errOut, "isu isu-rilis tidak diberitakan di media sosial; tanpa --jenis/--platform") {
+		t.Errorf("a press-release issue in social media: %s", errOut)
+	}
+
+	out, _ = run(0, append([]string{"trend", "--by", "jenis"}, period...)...)
+	for _, w := range []string{"JENIS", "media massa", "siaran pers", "media sosial"} {
+		if !strings.Contains(out, w) {
+			t.Errorf("trend --by jenis lacks %q:\n%s", w, out)
+		}
+	}
+	out, _ = run(0, append([]string{"trend", "--by", "platform", "--jenis", "media-sosial", "--json"}, period...)...)
+	if strings.Contains(out, `"key":"web"`) || !strings.Contains(out, `"key":"instagram"`) {
+		t.Errorf("trend --by platform --jenis media-sosial:\n%s", out)
+	}
+
+	out, _ = run(0, "search", "banjir", "--since", "10000d", "--jenis", "siaran-pers")
+	if n := strings.Count(out, "(siaran pers)"); n != 4 || strings.Contains(out, "sosmed") {
+		t.Errorf("search --jenis siaran-pers: %d press releases\n%s", n, out)
+	}
+	out, _ = run(0, "search", "banjir", "--since", "10000d", "--platform", "telegram")
+	if !strings.Contains(out, `Tidak ada pemberitaan di telegram yang memuat "banjir"`) {
+		t.Errorf("search --platform telegram:\n%s", out)
+	}
+
+	_, errOut = run(2, "issues", "--jenis", "koran")
+	if !strings.Contains(errOut, `--jenis "koran" tidak dikenal; pilih media-massa, siaran-pers atau media-sosial`) {
+		t.Errorf("--jenis koran: %s", errOut)
+	}
+	_, errOut = run(2, "search", "banjir", "--platform", "friendster")
+	if !strings.Contains(errOut, `--platform "friendster" tidak dikenal; pilih web, youtube`) {
+		t.Errorf("--platform friendster: %s", errOut)
 	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/diskominfo-kaltim/pantau/bus"
 	"github.com/diskominfo-kaltim/pantau/config"
+	"github.com/diskominfo-kaltim/pantau/indonesian"
 	"github.com/diskominfo-kaltim/pantau/metrics"
 	"github.com/diskominfo-kaltim/pantau/news"
 	"github.com/diskominfo-kaltim/pantau/report"
@@ -94,7 +95,7 @@ func (c *reportCmd) run(env *Env, _ []string) error {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(env.Stdout, "laporan %s terkirim oleh pantau run (Message-ID %s)\n", day.Format("2006-01-02"), id)
+			fmt.Fprintf(env.Stdout, "laporan %s terkirim oleh pantau run (Message-ID %s)\n", indonesian.Date(day), id)
 			return nil
 		}
 		return sendReport(ctx, env, b, day, c.force)
@@ -164,7 +165,7 @@ func sendReport(ctx context.Context, env *Env, b store.Backend, day time.Time, f
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "laporan %s terkirim ke %s (Message-ID %s)\n", day.Format("2006-01-02"), cfg.ReportTo, id)
+	fmt.Fprintf(env.Stdout, "laporan %s terkirim ke %s (Message-ID %s)\n", indonesian.Date(day), cfg.ReportTo, id)
 	return nil
 }
 

@@ -31,7 +31,7 @@ func TestRunOnceAllSourcesFailed(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out, errb bytes.Buffer
-	code := Main([]string{"run", "--once", "--config", sources, "--data", filepath.Join(dir, "data"), "--metrics-addr", "",
+	code := Main([]string{"run", "--once", "--config", sources, "--data", filepath.Join(dir, "data"), "--metrics-addr", "", "--api-addr", "",
 		"--host-delay", "0s", "--drain-timeout", "10s"}, &out, &errb)
 	if code != exitAllSourcesFailed || !strings.Contains(errb.String(), "semua 2 sumber gagal dirayapi") ||
 		!strings.Contains(errb.String(), "make demo") || !strings.Contains(out.String(), "2 sumber (2 gagal)") {

@@ -6,31 +6,34 @@ import (
 	"strings"
 
 	"github.com/diskominfo-kaltim/pantau/config"
-	"github.com/diskominfo-kaltim/pantau/news"
 	"github.com/diskominfo-kaltim/pantau/store"
 )
 
 var searchCommand = &command{
 	name:    "search",
-	args:    `"kata kunci" [--since 30d]`,
-	summary: "mencari berita yang judul atau isinya memuat kata kunci (tanpa membedakan huruf besar/kecil)",
+	args:    `"kata kunci" [--since 30d] [--jenis J] [--platform P]`,
+	summary: "mencari berita, siaran pers dan unggahan yang judul atau isinya memuat kata kunci (tanpa membedakan huruf besar/kecil)",
 	scope:   config.ScopeStore,
 	examples: []string{
 		`pantau search "banjir"`,
 		`pantau search "jalan rusak" --since 7d --limit 50`,
 		`pantau search "IKN" --json`,
+		`pantau search "banjir" --jenis media-sosial`,
+		`pantau search "jalan rusak" --platform youtube`,
 	},
 	new: func() runner { return &searchCmd{} },
 }
 
 type searchCmd struct {
 	period periodFlags
+	media  mediaFlags
 	limit  int
 	json   bool
 }
 
 func (c *searchCmd) flags(fs *flag.FlagSet) {
 	c.period.register(fs, "30d", false)
+	c.media.register(fs)
 	fs.IntVar(&c.limit, "limit", 20, "hasil paling banyak")
 	fs.BoolVar(&c.json, "json", false, "JSON lines, bukan teks")
 }
@@ -47,12 +50,16 @@ func (c *searchCmd) run(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	m, err := c.media.filter()
+	if err != nil {
+		return err
+	}
 	q, err := openQuery(env, false)
 	if err != nil {
 		return err
 	}
 	defer q.close()
-	rows, err := store.Search(q.ctx, q.b, args[0], w.Since, c.limit)
+	rows, err := store.Search(q.ctx, q.b, args[0], w.Since, m, c.limit)
 	if err != nil {
 		return err
 	}
@@ -60,12 +67,12 @@ func (c *searchCmd) run(env *Env, args []string) error {
 		return encodeEach(env, rows)
 	}
 	if len(rows) == 0 {
-		fmt.Fprintf(env.Stdout, "Tidak ada berita yang memuat %q dalam %s. Periode lebih panjang: --since 90d\n", args[0], c.period.describe())
+		fmt.Fprintf(env.Stdout, "Tidak ada pemberitaan%s yang memuat %q dalam %s. Periode lebih panjang: --since 90d\n",
+			c.media.describe(), args[0], c.period.describe())
 		return nil
 	}
 	for _, a := range rows {
-		fmt.Fprintf(env.Stdout, "%s  %-18s  %-18s %s\n    %s  id %s\n", a.Published.In(news.WITA).Format("02/01/2006 15:04"),
-			cut(a.Outlet, 18), a.Label, cut(a.Title, 80), a.URL, a.ID)
+		fmt.Fprintln(env.Stdout, mentionLine(a, "    "))
 	}
 	return nil
 }

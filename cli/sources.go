@@ -10,6 +10,7 @@ import (
 
 	"github.com/diskominfo-kaltim/pantau/config"
 	"github.com/diskominfo-kaltim/pantau/crawler"
+	"github.com/diskominfo-kaltim/pantau/indonesian"
 	"github.com/diskominfo-kaltim/pantau/news"
 )
 
@@ -59,7 +60,7 @@ func (c *sourcesCmd) run(env *Env, _ []string) error {
 		if t.IsZero() {
 			return "-"
 		}
-		return t.In(wita).Format("02/01 15:04") + " WITA"
+		return indonesian.Stamp(t.In(wita))
 	}
 	tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "SUMBER\tJENIS\tWILAYAH\tSTATUS\tINTERVAL\tTERAKHIR BERHASIL\tARTIKEL BARU\tGAGAL BERTURUT\tGALAT TERAKHIR")
@@ -77,8 +78,8 @@ func (c *sourcesCmd) run(env *Env, _ []string) error {
 		if status == "ditunda" {
 			status += " s.d. " + when(h.BackoffUntil)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\n", h.Name, h.Kind, h.Region, status, pollEvery(h.Every()),
-			when(h.LastSuccess), h.New, h.ConsecutiveFailures, errText)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", h.Name, h.Kind, h.Region, status, pollEvery(h.Every()),
+			when(h.LastSuccess), indonesian.Int(h.New), num(h.ConsecutiveFailures), errText)
 	}
 	return tw.Flush()
 }

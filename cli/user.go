@@ -16,6 +16,7 @@ import (
 
 	"github.com/diskominfo-kaltim/pantau/config"
 	"github.com/diskominfo-kaltim/pantau/door"
+	"github.com/diskominfo-kaltim/pantau/indonesian"
 	"github.com/diskominfo-kaltim/pantau/news"
 	"github.com/diskominfo-kaltim/pantau/store"
 	"github.com/diskominfo-kaltim/pantau/web"
@@ -166,7 +167,7 @@ func (c *userCmd) list(ctx context.Context, env *Env) error {
 		if u.Disabled {
 			state = "nonaktif"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", u.Name, u.Role, state, u.UpdatedAt.In(news.WITA).Format("2006-01-02 15:04")+" WITA")
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", u.Name, u.Role, state, indonesian.Stamp(u.UpdatedAt.In(news.WITA)))
 	}
 	return tw.Flush()
 }

@@ -162,13 +162,13 @@ func days(name, def, help string, p func(*Config) *time.Duration) Option {
 			if n, ok := strings.CutSuffix(v, "d"); ok {
 				k, err := strconv.Atoi(n)
 				if err != nil || k < 0 {
-					return fmt.Errorf("%s: %q is not a number of days (e.g. 180d, or 0 to keep forever)", name, v)
+					return fmt.Errorf("%s: %q bukan jumlah hari (contoh: 180d, atau 0 untuk selamanya)", name, v)
 				}
 				d = time.Duration(k) * 24 * time.Hour
 			} else if v != "0" {
 				var err error
 				if d, err = time.ParseDuration(v); err != nil || d < 0 || d%(24*time.Hour) != 0 {
-					return fmt.Errorf("%s: %q is not a number of days (e.g. 180d, or 0 to keep forever)", name, v)
+					return fmt.Errorf("%s: %q bukan jumlah hari (contoh: 180d, atau 0 untuk selamanya)", name, v)
 				}
 			}
 			*p(c) = d

@@ -62,12 +62,17 @@ func TestBadInputNamesTheLine(t *testing.T) {
 			t.Errorf("ParseSources(%q) = %v, want error containing %q", yaml, err, want)
 		}
 	}
-	f("- name: A\n  feed: ftp://x/rss\n", `line 1: source "A": "ftp://x/rss" is not an http(s) URL`)
-	f("- name: A\n  feed: http://x/rss\n- name: A\n  site: http://y/\n", `line 3: source "A" already defined on line 1`)
-	f("- name: A\n  feeds: http://x/rss\n", `line 2: unknown field "feeds"`)
-	f("- name: A\n  site: http://x/\n  poll_interval: 5s\n", "below 30s")
-	f("name: A\n", "want a list of sources")
+	f("- name: A\n  feed: ftp://x/rss\n", `s.yaml baris 1: sumber "A": "ftp://x/rss" bukan URL http(s)`)
+	f("- name: A\n  feed: http://x/rss\n- name: A\n  site: http://y/\n", `s.yaml baris 3: sumber "A" sudah ditulis di baris 1`)
+	f("- name: A\n  feeds: http://x/rss\n", `s.yaml baris 2: kolom "feeds" tidak dikenal`)
+	f("- name: A\n  site: http://x/\n  poll_interval: 5s\n", "s.yaml baris 1: sumber \"A\": poll_interval 5s di bawah 30s")
+	f("name: A\n", "s.yaml baris 1: isinya harus daftar sumber")
 	f("- [\n", "s.yaml")
+	// A value of the wrong type: its own line, in words.
+	f("- name: A\n  site: http://x/\n  max_depth: dua\n", `s.yaml baris 3: "dua" bukan bilangan bulat`)
+	f("- name: A\n  site: http://x/\n  poll_interval: sejam\n", `s.yaml baris 3: "sejam" bukan durasi`)
+	f("- name: A\n  site: http://x/\n  comments: tidak\n", `s.yaml baris 3: "tidak" bukan true atau false`)
+	f("", "s.yaml: tidak ada sumber")
 
 	dir := t.TempDir()
 	p := filepath.Join(dir, "c.yaml")

@@ -132,3 +132,33 @@ func problemLine(data []byte) int {
 	}
 	return 0
 }
+
+var yamlTypeError = regexp.MustCompile("line (\\d+): cannot unmarshal !!\\w+(?: `([^`]*)`)? into (\\S+)")
+
+// yamlTypes names in Bahasa Indonesia what a source's fields take.
+var yamlTypes = map[string]string{
+	"int":           "bilangan bulat",
+	"bool":          "true atau false",
+	"*bool":         "true atau false",
+	"time.Duration": "durasi (contoh: 10m, 1h)",
+	"[]string":      "daftar (butir \"- ...\" atau [a, b])",
+	"string":        "satu nilai teks",
+}
+
+// decodeError reports a value of the wrong type in the file name at the
+// value's own line, in Bahasa Indonesia; line (the item's) is used when
+// the parser names none.
+func decodeError(name string, line int, err error) error {
+	m := yamlTypeError.FindStringSubmatch(err.Error())
+	if m == nil {
+		return fmt.Errorf("%s baris %d: nilai tidak valid: %s", name, line, yamlLine.ReplaceAllString(err.Error(), ""))
+	}
+	want := yamlTypes[m[3]]
+	if want == "" {
+		want = m[3]
+	}
+	if m[2] == "" {
+		return fmt.Errorf("%s baris %s: nilainya harus %s", name, m[1], want)
+	}
+	return fmt.Errorf("%s baris %s: %q bukan %s", name, m[1], m[2], want)
+}

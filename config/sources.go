@@ -124,7 +124,7 @@ var DefaultSources []byte
 func LoadSourcesFile(path string) ([]Source, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("reading sources: %w", err)
+		return nil, fmt.Errorf("berkas sumber tidak dapat dibaca: %w", err)
 	}
 	return ParseSources(path, data)
 }
@@ -136,7 +136,7 @@ func ParseSources(name string, data []byte) ([]Source, error) {
 		return nil, YAMLError(name, data, err)
 	}
 	if len(root.Content) == 0 {
-		return nil, fmt.Errorf("%s: no sources", name)
+		return nil, fmt.Errorf("%s: tidak ada sumber; tulis daftar sumber (- name: ...)", name)
 	}
 	doc := root.Content[0]
 	if doc.Kind == yaml.MappingNode {
@@ -151,14 +151,14 @@ func ParseSources(name string, data []byte) ([]Source, error) {
 
 func sourcesFromNode(name string, n *yaml.Node) ([]Source, error) {
 	if n.Kind != yaml.SequenceNode {
-		return nil, fmt.Errorf("%s line %d: want a list of sources (- name: ...)", name, n.Line)
+		return nil, fmt.Errorf("%s baris %d: isinya harus daftar sumber (- name: ...)", name, n.Line)
 	}
 	var out []Source
 	seen := map[string]int{}
 	for _, item := range n.Content {
 		var s Source
 		if err := item.Decode(&s); err != nil {
-			return nil, fmt.Errorf("%s line %d: %w", name, item.Line, err)
+			return nil, decodeError(name, item.Line, err)
 		}
 		if item.Kind == yaml.MappingNode {
 			for i := 0; i+1 < len(item.Content); i += 2 {
@@ -167,16 +167,16 @@ func sourcesFromNode(name string, n *yaml.Node) ([]Source, error) {
 					"listings", "link_pattern", "sitemap", "max_depth", "max_items", "keep_handles",
 					"base_url", "channel", "query", "account", "hashtags", "comments":
 				default:
-					return nil, fmt.Errorf("%s line %d: unknown field %q in source", name, k.Line, k.Value)
+					return nil, fmt.Errorf("%s baris %d: kolom %q tidak dikenal pada sumber", name, k.Line, k.Value)
 				}
 			}
 		}
 		s.Line = item.Line
 		if err := s.validate(); err != nil {
-			return nil, fmt.Errorf("%s line %d: %w", name, item.Line, err)
+			return nil, fmt.Errorf("%s baris %d: %w", name, item.Line, err)
 		}
 		if prev, ok := seen[s.Name]; ok {
-			return nil, fmt.Errorf("%s line %d: source %q already defined on line %d", name, item.Line, s.Name, prev)
+			return nil, fmt.Errorf("%s baris %d: sumber %q sudah ditulis di baris %d", name, item.Line, s.Name, prev)
 		}
 		seen[s.Name] = s.Line
 		out = append(out, s)
@@ -187,17 +187,17 @@ func sourcesFromNode(name string, n *yaml.Node) ([]Source, error) {
 func (s *Source) validate() error {
 	s.Name = strings.TrimSpace(s.Name)
 	if s.Name == "" {
-		return fmt.Errorf("source has no name")
+		return errors.New("sumber tanpa name")
 	}
 	s.Kind = strings.TrimSpace(strings.ToLower(s.Kind))
 	if s.Kind != "" && !slices.Contains(Kinds, s.Kind) {
-		return fmt.Errorf("source %q: unknown kind %q (%s)", s.Name, s.Kind, strings.Join(Kinds, ", "))
+		return fmt.Errorf("sumber %q: kind %q tidak dikenal (%s)", s.Name, s.Kind, strings.Join(Kinds, ", "))
 	}
 	if !s.Social() && s.Feed == "" && s.Site == "" {
-		return fmt.Errorf("source %q has neither feed nor site", s.Name)
+		return fmt.Errorf("sumber %q tidak punya feed maupun site", s.Name)
 	}
 	if err := s.validateKind(); err != nil {
-		return fmt.Errorf("source %q: %w", s.Name, err)
+		return fmt.Errorf("sumber %q: %w", s.Name, err)
 	}
 	for _, u := range append([]string{s.Feed, s.Site, s.Sitemap, s.BaseURL}, s.Listings...) {
 		if u == "" {
@@ -205,22 +205,22 @@ func (s *Source) validate() error {
 		}
 		p, err := url.Parse(u)
 		if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
-			return fmt.Errorf("source %q: %q is not an http(s) URL", s.Name, u)
+			return fmt.Errorf("sumber %q: %q bukan URL http(s)", s.Name, u)
 		}
 	}
 	if s.LinkPattern != "" {
 		if _, err := regexp.Compile(s.LinkPattern); err != nil {
-			return fmt.Errorf("source %q: link_pattern: %w", s.Name, err)
+			return fmt.Errorf("sumber %q: link_pattern bukan regex yang valid: %w", s.Name, err)
 		}
 	}
 	if s.MaxDepth < 0 || s.MaxDepth > 3 {
-		return fmt.Errorf("source %q: max_depth %d is outside 0..3", s.Name, s.MaxDepth)
+		return fmt.Errorf("sumber %q: max_depth %d di luar 0..3", s.Name, s.MaxDepth)
 	}
 	if s.MaxItems < 0 || s.MaxItems > 5000 {
-		return fmt.Errorf("source %q: max_items %d is outside 0..5000", s.Name, s.MaxItems)
+		return fmt.Errorf("sumber %q: max_items %d di luar 0..5000", s.Name, s.MaxItems)
 	}
 	if s.PollInterval != 0 && s.PollInterval < 30*time.Second {
-		return fmt.Errorf("source %q: poll_interval %s is below 30s", s.Name, s.PollInterval)
+		return fmt.Errorf("sumber %q: poll_interval %s di bawah 30s (terlalu sering untuk sopan)", s.Name, s.PollInterval)
 	}
 	return nil
 }
@@ -236,7 +236,7 @@ var (
 func (s *Source) validateKind() error {
 	need := func(field, value string) error {
 		if strings.TrimSpace(value) == "" {
-			return fmt.Errorf("kind %s needs %s", s.KindOrDefault(), field)
+			return fmt.Errorf("kind %s memerlukan %s", s.KindOrDefault(), field)
 		}
 		return nil
 	}
@@ -247,40 +247,40 @@ func (s *Source) validateKind() error {
 		}{{"base_url", s.BaseURL != ""}, {"channel", s.Channel != ""}, {"query", s.Query != ""},
 			{"account", s.Account != ""}, {"hashtags", len(s.Hashtags) > 0}, {"comments", s.Comments != nil}} {
 			if f.set {
-				return fmt.Errorf("%s is for social sources (kind %s), not kind %s", f.name, strings.Join(Kinds[4:], ", "), s.KindOrDefault())
+				return fmt.Errorf("%s hanya untuk sumber media sosial (kind %s), bukan kind %s", f.name, strings.Join(Kinds[4:], ", "), s.KindOrDefault())
 			}
 		}
 	}
 	switch s.KindOrDefault() {
 	case KindFeed:
-		return need("a feed", s.Feed)
+		return need("feed", s.Feed)
 	case KindSitemap:
-		return need("a sitemap", s.Sitemap)
+		return need("sitemap", s.Sitemap)
 	case KindListing:
 		if len(s.Listings) == 0 && s.Site == "" {
-			return errors.New("kind listing needs listings or a site")
+			return errors.New("kind listing memerlukan listings atau site")
 		}
 	case KindSite:
-		return need("a site", s.Site)
+		return need("site", s.Site)
 	case KindTelegram:
 		s.Channel = strings.TrimPrefix(strings.TrimSpace(s.Channel), "@")
 		if !telegramChannel.MatchString(s.Channel) {
-			return fmt.Errorf("channel %q is not a public Telegram channel name (t.me/NAME)", s.Channel)
+			return fmt.Errorf("channel %q bukan nama kanal Telegram publik (t.me/NAMA)", s.Channel)
 		}
 	case KindYouTube:
 		if !youtubeChannel.MatchString(s.Channel) {
-			return fmt.Errorf("channel %q is not a YouTube channel id (UC followed by 22 characters)", s.Channel)
+			return fmt.Errorf("channel %q bukan id kanal YouTube (UC diikuti 22 karakter)", s.Channel)
 		}
 	case KindGoogleNews, KindX, KindTikTok:
-		return need("a query", s.Query)
+		return need("query", s.Query)
 	case KindFacebook, KindInstagram:
 		if !graphID.MatchString(s.Account) {
-			return fmt.Errorf("account %q is not a numeric Graph API id of the office's Page or Instagram account", s.Account)
+			return fmt.Errorf("account %q bukan id Graph API (angka) milik Page atau akun Instagram kantor", s.Account)
 		}
 		for i, h := range s.Hashtags {
 			s.Hashtags[i] = strings.TrimPrefix(strings.TrimSpace(h), "#")
 			if s.KindOrDefault() != KindInstagram || !hashtag.MatchString(s.Hashtags[i]) {
-				return fmt.Errorf("hashtag %q: hashtags are for instagram sources, letters, digits and _ only", h)
+				return fmt.Errorf("hashtag %q: hashtags hanya untuk sumber instagram, berisi huruf, angka dan _ saja", h)
 			}
 		}
 	}

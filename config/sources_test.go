@@ -41,9 +41,9 @@ func TestSourceKinds(t *testing.T) {
 			t.Errorf("ParseSources(%q) = %v, want error containing %q", yaml, err, want)
 		}
 	}
-	f("- name: A\n  kind: koran\n  site: http://x/\n", `line 1: source "A": unknown kind "koran"`)
-	f("- name: A\n  kind: feed\n  site: http://x/\n", `kind feed needs a feed`)
-	f("- name: A\n  kind: sitemap\n  site: http://x/\n", `kind sitemap needs a sitemap`)
+	f("- name: A\n  kind: koran\n  site: http://x/\n", `s.yaml baris 1: sumber "A": kind "koran" tidak dikenal`)
+	f("- name: A\n  kind: feed\n  site: http://x/\n", `kind feed memerlukan feed`)
+	f("- name: A\n  kind: sitemap\n  site: http://x/\n", `kind sitemap memerlukan sitemap`)
 }
 
 func TestSocialSources(t *testing.T) {
@@ -97,12 +97,12 @@ func TestSocialSources(t *testing.T) {
 			t.Errorf("ParseSources(%q) = %v, want error containing %q", yaml, err, want)
 		}
 	}
-	f("- name: T\n  kind: telegram\n", `line 1: source "T": channel "" is not a public Telegram channel name`)
-	f("- name: T\n  kind: telegram\n  channel: t.me/x\n", `is not a public Telegram channel name`)
-	f("- name: Y\n  kind: youtube\n  channel: pemprovkaltim\n", `is not a YouTube channel id`)
-	f("- name: G\n  kind: google_news\n", `kind google_news needs a query`)
-	f("- name: F\n  kind: facebook\n  account: pemprovkaltim\n", `is not a numeric Graph API id`)
-	f("- name: F\n  kind: facebook\n  account: '123456789'\n  hashtags: [a]\n", `hashtags are for instagram sources`)
-	f("- name: W\n  site: https://a.id\n  query: banjir\n", `query is for social sources`)
-	f("- name: X\n  kind: x\n  query: banjir\n  base_url: ftp://x\n", `is not an http(s) URL`)
+	f("- name: T\n  kind: telegram\n", `s.yaml baris 1: sumber "T": channel "" bukan nama kanal Telegram publik`)
+	f("- name: T\n  kind: telegram\n  channel: t.me/x\n", `bukan nama kanal Telegram publik`)
+	f("- name: Y\n  kind: youtube\n  channel: pemprovkaltim\n", `bukan id kanal YouTube`)
+	f("- name: G\n  kind: google_news\n", `kind google_news memerlukan query`)
+	f("- name: F\n  kind: facebook\n  account: pemprovkaltim\n", `bukan id Graph API`)
+	f("- name: F\n  kind: facebook\n  account: '123456789'\n  hashtags: [a]\n", `hashtags hanya untuk sumber instagram`)
+	f("- name: W\n  site: https://a.id\n  query: banjir\n", `query hanya untuk sumber media sosial`)
+	f("- name: X\n  kind: x\n  query: banjir\n  base_url: ftp://x\n", `bukan URL http(s)`)
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/diskominfo-kaltim/pantau/config"
+	"github.com/diskominfo-kaltim/pantau/httpserver"
 )
 
 // Port is the demo sites' port. Each outlet listens on its own loopback
@@ -62,14 +63,15 @@ func Serve(outlets []*Outlet, port int) (*Sites, error) {
 		byHost[host] = NewSite(outlets[i])
 		s.Bases = append(s.Bases, "http://"+host)
 	}
-	s.srv = &http.Server{ReadHeaderTimeout: 5 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	// The limits of every Pantau listener (httpserver.Default).
+	s.srv = httpserver.New(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		site := byHost[r.Host]
 		if site == nil {
 			http.Error(w, "bukan situs demo", http.StatusMisdirectedRequest)
 			return
 		}
 		site.ServeHTTP(w, r)
-	})}
+	}), httpserver.Default)
 	for _, ln := range lns {
 		s.wg.Add(1)
 		go func() {
@@ -83,7 +85,7 @@ func Serve(outlets []*Outlet, port int) (*Sites, error) {
 func listenAll(n int, addr func(int) string) ([]net.Listener, error) {
 	var lns []net.Listener
 	for i := 0; i < n; i++ {
-		ln, err := net.Listen("tcp", addr(i))
+		ln, err := httpserver.Listen(addr(i), httpserver.Default)
 		if err != nil {
 			for _, l := range lns {
 				l.Close()

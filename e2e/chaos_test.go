@@ -37,7 +37,7 @@ func TestChaosKillsWhileTheStoreComesAndGoes(t *testing.T) {
 			t.Logf("round %d: store stopped before the start", round)
 		}
 		cmd := exec.Command(pantauBin, "run", "--config", sources, "--data", data, "--host-delay", "0s",
-			"--metrics-addr", "", "--writer-flush", "100ms", "--writer-batch", "20", "--ack-wait", "3s",
+			"--metrics-addr", "", "--api-addr=", "--writer-flush", "100ms", "--writer-batch", "20", "--ack-wait", "3s",
 			"--clickhouse-dsn", dsn)
 		var errb bytes.Buffer
 		cmd.Stderr = &errb

@@ -85,7 +85,7 @@ func TestRunOfflineSaysDemoWorks(t *testing.T) {
 	ln.Close()
 	sources := filepath.Join(t.TempDir(), "sources.yaml")
 	os.WriteFile(sources, []byte("- name: Tak Terjangkau\n  feed: http://"+dead+"/rss.xml\n  region: Kota Samarinda\n  allow_private: true\n"), 0o644)
-	cmd := exec.Command(pantauBin, "run", "--config", sources, "--data", t.TempDir(), "--metrics-addr", "", "--poll-interval", "1h")
+	cmd := exec.Command(pantauBin, "run", "--config", sources, "--data", t.TempDir(), "--metrics-addr", "", "--api-addr=", "--poll-interval", "1h")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

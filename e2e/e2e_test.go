@@ -53,7 +53,10 @@ func pantau(t testing.TB, timeout time.Duration, args ...string) result {
 	defer cancel()
 	if len(args) > 0 && (args[0] == "run" || args[0] == "demo") {
 		// Only the pipeline commands serve metrics (and take the option).
-		args = append([]string{args[0], "--metrics-addr", ""}, args[1:]...)
+		// They serve the web app on api-addr too: nothing on a fixed port
+		// (parallel test packages and other users of this machine); a
+		// test that wants either names its own free address after these.
+		args = append([]string{args[0], "--metrics-addr", "", "--api-addr", ""}, args[1:]...)
 	}
 	cmd := exec.CommandContext(ctx, pantauBin, args...)
 	var out, errb bytes.Buffer
@@ -212,7 +215,7 @@ func TestKillAndRestart(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 	cmd := exec.Command(pantauBin, "run", "--config", sources, "--data", data, "--host-delay", "0s",
-		"--metrics-addr", addr, "--writer-flush", "100ms", "--writer-batch", "20")
+		"--metrics-addr", addr, "--api-addr=", "--writer-flush", "100ms", "--writer-batch", "20")
 	var errb lockedBuffer
 	cmd.Stderr = &errb
 	if err := cmd.Start(); err != nil {

@@ -116,7 +116,7 @@ func BenchmarkFreshness(b *testing.B) {
 	var once sync.Once
 	for b.Loop() {
 		once.Do(func() {
-			cmd := exec.Command(pantauBin, "run", "--config", sources, "--data", data, "--metrics-addr", metricsAddr, "--log-level", "warn")
+			cmd := exec.Command(pantauBin, "run", "--config", sources, "--data", data, "--metrics-addr", metricsAddr, "--api-addr=", "--log-level", "warn")
 			var errb bytes.Buffer
 			cmd.Stderr = &errb
 			if err := cmd.Start(); err != nil {

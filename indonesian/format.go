@@ -98,6 +98,13 @@ func Clock(t time.Time) string {
 	return t.Format("15.04")
 }
 
+// Stamp writes t for lists, with its zone abbreviation:
+// "30 Nov 2026 14.05 WITA".
+func Stamp(t time.Time) string {
+	zone, _ := t.Zone()
+	return DayMonth(t) + " " + strconv.Itoa(t.Year()) + " " + Clock(t) + " " + zone
+}
+
 // DateTime writes t with its time and zone abbreviation:
 // "Senin, 30 November 2026 pukul 14.05 WITA".
 func DateTime(t time.Time) string {

@@ -48,6 +48,8 @@ func TestDates(t *testing.T) {
 		{DayMonth(d), "30 Nov"},
 		{Clock(d), "14.05"},
 		{DateTime(d), "Senin, 30 November 2026 pukul 14.05 WITA"},
+		{Stamp(d), "30 Nov 2026 14.05 WITA"},
+		{Stamp(time.Date(2026, 5, 1, 7, 0, 0, 0, wita)), "1 Mei 2026 07.00 WITA"},
 		{Date(time.Date(2024, 6, 11, 0, 0, 0, 0, wita)), "Selasa, 11 Juni 2024"},
 		{DayMonth(time.Date(2026, 5, 1, 0, 0, 0, 0, wita)), "1 Mei"},
 		// The day is the one of the time's own location.

@@ -172,7 +172,7 @@ func Issues(ctx context.Context, b store.Backend, f store.IssueFilter) ([]store.
 	return list, Judge(ctx, b, list, f.Since, f.Until)
 }
 
-// Judge fills the spike flag, lifecycle and spread of summaries read for
+// Judge fills the spike flag, lifecycle and platforms of summaries read for
 // the period since–until.
 func Judge(ctx context.Context, b store.Backend, list []store.IssueSummary, since, until time.Time) error {
 	ids := make([]string, len(list))
@@ -195,7 +195,6 @@ func Judge(ctx context.Context, b store.Backend, list []store.IssueSummary, sinc
 	if err != nil {
 		return err
 	}
-	sinceDay := since.In(news.WITA).Format(time.DateOnly)
 	for i := range list {
 		s := &list[i]
 		s.Spike = Spike(*s)
@@ -205,14 +204,8 @@ func Judge(ctx context.Context, b store.Backend, list []store.IssueSummary, sinc
 		}
 		s.Lifecycle = Lifecycle(*s, days[s.ID], first, until)
 		s.LifecycleSince = LifecycleSince(s.Lifecycle, days[s.ID], first, until)
-		s.ByKind = [3]int{}
-		for _, d := range days[s.ID] {
-			if d.Day >= sinceDay {
-				for k := range s.ByKind {
-					s.ByKind[k] += d.ByKind[k]
-				}
-			}
-		}
+		// s.ByKind is store.Issues': the period's mentions in the media
+		// the filter selects.
 		s.Platforms = platforms[s.ID]
 	}
 	return nil

@@ -57,14 +57,15 @@ func List(ctx context.Context, b store.Backend, rules issuemap.Rules, f store.Is
 	return out, nil
 }
 
-// Get returns one issue over the window; a window with a zero Since covers
-// the issue's whole life up to Until, so an issue can be looked up by id
-// whenever it was active.
-func Get(ctx context.Context, b store.Backend, rules issuemap.Rules, id string, w period.Window) (*Detail, error) {
+// Get returns one issue over the window, its figures, days and articles
+// from the media m selects; a window with a zero Since covers the issue's
+// whole life up to Until, so an issue can be looked up by id whenever it
+// was active.
+func Get(ctx context.Context, b store.Backend, rules issuemap.Rules, id string, w period.Window, m store.MediaFilter) (*Detail, error) {
 	if w.Since.IsZero() {
 		w.Since = time.Unix(0, 0).UTC()
 	}
-	list, err := List(ctx, b, rules, store.IssueFilter{ID: id, Since: w.Since, Until: w.Until, Limit: 1})
+	list, err := List(ctx, b, rules, store.IssueFilter{ID: id, Since: w.Since, Until: w.Until, Media: m, Limit: 1})
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +73,7 @@ func Get(ctx context.Context, b store.Backend, rules issuemap.Rules, id string, 
 		return nil, ErrNotFound
 	}
 	d := &Detail{Summary: list[0], TalkingPoints: []string{}}
-	if d.Articles, err = store.IssueMentions(ctx, b, id, DetailArticles); err != nil {
+	if d.Articles, err = store.IssueMentions(ctx, b, id, m, DetailArticles); err != nil {
 		return nil, err
 	}
 	since := w.Since
@@ -80,7 +81,7 @@ func Get(ctx context.Context, b store.Backend, rules issuemap.Rules, id string, 
 		// A whole-life window starts the day series at the first mention.
 		since = d.FirstSeen
 	}
-	if d.Series, err = store.IssueSeries(ctx, b, id, since, w.Until); err != nil {
+	if d.Series, err = store.IssueSeries(ctx, b, id, m, since, w.Until); err != nil {
 		return nil, err
 	}
 	arts, err := store.IssueArticles(ctx, b, id, BriefArticles)

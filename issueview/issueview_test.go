@@ -49,7 +49,7 @@ func TestListAndGet(t *testing.T) {
 
 	// Looked up by id long after it was active: the whole life counts.
 	now := end.AddDate(2, 0, 0)
-	d, err := Get(ctx, b, rules, "isu-steady", period.Window{Until: now})
+	d, err := Get(ctx, b, rules, "isu-steady", period.Window{Until: now}, store.MediaFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,12 +59,34 @@ func TestListAndGet(t *testing.T) {
 	}
 	// A window that misses it finds nothing.
 	w, _ := period.Back("7d", "", now)
-	if _, err := Get(ctx, b, rules, "isu-steady", w); !errors.Is(err, ErrNotFound) {
+	if _, err := Get(ctx, b, rules, "isu-steady", w, store.MediaFilter{}); !errors.Is(err, ErrNotFound) {
 		t.Errorf("outside its window: %v, want ErrNotFound", err)
 	}
 	// A window restricts the figures and the series.
 	w, _ = period.Back("2d", "2024-06-12", now)
-	if d, err = Get(ctx, b, rules, "isu-steady", w); err != nil || d.Mentions != 4 || len(d.Series) != 2 {
+	if d, err = Get(ctx, b, rules, "isu-steady", w, store.MediaFilter{}); err != nil || d.Mentions != 4 || len(d.Series) != 2 {
 		t.Errorf("2 days: %+v %v", d, err)
+	}
+
+	// The media filter restricts the figures, the days and the articles.
+	storetest.InsertMediaFixture(t, b, end)
+	social := store.MediaFilter{Kind: news.KindSosmed}
+	if d, err = Get(ctx, b, rules, "isu-media", period.Window{Until: now}, social); err != nil {
+		t.Fatal(err)
+	}
+	days := 0
+	for _, m := range d.Series {
+		days += m.ByLabel[0] + m.ByLabel[1] + m.ByLabel[2] + m.ByLabel[3]
+	}
+	if d.Mentions != 6 || d.ByKind != [3]int{0, 0, 6} || len(d.Articles) != 6 || days != 6 {
+		t.Errorf("in social media: %d mentions, by kind %v, %d articles, %d in the days", d.Mentions, d.ByKind, len(d.Articles), days)
+	}
+	for _, a := range d.Articles {
+		if a.Kind != news.KindSosmed || a.Platform == "" {
+			t.Errorf("article %+v in social media", a)
+		}
+	}
+	if _, err := Get(ctx, b, rules, "isu-rilis", period.Window{Until: now}, social); !errors.Is(err, ErrNotFound) {
+		t.Errorf("press releases only, in social media: %v, want ErrNotFound", err)
 	}
 }

@@ -68,6 +68,10 @@ func KindName(kind string) string {
 	return KindNames[0]
 }
 
+// Platforms lists the social platforms a social item's Platform names;
+// items from web sites have none.
+var Platforms = [6]string{"youtube", "facebook", "instagram", "x", "tiktok", "telegram"}
+
 // Engagement is what a platform reports of a social item's reach.
 type Engagement struct {
 	Likes    int64 `json:"likes,omitempty"`

@@ -22,6 +22,7 @@ type IssueFilter struct {
 	OPD          string // an office named in the issue's mentions, "" for all
 	Label        string // dominant label, "" for all
 	ID           string // one issue
+	Media        MediaFilter
 	Limit        int
 }
 
@@ -51,8 +52,9 @@ type IssueSummary struct {
 	// LifecycleSince is the day (00:00 WITA) it entered that state, where
 	// its days tell (issuemap.LifecycleSince); zero otherwise.
 	LifecycleSince time.Time `json:"lifecycle_since,omitzero"`
-	// Where it spreads: mentions per kind (berita, rilis, sosmed) and
-	// the platforms of its social items, most first (issuemap.Issues).
+	// Where it spreads: mentions per kind (berita, rilis, sosmed), of
+	// those the filter selects (Issues), and the platforms of its social
+	// items, most first (issuemap.Issues).
 	ByKind    [3]int   `json:"by_kind"`
 	Platforms []string `json:"platforms,omitempty"`
 }
@@ -90,26 +92,30 @@ func dt(t time.Time) string { return t.UTC().Format(time.DateTime) }
 const topOf = "arraySlice(arrayMap(x -> x.1, arraySort(x -> (-x.2, x.1), arrayMap(k -> (k, countEqual(%[1]s, k)), arrayDistinct(%[1]s)))), 1, %[2]d)"
 
 // Issues returns the issues with mentions in the filter's period, most
-// mentioned first, with their spike figures.
+// mentioned first, with their spike figures. Region, office and media
+// filters count only the mentions they select; the spike figures are the
+// issue's, all its mentions.
 func Issues(ctx context.Context, b Backend, f IssueFilter) ([]IssueSummary, error) {
 	db := b.Database()
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}
 	params := map[string]string{"since": dt(f.Since), "until": dt(f.Until), "region": f.Region, "opd": f.OPD, "id": f.ID}
+	media := f.Media.where(params)
 	// Counts first, over every issue of the period; the costlier lists of
 	// outlets, regions and offices only for the issues shown.
 	q := fmt.Sprintf(`SELECT issue_id, count() AS n,
     countIf(label = 'positif'), countIf(label = 'netral'), countIf(label = 'berpotensi negatif'), countIf(label = 'negatif'),
-    min(published_at), max(published_at)
+    min(published_at), max(published_at),
+    countIf(`+kindExpr+` = 'berita'), countIf(kind = 'rilis'), countIf(kind = 'sosmed')
 FROM %[1]s.mention_facts FINAL
 WHERE published_at >= {since:DateTime('UTC')} AND published_at < {until:DateTime('UTC')} AND issue_id != ''
   AND ({region:String} = '' OR has(regions, {region:String}))
   AND ({opd:String} = '' OR has(opds, {opd:String}))
-  AND ({id:String} = '' OR issue_id = {id:String})
+  AND ({id:String} = '' OR issue_id = {id:String})%[3]s
 GROUP BY issue_id
 ORDER BY n DESC, issue_id
-LIMIT %[2]d`+FinalByPartition, db, f.Limit*4)
+LIMIT %[2]d`+FinalByPartition, db, f.Limit*4, media)
 	res, err := b.Query(ctx, q, params)
 	if err != nil {
 		return nil, fmt.Errorf("issue summaries: %w", err)
@@ -117,7 +123,8 @@ LIMIT %[2]d`+FinalByPartition, db, f.Limit*4)
 	var out []IssueSummary
 	for i := range res.Rows {
 		var s IssueSummary
-		if err := res.Scan(i, &s.ID, &s.Mentions, &s.ByLabel[0], &s.ByLabel[1], &s.ByLabel[2], &s.ByLabel[3], &s.FirstSeen, &s.LastSeen); err != nil {
+		if err := res.Scan(i, &s.ID, &s.Mentions, &s.ByLabel[0], &s.ByLabel[1], &s.ByLabel[2], &s.ByLabel[3], &s.FirstSeen, &s.LastSeen,
+			&s.ByKind[0], &s.ByKind[1], &s.ByKind[2]); err != nil {
 			return nil, fmt.Errorf("issue summaries: %w", err)
 		}
 		if f.Label != "" && s.Dominant() != f.Label {
@@ -141,8 +148,8 @@ FROM %s.mention_facts FINAL
 WHERE published_at >= {since:DateTime('UTC')} AND published_at < {until:DateTime('UTC')}
   AND issue_id IN {ids:Array(String)}
   AND ({region:String} = '' OR has(regions, {region:String}))
-  AND ({opd:String} = '' OR has(opds, {opd:String}))
-GROUP BY issue_id`+FinalByPartition, db), params)
+  AND ({opd:String} = '' OR has(opds, {opd:String}))%s
+GROUP BY issue_id`+FinalByPartition, db, media), params)
 	if err != nil {
 		return nil, fmt.Errorf("issue details: %w", err)
 	}
@@ -259,44 +266,51 @@ type MentionRow struct {
 	URL       string    `json:"url"`
 	Published time.Time `json:"published_at"`
 	Regions   []string  `json:"regions"`
+	Kind      string    `json:"kind"`               // berita, rilis, sosmed
+	Platform  string    `json:"platform,omitempty"` // the social platform; "" for web sites
 }
 
-// IssueMentions returns an issue's articles, newest first. The issue's ids
-// come from mention_facts (ordered by issue), the articles from mentions by
-// primary key.
-func IssueMentions(ctx context.Context, b Backend, issueID string, limit int) ([]MentionRow, error) {
+// mentionColumns are what scanMentions reads, in its order.
+const mentionColumns = "id, title, outlet, toString(label), url, published_at, regions, " + kindExpr + ", platform"
+
+// IssueMentions returns an issue's articles from the media m selects,
+// newest first. The issue's ids come from mention_facts (ordered by
+// issue), the articles from mentions by primary key.
+func IssueMentions(ctx context.Context, b Backend, issueID string, m MediaFilter, limit int) ([]MentionRow, error) {
 	if limit <= 0 {
 		limit = 20
 	}
-	return mentions(ctx, b, fmt.Sprintf(`id IN (SELECT id FROM %s.mention_facts FINAL WHERE issue_id = {id:String}
-    ORDER BY published_at DESC LIMIT %d`+FinalByPartition+`) AND issue_id = {id:String}`, b.Database(), limit), map[string]string{"id": issueID}, limit)
+	params := map[string]string{"id": issueID}
+	return mentions(ctx, b, fmt.Sprintf(`id IN (SELECT id FROM %s.mention_facts FINAL WHERE issue_id = {id:String}%s
+    ORDER BY published_at DESC LIMIT %d`+FinalByPartition+`) AND issue_id = {id:String}`, b.Database(), m.where(params), limit), params, limit)
 }
 
-// Search finds mentions whose title or text contains the phrase.
-func Search(ctx context.Context, b Backend, phrase string, since time.Time, limit int) ([]MentionRow, error) {
-	return mentions(ctx, b, "published_at >= {since:DateTime('UTC')} AND (positionCaseInsensitiveUTF8(title, {q:String}) > 0 OR positionCaseInsensitiveUTF8(text, {q:String}) > 0)",
-		map[string]string{"q": phrase, "since": dt(since)}, limit)
+// Search finds mentions from the media m selects, published since, whose
+// title or text contains the phrase, newest first.
+func Search(ctx context.Context, b Backend, phrase string, since time.Time, m MediaFilter, limit int) ([]MentionRow, error) {
+	params := map[string]string{"q": phrase, "since": dt(since)}
+	return mentions(ctx, b, "published_at >= {since:DateTime('UTC')} AND (positionCaseInsensitiveUTF8(title, {q:String}) > 0 OR positionCaseInsensitiveUTF8(text, {q:String}) > 0)"+m.where(params),
+		params, limit)
 }
 
 func mentions(ctx context.Context, b Backend, where string, params map[string]string, limit int) ([]MentionRow, error) {
 	if limit <= 0 {
 		limit = 20
 	}
-	res, err := b.Query(ctx, fmt.Sprintf(`SELECT id, title, outlet, toString(label), url, published_at, regions
-FROM %s.mentions FINAL WHERE %s ORDER BY published_at DESC LIMIT %d`, b.Database(), where, limit), params)
+	res, err := b.Query(ctx, fmt.Sprintf(`SELECT %s
+FROM %s.mentions FINAL WHERE %s ORDER BY published_at DESC LIMIT %d`, mentionColumns, b.Database(), where, limit), params)
 	if err != nil {
 		return nil, err
 	}
 	return scanMentions(res)
 }
 
-// scanMentions reads rows of id, title, outlet, label, url, published_at,
-// regions.
+// scanMentions reads rows of mentionColumns.
 func scanMentions(res *Result) ([]MentionRow, error) {
 	out := make([]MentionRow, len(res.Rows))
 	for i := range res.Rows {
 		m := &out[i]
-		if err := res.Scan(i, &m.ID, &m.Title, &m.Outlet, &m.Label, &m.URL, &m.Published, &m.Regions); err != nil {
+		if err := res.Scan(i, &m.ID, &m.Title, &m.Outlet, &m.Label, &m.URL, &m.Published, &m.Regions, &m.Kind, &m.Platform); err != nil {
 			return nil, fmt.Errorf("mentions: %w", err)
 		}
 	}
@@ -315,16 +329,18 @@ type TrendPoint struct {
 
 // TrendQuery selects a trend.
 type TrendQuery struct {
-	By           string // label, region, outlet, opd or issue
+	By           string // label, region, outlet, opd, issue, jenis or platform
 	Interval     string // day (default) or hour
 	Since, Until time.Time
+	Media        MediaFilter
 	Issues       int // by issue: the most mentioned issues of the period (default 10)
 }
 
 // TrendDimensions are the keys a trend can be counted by, TrendIntervals
-// the periods.
+// the periods. By jenis the keys are the stored kinds (berita, rilis,
+// sosmed), by platform the platforms and PlatformWeb.
 var (
-	TrendDimensions = []string{"label", "region", "outlet", "opd", "issue"}
+	TrendDimensions = []string{"label", "region", "outlet", "opd", "issue", "jenis", "platform"}
 	TrendIntervals  = []string{"day", "hour"}
 )
 
@@ -337,11 +353,13 @@ const (
 // dimensionExpr is how mention_facts is counted by each dimension; a
 // mention counts once for each of its regions or offices.
 var dimensionExpr = map[string]string{
-	"label":  "toString(label)",
-	"outlet": "outlet",
-	"region": "arrayJoin(if(empty(regions), [" + Quote(NoRegion) + "], regions))",
-	"opd":    "arrayJoin(if(empty(opds), [" + Quote(NoOPD) + "], opds))",
-	"issue":  "issue_id",
+	"label":    "toString(label)",
+	"outlet":   "outlet",
+	"region":   "arrayJoin(if(empty(regions), [" + Quote(NoRegion) + "], regions))",
+	"opd":      "arrayJoin(if(empty(opds), [" + Quote(NoOPD) + "], opds))",
+	"issue":    "issue_id",
+	"jenis":    kindExpr,
+	"platform": platformExpr,
 }
 
 // Trend counts mentions per day or hour (WITA) and key, with their
@@ -362,22 +380,23 @@ func Trend(ctx context.Context, b Backend, q TrendQuery) ([]TrendPoint, error) {
 		return nil, fmt.Errorf("unknown trend interval %q (%s)", q.Interval, strings.Join(TrendIntervals, ", "))
 	}
 	db := b.Database()
-	where := ""
+	params := map[string]string{"since": dt(q.Since), "until": dt(q.Until)}
+	media := q.Media.where(params)
+	where := media
 	if q.By == "issue" {
-		// The period's most mentioned issues.
+		// The period's most mentioned issues (in the media selected).
 		if q.Issues <= 0 {
 			q.Issues = 10
 		}
-		where = fmt.Sprintf(` AND issue_id IN (SELECT issue_id FROM %s.mention_facts FINAL
-    WHERE published_at >= {since:DateTime('UTC')} AND published_at < {until:DateTime('UTC')} AND issue_id != ''
-    GROUP BY issue_id ORDER BY count() DESC, issue_id LIMIT %d)`, db, q.Issues)
+		where += fmt.Sprintf(` AND issue_id IN (SELECT issue_id FROM %s.mention_facts FINAL
+    WHERE published_at >= {since:DateTime('UTC')} AND published_at < {until:DateTime('UTC')} AND issue_id != ''%s
+    GROUP BY issue_id ORDER BY count() DESC, issue_id LIMIT %d)`, db, media, q.Issues)
 	}
 	res, err := b.Query(ctx, fmt.Sprintf(`SELECT %s AS period, %s AS key, count(),
     countIf(label = 'positif'), countIf(label = 'netral'), countIf(label = 'berpotensi negatif'), countIf(label = 'negatif')
 FROM %s.mention_facts FINAL
 WHERE published_at >= {since:DateTime('UTC')} AND published_at < {until:DateTime('UTC')}%s
-GROUP BY period, key ORDER BY period, key`+FinalByPartition, periodExpr, keyExpr, db, where),
-		map[string]string{"since": dt(q.Since), "until": dt(q.Until)})
+GROUP BY period, key ORDER BY period, key`+FinalByPartition, periodExpr, keyExpr, db, where), params)
 	if err != nil {
 		return nil, err
 	}
@@ -421,13 +440,15 @@ type DayMix struct {
 	ByLabel [4]int `json:"by_label"`
 }
 
-// IssueSeries returns an issue's sentiment mix per day (WITA).
-func IssueSeries(ctx context.Context, b Backend, issueID string, since, until time.Time) ([]DayMix, error) {
+// IssueSeries returns an issue's sentiment mix per day (WITA) in the
+// media m selects.
+func IssueSeries(ctx context.Context, b Backend, issueID string, m MediaFilter, since, until time.Time) ([]DayMix, error) {
+	params := map[string]string{"id": issueID, "since": dt(since), "until": dt(until)}
 	res, err := b.Query(ctx, fmt.Sprintf(`SELECT toString(toDate(published_at, 'Asia/Makassar')) AS day,
     countIf(label = 'positif'), countIf(label = 'netral'), countIf(label = 'berpotensi negatif'), countIf(label = 'negatif')
 FROM %s.mention_facts FINAL
-WHERE issue_id = {id:String} AND published_at >= {since:DateTime('UTC')} AND published_at < {until:DateTime('UTC')}
-GROUP BY day ORDER BY day`+FinalByPartition, b.Database()), map[string]string{"id": issueID, "since": dt(since), "until": dt(until)})
+WHERE issue_id = {id:String} AND published_at >= {since:DateTime('UTC')} AND published_at < {until:DateTime('UTC')}%s
+GROUP BY day ORDER BY day`+FinalByPartition, b.Database(), m.where(params)), params)
 	if err != nil {
 		return nil, fmt.Errorf("issue series: %w", err)
 	}

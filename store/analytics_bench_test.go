@@ -63,10 +63,10 @@ func BenchmarkIssueQueries10M(b *testing.B) {
 			if s, err := store.Issues(ctx, be, f); err != nil || len(s) != 1 {
 				b.Fatalf("%v %v", s, err)
 			}
-			if _, err := store.IssueSeries(ctx, be, "isu-42", f.Since, until); err != nil {
+			if _, err := store.IssueSeries(ctx, be, "isu-42", store.MediaFilter{}, f.Since, until); err != nil {
 				b.Fatal(err)
 			}
-			if m, err := store.IssueMentions(ctx, be, "isu-42", 20); err != nil || len(m) != 20 {
+			if m, err := store.IssueMentions(ctx, be, "isu-42", store.MediaFilter{}, 20); err != nil || len(m) != 20 {
 				b.Fatalf("%d mentions, %v", len(m), err)
 			}
 		}

@@ -52,7 +52,7 @@ func TestIssuesSpikesAndFilters(t *testing.T) {
 		if err != nil || len(list) != 0 {
 			t.Errorf("injection %q: %v %v", evil, err, list)
 		}
-		if rows, err := store.Search(ctx, b, evil, until.Add(-30*24*time.Hour), 5); err != nil || len(rows) != 0 {
+		if rows, err := store.Search(ctx, b, evil, until.Add(-30*24*time.Hour), store.MediaFilter{}, 5); err != nil || len(rows) != 0 {
 			t.Errorf("search injection %q: %v %v", evil, err, rows)
 		}
 	}
@@ -100,7 +100,7 @@ func TestIssuesSpikesAndFilters(t *testing.T) {
 			t.Errorf("top-1 issue trend has %s", p.Key)
 		}
 	}
-	arts, err := store.IssueMentions(ctx, b, "isu-spike", 100)
+	arts, err := store.IssueMentions(ctx, b, "isu-spike", store.MediaFilter{}, 100)
 	if err != nil || len(arts) != 21 {
 		t.Errorf("issue mentions: %v %d", err, len(arts))
 	}

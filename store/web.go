@@ -146,8 +146,8 @@ type ArticleFilter struct {
 	Label        string
 	Region       string
 	Outlet       string
-	Kind         string // berita, rilis, sosmed
-	ModelOnly    bool   // only labels no analyst has set (the review queue)
+	Media        MediaFilter
+	ModelOnly    bool // only labels no analyst has set (the review queue)
 	Limit        int
 	// LeastSure orders by the model's confidence, lowest first, instead of
 	// newest first.
@@ -195,7 +195,6 @@ func Articles(ctx context.Context, b Backend, f ArticleFilter) ([]Article, error
 	add("label", f.Label, "label = {label:String}")
 	add("region", f.Region, "has(regions, {region:String})")
 	add("outlet", f.Outlet, "outlet = {outlet:String}")
-	add("kind", f.Kind, "if(kind = '', 'berita', kind) = {kind:String}")
 	if f.ModelOnly {
 		where = append(where, "label_source != 'human'")
 	}
@@ -213,7 +212,7 @@ func Articles(ctx context.Context, b Backend, f ArticleFilter) ([]Article, error
 FROM %s.mentions FINAL
 WHERE %s
 ORDER BY %s
-LIMIT %d`, snippet, confidenceExpr, modelLabelExpr, db, strings.Join(where, " AND "), order, f.Limit), params)
+LIMIT %d`, snippet, confidenceExpr, modelLabelExpr, db, strings.Join(where, " AND ")+f.Media.where(params), order, f.Limit), params)
 	if err != nil {
 		return nil, fmt.Errorf("articles: %w", err)
 	}

@@ -5,7 +5,6 @@ import (
 	"html"
 	"html/template"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -52,8 +51,7 @@ func when(t time.Time) string {
 	if t.IsZero() {
 		return "-"
 	}
-	t = t.In(wita)
-	return indonesian.DayMonth(t) + " " + strconv.Itoa(t.Year()) + " " + indonesian.Clock(t) + " WITA"
+	return indonesian.Stamp(t.In(wita))
 }
 
 // dayMonth writes a chart tick: "30 Nov".
@@ -137,12 +135,16 @@ var funcs = template.FuncMap{
 	"labelClass": labelClass,
 	"labels":     func() [4]string { return news.Labels },
 	"kindName":   news.KindName,
-	"roleName":   roleName,
-	"json":       toJSON,
-	"highlight":  highlight,
-	"join":       func(s []string, sep string) string { return strings.Join(s, sep) },
-	"neg":        func(by [4]int) int { return by[2] + by[3] },
-	"add":        func(a, b int) int { return a + b },
+	// The jenis and platform filters' choices (store.KindWords, Platforms).
+	"kindWords":    func() any { return store.KindWords },
+	"platforms":    func() []string { return store.Platforms },
+	"platformName": platformName,
+	"roleName":     roleName,
+	"json":         toJSON,
+	"highlight":    highlight,
+	"join":         func(s []string, sep string) string { return strings.Join(s, sep) },
+	"neg":          func(by [4]int) int { return by[2] + by[3] },
+	"add":          func(a, b int) int { return a + b },
 	"first": func(s []string, n int) []string {
 		if len(s) > n {
 			return s[:n]

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -171,6 +170,7 @@ type issueQueueData struct {
 	Region  string
 	OPD     string
 	Label   string
+	Media   mediaChoice
 	Choices store.FilterChoices
 	Issues  []issueItem
 	Query   string // the filters as a query string, for links
@@ -186,13 +186,18 @@ func (s *Server) issueQueue(w http.ResponseWriter, r *http.Request, sess *sessio
 		s.fail(w, r, http.StatusBadRequest, "Label tidak dikenal.")
 		return
 	}
+	var ok bool
+	if d.Media, ok = mediaOf(q); !ok {
+		s.fail(w, r, http.StatusBadRequest, "Jenis atau platform tidak dikenal.")
+		return
+	}
 	var err error
 	if d.Choices, err = store.Choices(ctx, s.Store, p.Until.Add(-90*24*time.Hour), p.Until); err != nil {
 		s.internal(w, r, err)
 		return
 	}
 	list, err := issueview.List(ctx, s.Store, s.Rules, store.IssueFilter{Since: p.Since, Until: p.Until, Region: d.Region, OPD: d.OPD,
-		Label: d.Label, Limit: 60})
+		Label: d.Label, Media: d.Media.Filter, Limit: 60})
 	if err != nil {
 		s.internal(w, r, err)
 		return
@@ -212,7 +217,7 @@ func (s *Server) issueDetail(w http.ResponseWriter, r *http.Request, sess *sessi
 	ctx := r.Context()
 	id := r.PathValue("id")
 	until := s.Now().UTC()
-	det, err := issueview.Get(ctx, s.Store, s.Rules, id, period.Window{Until: until})
+	det, err := issueview.Get(ctx, s.Store, s.Rules, id, period.Window{Until: until}, store.MediaFilter{})
 	if errors.Is(err, issueview.ErrNotFound) {
 		s.fail(w, r, http.StatusNotFound, "Isu tidak ditemukan.")
 		return
@@ -259,7 +264,7 @@ type searchData struct {
 	Label    string
 	Region   string
 	Outlet   string
-	Kind     string
+	Media    mediaChoice
 	Choices  store.FilterChoices
 	Articles []articleView
 	Searched bool
@@ -270,12 +275,13 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, sess *session) {
 	q := r.URL.Query()
 	p := periodOf(r, s.Now(), "30-hari")
 	d := searchData{Q: strings.TrimSpace(q.Get("q")), Period: p, Periods: periodChoices(p.Key, "7-hari", "30-hari", "90-hari"),
-		Label: q.Get("label"), Region: q.Get("wilayah"), Outlet: q.Get("media"), Kind: q.Get("jenis")}
+		Label: q.Get("label"), Region: q.Get("wilayah"), Outlet: q.Get("media")}
 	if len(d.Q) > 200 {
 		s.fail(w, r, http.StatusBadRequest, "Kata kunci paling panjang 200 karakter.")
 		return
 	}
-	if d.Label != "" && !news.ValidLabel(d.Label) || d.Kind != "" && !slices.Contains(news.Kinds[:], d.Kind) {
+	var ok bool
+	if d.Media, ok = mediaOf(q); !ok || d.Label != "" && !news.ValidLabel(d.Label) {
 		s.fail(w, r, http.StatusBadRequest, "Filter tidak dikenal.")
 		return
 	}
@@ -285,10 +291,10 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, sess *session) {
 		return
 	}
 	v := view{Title: "Cari", Active: "cari", User: sess.user, CSRF: sess.CSRF, Data: &d}
-	if d.Q != "" || d.Label != "" || d.Region != "" || d.Outlet != "" || d.Kind != "" {
+	if d.Q != "" || d.Label != "" || d.Region != "" || d.Outlet != "" || d.Media.Filter != (store.MediaFilter{}) {
 		d.Searched = true
 		arts, err := store.Articles(ctx, s.Store, store.ArticleFilter{Since: p.Since, Until: p.Until, Phrase: d.Q,
-			Label: d.Label, Region: d.Region, Outlet: d.Outlet, Kind: d.Kind, Limit: 50})
+			Label: d.Label, Region: d.Region, Outlet: d.Outlet, Media: d.Media.Filter, Limit: 50})
 		if err != nil {
 			s.internal(w, r, err)
 			return
@@ -431,4 +437,29 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request, sess *session)
 		return
 	}
 	s.render(w, r, http.StatusOK, "audit", view{Title: "Audit", Active: "audit", User: sess.user, CSRF: sess.CSRF, Data: d})
+}
+
+// mediaChoice is the jenis and platform filters as chosen: the filter,
+// and the kind's word (store.KindWords) for the form.
+type mediaChoice struct {
+	Filter store.MediaFilter
+	Jenis  string
+}
+
+// mediaOf reads the jenis (media-massa, siaran-pers, media-sosial, or the
+// stored kind of older links) and platform parameters; false when either
+// is unknown.
+func mediaOf(q url.Values) (mediaChoice, bool) {
+	var c mediaChoice
+	var err error
+	if c.Filter.Kind, err = store.ParseKind(q.Get("jenis")); err != nil {
+		return c, false
+	}
+	if c.Filter.Platform, err = store.ParsePlatform(q.Get("platform")); err != nil {
+		return c, false
+	}
+	if c.Filter.Kind != "" {
+		c.Jenis = store.KindWord(c.Filter.Kind)
+	}
+	return c, true
 }
