@@ -262,7 +262,7 @@ func Load(b []byte) (*Trained, error) {
 	}
 	t.pool.New = func() any {
 		d := &doc{}
-		d.fn = func(start, end, kind int) { t.step(d, start, end, kind) }
+		d.fn = func(start, end, kind int, h uint64) { t.scan(d, start, end, kind, h) }
 		return d
 	}
 	return t, nil
@@ -285,37 +285,40 @@ func (t *Trained) Header() *Header { return &t.h }
 // Version names the model.
 func (t *Trained) Version() string { return t.h.Version }
 
-// lookupWord returns the row and flags of a word by its hash; row is -1
-// for a word the model does not know.
-func (t *Trained) lookupWord(h uint64) (row int32, flags uint8) {
+// probeWord returns the row and flags of a word by its hash h, given the
+// table's slot at h (the first probed); row is -1 for a word the model
+// does not know.
+func (t *Trained) probeWord(h, s uint64) (row int32, flags uint8) {
 	mask := uint64(len(t.words) - 1)
 	check := uint32(h>>32) | 1
-	for i := h & mask; ; i = (i + 1) & mask {
-		s := t.words[i]
+	for i := h & mask; ; {
 		c := uint32(s >> 32)
-		if c == 0 {
-			return -1, 0
-		}
 		if c == check {
 			return int32(uint32(s) >> 8), uint8(s)
 		}
+		if c == 0 {
+			return -1, 0
+		}
+		i = (i + 1) & mask
+		s = t.words[i]
 	}
 }
 
-// lookupBigram returns the row of the bigram of two word rows, or -1.
-func (t *Trained) lookupBigram(a, b int32) int32 {
-	h := BigramHash(a, b)
+// probeBigram returns the row of a bigram by its hash h, given the
+// table's slot at h, or -1.
+func (t *Trained) probeBigram(h, s uint64) int32 {
 	mask := uint64(len(t.bigrams) - 1)
 	check := uint32(h>>32) | 1
-	for i := h & mask; ; i = (i + 1) & mask {
-		s := t.bigrams[i]
+	for i := h & mask; ; {
 		c := uint32(s >> 32)
-		if c == 0 {
-			return -1
-		}
 		if c == check {
 			return int32(uint32(s)) - 1
 		}
+		if c == 0 {
+			return -1
+		}
+		i = (i + 1) & mask
+		s = t.bigrams[i]
 	}
 }
 
@@ -343,20 +346,41 @@ type doc struct {
 	bi     [biCols]float32  // summed bigram rows
 	nWords int              // words read
 	nVec   int              // words with a vector
-	prev   int32            // row of the previous word, -1 if unknown
-	// where the previous word starts and its flags, for bigram evidence
-	prevStart int32
-	prevFlags uint8
-	// What evidence needs: each known occurrence's row and where its
-	// words are in the source text.
+	// The words read, in order, and the bigrams of neighbouring known
+	// words: read looks them up in passes over all of them, so that the
+	// table reads (cache misses, most of the time spent) overlap.
+	words   []wordAt
+	bigrams []bigramAt
+	// What evidence needs: each known occurrence that may be evidence, in
+	// reading order, and where its words are in the source text.
 	occ  []occurrence
-	text string // the part being read (occurrences index into parts)
-	part int
+	text string // the part being read
+	part int32
 	// parts of the item being read: title and body parts (all; parts is
 	// their usual backing array).
 	parts [10]string
 	all   []string
-	fn    func(start, end, kind int) // t.step bound to this doc
+	fn    func(start, end, kind int, h uint64) // t.scan bound to this doc
+	// touched keeps the loads that bring rows into the cache early.
+	touched byte
+}
+
+// wordAt is one word read.
+type wordAt struct {
+	h          uint64 // WordHash, then the word table's first slot for it
+	slot       uint64
+	row        int32 // word row, -1 if unknown
+	part       int32
+	start, end int32 // bytes of the word in parts[part]
+	flags      uint8
+	first      bool // the first word of its part: no bigram with the one before
+}
+
+// bigramAt is a bigram of two neighbouring known words.
+type bigramAt struct {
+	h, slot uint64
+	word    int32 // index in words of its second word
+	row     int32 // bigram row, -1 if unknown
 }
 
 type occurrence struct {
@@ -364,8 +388,6 @@ type occurrence struct {
 	bigram     bool
 	part       int32
 	start, end int32 // bytes of the word (or both words) in parts[part]
-	flags      uint8 // the words' flags, or-ed
-	neg        bool  // a bigram of a negator and a content word ("tidak puas")
 }
 
 // Classify labels one item — a title, a text and its kind (berita, rilis,
@@ -379,52 +401,112 @@ func (t *Trained) Classify(title, text, kind string) Result {
 	return t.decide(d, kind)
 }
 
-// read sums the rows of the item's words and bigrams.
+// read sums the rows of the item's words and bigrams. Rows are added in
+// reading order (floating-point sums depend on it).
 func (t *Trained) read(d *doc, title, text string) {
 	d.uni, d.bi = [uniCols]float32{}, [biCols]float32{}
-	d.nWords, d.nVec, d.prev = 0, 0, -1
-	d.occ = d.occ[:0]
+	d.words, d.bigrams, d.occ = d.words[:0], d.bigrams[:0], d.occ[:0]
 	parts := append(d.parts[:0], title)
 	parts = Body(parts, text)
-	n := 0
 	d.all = parts
+	n := 0
 	for i, p := range parts {
 		if n >= MaxWords {
 			break
 		}
-		d.text, d.part = p, i
-		d.prev = -1 // no bigram across parts
+		d.text, d.part = p, int32(i)
 		n += scanWords(p, MaxWords-n, d.fn)
+	}
+	d.nWords = len(d.words)
+	ws := d.words
+
+	// Words: load every word's first slot, then resolve (mostly from
+	// those loads) and touch the rows.
+	mask := uint64(len(t.words) - 1)
+	for i := range ws {
+		ws[i].slot = t.words[ws[i].h&mask]
+	}
+	var touch byte
+	nVec := 0
+	for i := range ws {
+		w := &ws[i]
+		w.row, w.flags = t.probeWord(w.h, w.slot)
+		if w.row >= 0 {
+			o := int(w.row) * uniRow
+			touch ^= t.uni[o] ^ t.uni[o+uniRow-1]
+			if w.flags&flagVector != 0 {
+				nVec++
+			}
+		}
+	}
+	d.nVec = nVec
+
+	// Bigrams of neighbouring known words in one part.
+	bmask := uint64(len(t.bigrams) - 1)
+	for i := 1; i < len(ws); i++ {
+		if ws[i].row >= 0 && ws[i-1].row >= 0 && !ws[i].first {
+			h := BigramHash(ws[i-1].row, ws[i].row)
+			d.bigrams = append(d.bigrams, bigramAt{h: h, slot: t.bigrams[h&bmask], word: int32(i)})
+		}
+	}
+	for i := range ws {
+		if r := ws[i].row; r >= 0 {
+			addUni(&d.uni, t.uni[int(r)*uniRow:int(r)*uniRow+uniRow])
+		}
+	}
+	bs := d.bigrams
+	for i := range bs {
+		bs[i].row = t.probeBigram(bs[i].h, bs[i].slot)
+		if r := bs[i].row; r >= 0 {
+			o := int(r) * biRow
+			touch ^= t.bi[o] ^ t.bi[o+biRow-1]
+		}
+	}
+	for i := range bs {
+		if r := bs[i].row; r >= 0 {
+			addBi(&d.bi, t.bi[int(r)*biRow:int(r)*biRow+biRow])
+		}
+	}
+	d.touched = touch
+
+	// Occurrences that may be evidence, in reading order (a word, then
+	// the bigram it closes): content words, and phrases of content words
+	// or of a negator and a content word ("tidak puas").
+	k := 0
+	for i := range ws {
+		w := &ws[i]
+		if w.row < 0 {
+			continue
+		}
+		if w.flags&flagNoEvidence == 0 {
+			d.occ = append(d.occ, occurrence{row: w.row, part: w.part, start: w.start, end: w.end})
+		}
+		if k < len(bs) && int(bs[k].word) == i {
+			b := bs[k]
+			k++
+			if b.row < 0 {
+				continue
+			}
+			p := &ws[i-1]
+			flags := p.flags | w.flags
+			neg := p.flags&flagNegator != 0 && w.flags&flagNoEvidence == 0
+			if flags&flagNoEvidence == 0 || neg {
+				d.occ = append(d.occ, occurrence{row: b.row, bigram: true, part: w.part, start: p.start, end: w.end})
+			}
+		}
 	}
 }
 
-// step is read's work for one word, the bounds of a word in d.text.
-func (t *Trained) step(d *doc, start, end, kind int) {
-	d.nWords++
-	var h uint64
+// scan is read's work for one word, the bounds of a word in d.text and
+// its foldHash: it records the word and its table key.
+func (t *Trained) scan(d *doc, start, end, kind int, h uint64) {
 	if kind == wordNumber {
 		h = numberHash
 	} else {
-		h = WordHash(d.text[start:end])
+		h = fmix64(h)
 	}
-	row, flags := t.lookupWord(h)
-	if row < 0 {
-		d.prev = -1
-		return
-	}
-	addUni(&d.uni, t.uni[int(row)*uniRow:int(row)*uniRow+uniRow])
-	if flags&flagVector != 0 {
-		d.nVec++
-	}
-	d.occ = append(d.occ, occurrence{row: row, part: int32(d.part), start: int32(start), end: int32(end), flags: flags})
-	if d.prev >= 0 {
-		if b := t.lookupBigram(d.prev, row); b >= 0 {
-			addBi(&d.bi, t.bi[int(b)*biRow:int(b)*biRow+biRow])
-			d.occ = append(d.occ, occurrence{row: b, bigram: true, part: int32(d.part), start: d.prevStart, end: int32(end),
-				flags: d.prevFlags | flags, neg: d.prevFlags&flagNegator != 0 && flags&flagNoEvidence == 0})
-		}
-	}
-	d.prev, d.prevStart, d.prevFlags = row, int32(start), flags
+	d.words = append(d.words, wordAt{h: h, part: d.part, start: int32(start), end: int32(end),
+		first: len(d.words) == 0 || d.words[len(d.words)-1].part != d.part})
 }
 
 var numberHash = WordHash(numberToken)
@@ -562,9 +644,6 @@ func (t *Trained) evidence(d *doc, best int, z *[nViews][nIssue]float64, dom flo
 	// (direct-mapped by row; a miss only costs time).
 	var seen [256]int32
 	for _, o := range d.occ {
-		if o.flags&flagNoEvidence != 0 && !(o.bigram && o.neg) {
-			continue
-		}
 		key := o.row<<1 + 1
 		if o.bigram {
 			key++
@@ -629,6 +708,9 @@ func (t *Trained) evidence(d *doc, best int, z *[nViews][nIssue]float64, dom flo
 // anything but letters and digits as one space (inner hyphens and
 // apostrophes kept: "rata-rata").
 func evidenceText(s string) string {
+	if ascii(s) {
+		return evidenceASCII(s)
+	}
 	var b strings.Builder
 	space := false
 	rs := []rune(strings.ToLower(s))
@@ -648,4 +730,40 @@ func evidenceText(s string) string {
 		}
 	}
 	return b.String()
+}
+
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// evidenceASCII is evidenceText for ASCII words, without decoding runes.
+func evidenceASCII(s string) string {
+	b := make([]byte, 0, len(s))
+	space := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		inner := (c == '-' || c == '\'') && i > 0 && i+1 < len(s) && isASCIIWord(s[i-1]) && isASCIIWord(s[i+1])
+		if isASCIIWord(c) || inner {
+			if space && len(b) > 0 {
+				b = append(b, ' ')
+			}
+			space = false
+			b = append(b, c)
+		} else {
+			space = true
+		}
+	}
+	return string(b)
+}
+
+func isASCIIWord(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }

@@ -135,38 +135,52 @@ const numberToken = "0"
 // scanWords calls fn with the bounds of each word of s, at most max words,
 // and returns how many it passed. A word is a run of letters and digits (inner
 // hyphens and apostrophes kept: "anak-anak"); each emoji is a word of its
-// own; anything else separates words. Words are passed as written: fn
-// folds case (see foldHash). Invalid UTF-8 reads as U+FFFD, a separator.
-func scanWords(s string, max int, fn func(start, end, kind int)) int {
+// own; anything else separates words. Words are passed as written, with
+// h, the foldHash of the word (case folded), computed on the way. Invalid
+// UTF-8 reads as U+FFFD, a separator.
+func scanWords(s string, max int, fn func(start, end, kind int, h uint64)) int {
 	n := 0
 	start := -1
 	digits := true
+	var h uint64
 	for i := 0; i < len(s); {
 		c := s[i]
-		var r rune
-		size := 1
 		if c < utf8.RuneSelf {
-			r = rune(c)
-		} else {
-			r, size = utf8.DecodeRuneInString(s[i:])
-		}
-		word := false
-		switch {
-		case c < utf8.RuneSelf:
-			word = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-			if !word && (c == '-' || c == '\'') && start >= 0 && i+1 < len(s) && isWordByte(s[i+1]) {
-				word = true // inner hyphen or apostrophe
+			k := asciiKind[c]
+			if k == byteSeparator && (c == '-' || c == '\'') && start >= 0 && i+1 < len(s) && isWordByte(s[i+1]) {
+				k = byteJoin // inner hyphen or apostrophe
 			}
-		case r != utf8.RuneError:
-			word = unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+			if k != byteSeparator {
+				if start < 0 {
+					start, digits, h = i, true, fnvOffset
+				}
+				if k != byteDigit {
+					digits = false
+				}
+				h = (h ^ uint64(asciiLower[c])) * fnvPrime
+				i++
+				continue
+			}
+			if start >= 0 {
+				if n == max {
+					return n
+				}
+				fn(start, i, wordKind(digits), h)
+				n++
+				start = -1
+			}
+			i++
+			continue
 		}
-		if word {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)) {
 			if start < 0 {
-				start = i
-				digits = true
+				start, h = i, fnvOffset
 			}
-			if !(c >= '0' && c <= '9') {
-				digits = false
+			digits = false
+			var buf [utf8.UTFMax]byte
+			for _, b := range buf[:utf8.EncodeRune(buf[:], unicode.ToLower(r))] {
+				h = (h ^ uint64(b)) * fnvPrime
 			}
 			i += size
 			continue
@@ -175,33 +189,62 @@ func scanWords(s string, max int, fn func(start, end, kind int)) int {
 			if n == max {
 				return n
 			}
-			kind := wordPlain
-			if digits {
-				kind = wordNumber
-			}
-			fn(start, i, kind)
+			fn(start, i, wordKind(digits), h)
 			n++
 			start = -1
 		}
-		if r != utf8.RuneError && c >= utf8.RuneSelf && unicode.Is(unicode.So, r) {
+		if r != utf8.RuneError && unicode.Is(unicode.So, r) {
 			if n == max {
 				return n
 			}
-			fn(i, i+size, wordSymbol)
+			fn(i, i+size, wordSymbol, foldHash(s[i:i+size]))
 			n++
 		}
 		i += size
 	}
 	if start >= 0 && n < max {
-		kind := wordPlain
-		if digits {
-			kind = wordNumber
-		}
-		fn(start, len(s), kind)
+		fn(start, len(s), wordKind(digits), h)
 		n++
 	}
 	return n
 }
+
+func wordKind(digits bool) int {
+	if digits {
+		return wordNumber
+	}
+	return wordPlain
+}
+
+// What an ASCII byte is to the scanner.
+const (
+	byteSeparator = iota
+	byteLetter
+	byteDigit
+	byteJoin // an inner hyphen or apostrophe
+)
+
+var asciiKind, asciiLower = func() (kind, lower [utf8.RuneSelf]byte) {
+	for c := range kind {
+		lower[c] = byte(c)
+		switch {
+		case c >= 'a' && c <= 'z':
+			kind[c] = byteLetter
+		case c >= 'A' && c <= 'Z':
+			kind[c] = byteLetter
+			lower[c] = byte(c) + 'a' - 'A'
+		case c >= '0' && c <= '9':
+			kind[c] = byteDigit
+		}
+	}
+	return kind, lower
+}()
+
+// FNV-1a's constants.
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
 
 func isWordByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= utf8.RuneSelf
@@ -211,7 +254,7 @@ func isWordByte(c byte) bool {
 // "Banjir", "BANJIR" and "banjir", computed without building the
 // lower-case string.
 func foldHash(w string) uint64 {
-	h := uint64(14695981039346656037)
+	h := uint64(fnvOffset)
 	for i := 0; i < len(w); {
 		c := w[i]
 		if c < utf8.RuneSelf {
@@ -219,7 +262,7 @@ func foldHash(w string) uint64 {
 				c += 'a' - 'A'
 			}
 			h ^= uint64(c)
-			h *= 1099511628211
+			h *= fnvPrime
 			i++
 			continue
 		}
@@ -228,7 +271,7 @@ func foldHash(w string) uint64 {
 		n := utf8.EncodeRune(buf[:], unicode.ToLower(r))
 		for _, b := range buf[:n] {
 			h ^= uint64(b)
-			h *= 1099511628211
+			h *= fnvPrime
 		}
 		i += size
 	}
@@ -243,7 +286,7 @@ func Words(title, text string) [][]string {
 	var out [][]string
 	var cur string
 	var words []string
-	add := func(start, end, kind int) {
+	add := func(start, end, kind int, _ uint64) {
 		switch kind {
 		case wordNumber:
 			words = append(words, numberToken)

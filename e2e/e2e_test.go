@@ -312,7 +312,7 @@ func TestConfigMasksSecrets(t *testing.T) {
 	bad := filepath.Join(t.TempDir(), "s.yaml")
 	os.WriteFile(bad, []byte("- name: A\n  feed: http://a.example/rss\n- name: B\n  region: X\n"), 0o644)
 	r = pantau(t, time.Minute, "config", "--config", bad)
-	if r.code != 2 || !strings.Contains(r.stderr, "line 3") || !strings.Contains(r.stderr, `"B" has neither feed nor site`) {
+	if r.code != 2 || !strings.Contains(r.stderr, "s.yaml baris 3") || !strings.Contains(r.stderr, `sumber "B" tidak punya feed maupun site`) {
 		t.Fatalf("bad sources (exit %d): %s", r.code, r.stderr)
 	}
 }

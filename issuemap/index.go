@@ -1,29 +1,92 @@
 package issuemap
 
 import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
 	"math"
 	"sort"
 	"time"
 )
 
-// Params are the clustering's figures. Weights score how well an article
-// continues an issue (a logistic model over the pair's features, fitted
-// on the tuning stories of the Kaltim example items: see tune_test.go).
+// Params are the clustering's figures. Weights and Pairs score how well
+// an article continues an issue: a logistic model over the pair's
+// features and their pairwise products (same region matters more when
+// the words agree, a social post's cosine means less than an article's),
+// fitted on the tuning stories of the Kaltim example items and chosen by
+// cross-validation over them (see tune_test.go; scorer.json holds it).
 type Params struct {
 	Weights   [numFeatures]float64
-	Threshold float64       // probability an article needs to join an issue
-	Related   float64       // probability for a second issue that links the two as related
-	Window    time.Duration // an issue quiet this long takes no article and leaves memory
-	MaxTerms  int           // centroid terms kept per issue
-	MaxNames  int           // names kept per issue
-	MaxVocab  int           // words kept per issue
-	Recent    int           // recent articles kept per issue for the closest-article similarity
+	Pairs     [numFeatures][numFeatures]float64 // weight of f[i]·f[j], i ≤ j, bias excluded
+	Threshold float64                           // probability an article needs to join an issue
+	Related   float64                           // probability for a second issue that links the two as related
+	Window    time.Duration                     // an issue quiet this long takes no article and leaves memory
+	MaxTerms  int                               // centroid terms kept per issue
+	MaxNames  int                               // names kept per issue
+	MaxVocab  int                               // words kept per issue
+	Recent    int                               // recent articles kept per issue for the closest-article similarity
 }
 
 // DefaultParams are the fitted figures.
-var DefaultParams = Params{
-	Weights:   [numFeatures]float64{-2.07, 4.05, 3.52, 0.64, -1.96, 0.02, 0.61, 3.11, 0.88, 0.93, -2.49, 0.16, 0.75, -1.36, 0.56, 2.87, 1.04},
-	Threshold: 0.8, Related: 0.5, Window: 10 * 24 * time.Hour, MaxTerms: 80, MaxNames: 40, MaxVocab: 300, Recent: 8,
+var DefaultParams = func() Params {
+	p := Params{Related: 0.5, Window: 10 * 24 * time.Hour, MaxTerms: 80, MaxNames: 40, MaxVocab: 300, Recent: 8}
+	if err := p.readScorer(scorerJSON); err != nil {
+		panic(err) // the embedded file is checked by the tests
+	}
+	return p
+}()
+
+//go:embed scorer.json
+var scorerJSON []byte
+
+// scorer is scorer.json: the fitted model and the threshold chosen for it.
+type scorer struct {
+	Features  []string           `json:"features"`
+	Weights   []float64          `json:"weights"`
+	Pairs     []scorerPair       `json:"pairs"`
+	Threshold float64            `json:"threshold"`
+	Chosen    map[string]float64 `json:"chosen,omitempty"` // what cross-validation chose from, for the record
+}
+
+type scorerPair struct {
+	A string  `json:"a"`
+	B string  `json:"b"`
+	W float64 `json:"w"`
+}
+
+// readScorer sets p's weights and threshold from a scorer file; features
+// are matched by name, so a file written before a feature was added
+// fails instead of scoring with shifted weights.
+func (p *Params) readScorer(data []byte) error {
+	var s scorer
+	if err := json.Unmarshal(data, &s); err != nil {
+		return fmt.Errorf("reading scorer: %w", err)
+	}
+	if len(s.Features) != numFeatures || len(s.Weights) != numFeatures {
+		return fmt.Errorf("scorer has %d features and %d weights, want %d", len(s.Features), len(s.Weights), numFeatures)
+	}
+	pos := map[string]int{}
+	for i, name := range featureNames {
+		if s.Features[i] != name {
+			return fmt.Errorf("scorer feature %d is %q, want %q", i, s.Features[i], name)
+		}
+		pos[name] = i
+	}
+	copy(p.Weights[:], s.Weights)
+	p.Pairs = [numFeatures][numFeatures]float64{}
+	for _, q := range s.Pairs {
+		i, ok1 := pos[q.A]
+		j, ok2 := pos[q.B]
+		if !ok1 || !ok2 || i == fBias || j == fBias {
+			return fmt.Errorf("scorer pair %s×%s: unknown feature", q.A, q.B)
+		}
+		p.Pairs[min(i, j)][max(i, j)] = q.W
+	}
+	if s.Threshold <= 0 || s.Threshold >= 1 {
+		return fmt.Errorf("scorer threshold %v", s.Threshold)
+	}
+	p.Threshold = s.Threshold
+	return nil
 }
 
 // The features of an (article, issue) pair.
@@ -47,6 +110,9 @@ const (
 	fCoverSoc   // social post × coverage
 	numFeatures
 )
+
+var featureNames = [numFeatures]string{"bias", "centroid", "member", "region_same", "region_diff", "gap", "names", "title",
+	"social", "social_cos", "size", "office", "region_office", "outlet", "outlet_social", "coverage", "coverage_social"}
 
 // member is one recent article of an issue, as a unit vector.
 type member struct {
@@ -215,6 +281,14 @@ func (ix *index) score(d *doc, is *Issue) float64 {
 	z := 0.0
 	for i, w := range ix.p.Weights {
 		z += w * f[i]
+	}
+	for i := 1; i < numFeatures; i++ {
+		if f[i] == 0 {
+			continue
+		}
+		for j := i; j < numFeatures; j++ {
+			z += ix.p.Pairs[i][j] * f[i] * f[j]
+		}
 	}
 	return 1 / (1 + math.Exp(-z))
 }

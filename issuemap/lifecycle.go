@@ -79,6 +79,75 @@ func Lifecycle(s store.IssueSummary, days []store.IssueDay, first, until time.Ti
 	return Berlangsung
 }
 
+// LifecycleSince is the day (00:00 WITA) an issue entered state, as far
+// as its days (those Lifecycle judged) tell; zero for Berlangsung or where
+// the days do not say. Baru: its first article's day; Meningkat: the
+// first day with mentions in the last 24 hours; Ditangani: the day of the
+// government's first answer; Mereda: the first of the quiet days (at most
+// a third of the peak's mentions, none counting as quiet) that end its
+// days.
+func LifecycleSince(state string, days []store.IssueDay, first, until time.Time) time.Time {
+	midnight := func(day string) time.Time {
+		t, err := time.ParseInLocation(time.DateOnly, day, news.WITA)
+		if err != nil {
+			return time.Time{}
+		}
+		return t
+	}
+	switch state {
+	case Baru:
+		if first.IsZero() {
+			return time.Time{}
+		}
+		y, m, d := first.In(news.WITA).Date()
+		return time.Date(y, m, d, 0, 0, 0, 0, news.WITA)
+	case Meningkat:
+		from := until.Add(-24 * time.Hour).In(news.WITA).Format(time.DateOnly)
+		for _, d := range days {
+			if d.Day >= from && sum(d.ByLabel[:]) > 0 {
+				return midnight(d.Day)
+			}
+		}
+	case Ditangani:
+		for _, d := range days {
+			if d.ByKind[1] > 0 {
+				return midnight(d.Day)
+			}
+		}
+	case Mereda:
+		peak, at := 0, -1
+		for i, d := range days {
+			if n := sum(d.ByLabel[:]); n > peak {
+				peak, at = n, i
+			}
+		}
+		if at < 0 {
+			return time.Time{}
+		}
+		// Walk back from the last day while it stays quiet; a day with no
+		// row had no mention.
+		quiet := func(day string) bool {
+			for _, d := range days {
+				if d.Day == day {
+					return 3*sum(d.ByLabel[:]) <= peak
+				}
+			}
+			return true
+		}
+		peakDay := midnight(days[at].Day)
+		last := until.Add(-time.Nanosecond).In(news.WITA)
+		since := time.Time{}
+		for day := time.Date(last.Year(), last.Month(), last.Day(), 0, 0, 0, 0, news.WITA); day.After(peakDay); day = day.AddDate(0, 0, -1) {
+			if !quiet(day.Format(time.DateOnly)) {
+				break
+			}
+			since = day
+		}
+		return since
+	}
+	return time.Time{}
+}
+
 func sum(v []int) int {
 	n := 0
 	for _, x := range v {
@@ -134,6 +203,7 @@ func Judge(ctx context.Context, b store.Backend, list []store.IssueSummary, sinc
 			first = sp[0] // before the period
 		}
 		s.Lifecycle = Lifecycle(*s, days[s.ID], first, until)
+		s.LifecycleSince = LifecycleSince(s.Lifecycle, days[s.ID], first, until)
 		// s.ByKind is store.Issues': the period's mentions in the media
 		// the filter selects.
 		s.Platforms = platforms[s.ID]

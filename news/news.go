@@ -52,6 +52,22 @@ const (
 // Kinds lists the kinds of item.
 var Kinds = [3]string{KindBerita, KindRilis, KindSosmed}
 
+// KindNames are the kinds as every reader sees them — web app, report,
+// dashboards — in Kinds order: "media massa", "siaran pers", "media
+// sosial".
+var KindNames = [3]string{"media massa", "siaran pers", "media sosial"}
+
+// KindName says a kind in words (KindBerita's for an empty or unknown
+// kind, as KindOrDefault reads it).
+func KindName(kind string) string {
+	for i, k := range Kinds {
+		if k == kind {
+			return KindNames[i]
+		}
+	}
+	return KindNames[0]
+}
+
 // Platforms lists the social platforms a social item's Platform names;
 // items from web sites have none.
 var Platforms = [6]string{"youtube", "facebook", "instagram", "x", "tiktok", "telegram"}

@@ -39,7 +39,7 @@ type Count = store.NameCount
 type IssueItem struct {
 	store.IssueSummary
 	Rec      issuemap.Recommendation
-	Articles []store.MentionRow
+	Articles []store.Article // its latest, up to the end of the day
 }
 
 // Data is everything the report shows.
@@ -51,7 +51,7 @@ type Data struct {
 	Avg7      [4]float64
 	Series    []DayCounts // 14 days up to Date
 	Urgent    []IssueItem
-	Positive  []store.MentionRow
+	Positive  []store.Article
 	Regions   []Count
 	Outlets   []Count
 	Kinds     []KindCounts // the day's mentions per kind of source, in news.Kinds order; those with none left out
@@ -119,7 +119,7 @@ func Gather(ctx context.Context, b store.Backend, rules issuemap.Rules, day time
 		d.Urgent = d.Urgent[:5]
 	}
 	for i := range d.Urgent {
-		arts, err := store.IssueMentions(ctx, b, d.Urgent[i].ID, store.MediaFilter{}, 3)
+		arts, err := store.Articles(ctx, b, store.ArticleFilter{IssueID: d.Urgent[i].ID, Since: time.Unix(0, 0), Until: end, Limit: 3})
 		if err != nil {
 			return nil, err
 		}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/diskominfo-kaltim/pantau/indonesian"
 	"github.com/diskominfo-kaltim/pantau/news"
+	"github.com/diskominfo-kaltim/pantau/store"
 )
 
 // The report reads the same in HTML (the e-mail and --out .html), plain
@@ -77,9 +78,6 @@ func headlines(d *Data) []headline {
 	return out
 }
 
-// kindNames name the kinds of source for the Kadis.
-var kindNames = map[string]string{news.KindBerita: "media massa", news.KindRilis: "siaran pers pemerintah", news.KindSosmed: "media sosial"}
-
 // mixed reports whether the day's items came from more than one kind of
 // source: only then does the report split them.
 func mixed(d *Data) bool { return len(d.Kinds) > 1 }
@@ -94,7 +92,7 @@ func summary(d *Data) string {
 	if mixed(d) {
 		var kinds []string
 		for _, k := range d.Kinds {
-			kinds = append(kinds, kindNames[k.Kind]+" "+indonesian.Int(int64(total(k.Counts))))
+			kinds = append(kinds, news.KindName(k.Kind)+" "+indonesian.Int(int64(total(k.Counts))))
 		}
 		what = "item (" + strings.Join(kinds, ", ") + ")"
 	}
@@ -119,7 +117,7 @@ func kindRows(d *Data) []kindRow {
 	}
 	var out []kindRow
 	for _, k := range d.Kinds {
-		r := kindRow{Name: capital(kindNames[k.Kind]), Total: indonesian.Int(int64(total(k.Counts))),
+		r := kindRow{Name: capital(news.KindName(k.Kind)), Total: indonesian.Int(int64(total(k.Counts))),
 			Neg: indonesian.Percent(k.Counts[2]+k.Counts[3], total(k.Counts))}
 		for i, c := range k.Counts {
 			r.Counts[i] = indonesian.Int(int64(c))
@@ -141,8 +139,51 @@ func issueLine(u IssueItem) string {
 	return s
 }
 
+// recommendation is an issue's drafted strategy: "Rekomendasi: respons
+// cepat (urgensi tinggi, OPD: BPBD Kota Samarinda) — reason".
 func recommendation(u IssueItem) string {
-	return fmt.Sprintf("Rekomendasi: %s (urgensi %s, OPD: %s) — %s", u.Rec.Strategy, u.Rec.Urgency, u.Rec.OPD, u.Rec.Reason)
+	opd := ""
+	if u.Rec.OPD != "" {
+		opd = ", OPD: " + u.Rec.OPD
+	}
+	return fmt.Sprintf("Rekomendasi: %s (urgensi %s%s) — %s", u.Rec.Strategy, u.Rec.Urgency, opd, u.Rec.Reason)
+}
+
+// stageLine is where an issue is in its life and where it spreads:
+// "Tahap: meningkat sejak 29 Nov (pemberitaan melonjak …) · Sebaran: media
+// massa 3, media sosial 2 (Instagram)"; "" when neither is known.
+func stageLine(u IssueItem) string {
+	var parts []string
+	if st := Stage(u.IssueSummary); st != "" {
+		if h := StageHint(u.Lifecycle); h != "" {
+			st += " (" + h + ")"
+		}
+		parts = append(parts, "Tahap: "+st)
+	}
+	if sp := Spread(u.IssueSummary); sp != "" {
+		parts = append(parts, "Sebaran: "+sp)
+	}
+	return strings.Join(parts, " · ")
+}
+
+// channelLine is where the office should answer: "Kanal: siaran pers;
+// akun Instagram resmi Dinas PUPR"; "" for none (pantau).
+func channelLine(u IssueItem) string {
+	if len(u.Rec.Channels) == 0 {
+		return ""
+	}
+	return "Kanal: " + strings.Join(u.Rec.Channels, "; ")
+}
+
+// articleNote follows an article's title: its outlet, kind, label and
+// the model's confidence: "Kabar Mahakam · media sosial · Instagram ·
+// negatif, keyakinan model 72%".
+func articleNote(a store.Article) string {
+	s := a.Outlet
+	if k := ArticleKind(a); k != "" {
+		s += " · " + k
+	}
+	return s + " · " + a.Label + ", " + LabelNote(a)
 }
 
 var wordRe = regexp.MustCompile(`[\p{L}\p{N}][\p{L}\p{N}-]*`)
@@ -191,11 +232,14 @@ const (
 )
 
 var htmlTmpl = template.Must(template.New("r").Funcs(template.FuncMap{
-	"int":     func(n int) string { return indonesian.Int(int64(n)) },
-	"line":    issueLine,
-	"rec":     recommendation,
-	"name":    issueName,
-	"printed": printable,
+	"int":      func(n int) string { return indonesian.Int(int64(n)) },
+	"line":     issueLine,
+	"rec":      recommendation,
+	"stage":    stageLine,
+	"channels": channelLine,
+	"note":     articleNote,
+	"name":     issueName,
+	"printed":  printable,
 }).Parse(`<!DOCTYPE html>
 <html lang="id"><head><meta charset="utf-8"><title>{{.Subject}}</title></head>
 <body style="font-family:Arial,Helvetica,sans-serif;color:#1f2933;max-width:920px;margin:0 auto;padding:16px">
@@ -220,12 +264,14 @@ var htmlTmpl = template.Must(template.New("r").Funcs(template.FuncMap{
 {{if .D.Urgent}}{{range $i, $u := .D.Urgent}}<div style="border-left:4px solid {{if eq .Rec.Urgency "tinggi"}}#c62828{{else if eq .Rec.Urgency "sedang"}}#f59e0b{{else}}#78828c{{end}};padding:4px 10px;margin:10px 0">
 <b>{{printed (name $u)}}</b>{{if .Spike}} <span style="color:#c62828">▲ melonjak</span>{{end}}<br>
 {{line $u}}<br>
-<b>{{rec $u}}</b>
-<ul style="margin:4px 0">{{range .Articles}}<li><a href="{{.URL}}">{{printed .Title}}</a> — {{.Outlet}}</li>{{end}}</ul></div>
+{{with stage $u}}{{.}}<br>
+{{end}}<b>{{rec $u}}</b>{{with channels $u}}<br>
+{{.}}{{end}}
+<ul style="margin:4px 0">{{range .Articles}}<li><a href="{{.URL}}">{{printed .Title}}</a> — <span style="color:#52606d">{{note .}}</span></li>{{end}}</ul></div>
 {{end}}{{else}}<p>Tidak ada isu negatif atau berpotensi negatif {{.Day.Phrase}}.</p>{{end}}
 
 <h2 style="font-size:17px">{{.PosTitle}}</h2>
-{{if .D.Positive}}<ul>{{range .D.Positive}}<li><a href="{{.URL}}">{{printed .Title}}</a> — {{.Outlet}}</li>{{end}}</ul>{{else}}<p>Tidak ada berita positif {{.Day.Phrase}}.</p>{{end}}
+{{if .D.Positive}}<ul>{{range .D.Positive}}<li><a href="{{.URL}}">{{printed .Title}}</a> — <span style="color:#52606d">{{note .}}</span></li>{{end}}</ul>{{else}}<p>Tidak ada berita positif {{.Day.Phrase}}.</p>{{end}}
 
 <h2 style="font-size:17px">{{.RegionsTitle}}</h2>
 <img src="{{.RegionsSrc}}" alt="Grafik batang jumlah pemberitaan per kabupaten/kota" width="900" style="max-width:100%">
@@ -285,9 +331,14 @@ func Text(d *Data) string {
 		if u.Spike {
 			spike = " [MELONJAK]"
 		}
-		fmt.Fprintf(&b, "%d. %s%s\n   %s\n   %s\n", i+1, printable(issueName(u)), spike, issueLine(u), recommendation(u))
+		fmt.Fprintf(&b, "%d. %s%s\n   %s\n", i+1, printable(issueName(u)), spike, issueLine(u))
+		for _, l := range []string{stageLine(u), recommendation(u), channelLine(u)} {
+			if l != "" {
+				fmt.Fprintf(&b, "   %s\n", l)
+			}
+		}
 		for _, a := range u.Articles {
-			fmt.Fprintf(&b, "   - %s (%s) %s\n", printable(a.Title), a.Outlet, a.URL)
+			fmt.Fprintf(&b, "   - %s (%s) %s\n", printable(a.Title), articleNote(a), a.URL)
 		}
 	}
 	fmt.Fprintf(&b, "\n%s\n", strings.ToUpper(posTitle))
@@ -295,7 +346,7 @@ func Text(d *Data) string {
 		fmt.Fprintf(&b, "  Tidak ada berita positif %s.\n", dy.Phrase)
 	}
 	for _, a := range d.Positive {
-		fmt.Fprintf(&b, "  - %s (%s) %s\n", printable(a.Title), a.Outlet, a.URL)
+		fmt.Fprintf(&b, "  - %s (%s) %s\n", printable(a.Title), articleNote(a), a.URL)
 	}
 	fmt.Fprintf(&b, "\n%s\nWilayah:\n", strings.ToUpper(regionsTitle))
 	for _, r := range d.Regions {
@@ -362,12 +413,13 @@ func PDF(d *Data, c *Charts) ([]byte, error) {
 		pdf.RegisterImageOptionsReader(name, fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(data))
 		pdf.ImageOptions(name, 15, pdf.GetY(), width, hmm, true, fpdf.ImageOptions{ImageType: "PNG"}, 0, "")
 	}
-	link := func(title, outlet, url string) {
+	link := func(title, note, url string) {
+		room(10) // a link and its note, which may take a second line, on one page
 		pdf.SetX(18)
 		pdf.SetTextColor(21, 101, 192)
 		pdf.WriteLinkString(5, "• "+printable(title), url)
 		pdf.SetTextColor(82, 96, 109)
-		pdf.Write(5, " — "+printable(outlet))
+		pdf.Write(5, " — "+printable(note))
 		pdf.SetTextColor(0, 0, 0)
 		pdf.Ln(5)
 	}
@@ -447,7 +499,7 @@ func PDF(d *Data, c *Charts) ([]byte, error) {
 		para("Tidak ada isu negatif atau berpotensi negatif " + dayOf(d).Phrase + ".")
 	}
 	for i, u := range d.Urgent {
-		room(22)
+		room(32)
 		pdf.SetFont("go", "B", 10)
 		spike := ""
 		if u.Spike {
@@ -456,9 +508,17 @@ func PDF(d *Data, c *Charts) ([]byte, error) {
 		para(fmt.Sprintf("%d. %s%s", i+1, issueName(u), spike))
 		pdf.SetFont("go", "", 9)
 		para(issueLine(u))
+		if l := stageLine(u); l != "" {
+			para(l)
+		}
+		pdf.SetFont("go", "B", 9)
 		para(recommendation(u))
+		pdf.SetFont("go", "", 9)
+		if l := channelLine(u); l != "" {
+			para(l)
+		}
 		for _, a := range u.Articles {
-			link(a.Title, a.Outlet, a.URL)
+			link(a.Title, articleNote(a), a.URL)
 		}
 		pdf.Ln(1.5)
 	}
@@ -468,7 +528,7 @@ func PDF(d *Data, c *Charts) ([]byte, error) {
 		para("Tidak ada berita positif " + dayOf(d).Phrase + ".")
 	}
 	for _, a := range d.Positive {
-		link(a.Title, a.Outlet, a.URL)
+		link(a.Title, articleNote(a), a.URL)
 	}
 
 	regions := regionLayout(d.Regions)

@@ -220,8 +220,9 @@ func TestHTMLAndPDFSayTheSame(t *testing.T) {
 	pages := pdfText(t, pdf)
 	all := strings.Join(strings.Fields(strings.Join(pages, " ")), " ")
 	text := Text(d)
-	order := []string{"Ringkasan", "Kemarin tercatat 15 item (media massa 12, siaran pers pemerintah 2, media sosial 1)", kindsTitle, "Media sosial", chartTitle, urgentTitle, "Banjir sempaja, BPBD, warga",
-		posTitle, "Tidak ada berita positif kemarin.", regionsTitle, "Kaltim Post"}
+	order := []string{"Ringkasan", "Kemarin tercatat 15 item (media massa 12, siaran pers 2, media sosial 1)", kindsTitle, "Media sosial", chartTitle, urgentTitle, "Banjir sempaja, BPBD, warga",
+		"Tahap: meningkat sejak 11 Jun", "Sebaran: media massa 5", "Rekomendasi: respons cepat (urgensi tinggi, OPD: BPBD)",
+		"Kanal: konferensi pers; siaran pers", "keyakinan model 90%", posTitle, "Tidak ada berita positif kemarin.", regionsTitle, "Kaltim Post"}
 	for name, doc := range map[string]string{"HTML": html, "PDF": all, "text": strings.ToUpper(text[:1]) + text[1:]} {
 		at := 0
 		for _, want := range order {

@@ -153,6 +153,12 @@ func TestGatherFiguresAndGoldenHTML(t *testing.T) {
 	if len(d.Urgent) != 2 || d.Urgent[0].ID != "isu-banjir" || !d.Urgent[0].Spike || d.Urgent[0].Rec.Strategy != "respons cepat" {
 		t.Errorf("urgent issues %+v", d.Urgent)
 	}
+	// Each listed issue with its lifecycle, spread and channels; its
+	// articles with kind and confidence.
+	if u := d.Urgent[0]; u.Lifecycle != "meningkat" || u.LifecycleSince.IsZero() || u.ByKind != [3]int{5, 0, 0} || len(u.Rec.Channels) == 0 ||
+		len(u.Articles) != 3 || u.Articles[0].Confidence < 0.5 || u.Articles[0].Kind != "berita" {
+		t.Errorf("the spiking issue %+v", u)
+	}
 	if len(d.Positive) != 4 || d.Regions[0].Name != "Kota Samarinda" || d.Outlets[0].Count < 3 {
 		t.Errorf("positive %v regions %v outlets %v", d.Positive, d.Regions, d.Outlets)
 	}

@@ -49,6 +49,9 @@ type IssueSummary struct {
 	// ditangani, mereda, berlangsung).
 	Spike     bool   `json:"spike"`
 	Lifecycle string `json:"lifecycle,omitempty"`
+	// LifecycleSince is the day (00:00 WITA) it entered that state, where
+	// its days tell (issuemap.LifecycleSince); zero otherwise.
+	LifecycleSince time.Time `json:"lifecycle_since,omitzero"`
 	// Where it spreads: mentions per kind (berita, rilis, sosmed), of
 	// those the filter selects (Issues), and the platforms of its social
 	// items, most first (issuemap.Issues).

@@ -58,10 +58,12 @@ GROUP BY k ORDER BY k`+FinalByPartition, b.Database()), map[string]string{"since
 }
 
 // TopPositive returns the positive stories of [since, until) to amplify:
-// most confident first, one article per story, n at most.
-func TopPositive(ctx context.Context, b Backend, since, until time.Time, n int) ([]MentionRow, error) {
+// most confident first, one article per story, n at most; each with its
+// kind, platform, confidence and who set its label.
+func TopPositive(ctx context.Context, b Backend, since, until time.Time, n int) ([]Article, error) {
 	db := b.Database()
-	res, err := b.Query(ctx, fmt.Sprintf(`SELECT `+mentionColumns+`
+	res, err := b.Query(ctx, fmt.Sprintf(`SELECT id, title, outlet, url, kind, platform, published_at, toString(label), `+confidenceExpr+`,
+    regions, issue_id, label_source, labeled_by
 FROM %[1]s.mentions FINAL
 WHERE id IN (SELECT id FROM %[1]s.mention_facts FINAL
     WHERE published_at >= {since:DateTime('UTC')} AND published_at < {until:DateTime('UTC')} AND label = 'positif'`+FinalByPartition+`)
@@ -72,7 +74,18 @@ LIMIT %[2]d`, db, n), map[string]string{"since": dt(since), "until": dt(until)})
 	if err != nil {
 		return nil, fmt.Errorf("positive stories: %w", err)
 	}
-	return scanMentions(res)
+	out := make([]Article, len(res.Rows))
+	for i := range out {
+		a := &out[i]
+		if err := res.Scan(i, &a.ID, &a.Title, &a.Outlet, &a.URL, &a.Kind, &a.Platform, &a.Published, &a.Label, &a.Confidence,
+			&a.Regions, &a.IssueID, &a.LabelSource, &a.LabeledBy); err != nil {
+			return nil, fmt.Errorf("positive stories: %w", err)
+		}
+		if a.Kind == "" {
+			a.Kind = "berita"
+		}
+	}
+	return out, nil
 }
 
 // NameCount is a name with its mentions and how many of them were

@@ -160,6 +160,36 @@ func TestBrowser(t *testing.T) {
 		}
 	}
 
+	// What issue mapping computes is on the list and the detail page:
+	// lifecycle with since when, spread, recommendation with channels,
+	// the brief and a draft that copies.
+	run("issue list", chromedp.EmulateViewport(1280, 900), chromedp.Navigate(srv.URL+"/isu?periode=30-hari"), chromedp.WaitVisible(css(".issues")))
+	if card := text(".issue"); !strings.Contains(card, "Sebaran:") || !strings.Contains(card, "Kanal:") || !strings.Contains(card, "urgensi") {
+		t.Errorf("the first issue card lacks spread, channels or urgency: %q", card)
+	}
+	run("lifecycle legend", chromedp.Click(css(".lc-legend summary")), chromedp.WaitVisible(css(".lc-legend dd")), shot("11-isu-arti-tahap"))
+	if got := eval(`document.querySelectorAll('.lc-legend dd').length === 5 && [...document.querySelectorAll('.lc-legend dd')].every(e => e.textContent.length > 10)`); !got {
+		t.Errorf("the lifecycle legend does not explain the five states")
+	}
+	if !eval(`[...document.querySelectorAll('.issue .tag')].some(e => /^(▲ )?(meningkat|mereda|ditangani) sejak \d+ \w+$|^baru, muncul \d+ \w+$/.test(e.textContent))`) {
+		t.Errorf("no issue card says its lifecycle with since when")
+	}
+	run("issue detail", chromedp.Navigate(srv.URL+"/isu/isu-a-s01"), chromedp.WaitVisible(css(".brief button[data-copy]")))
+	if facts := text(".facts"); !strings.Contains(facts, "Tahap") || !strings.Contains(facts, "Sebaran") {
+		t.Errorf("the detail's facts lack the lifecycle or the spread: %q", facts)
+	}
+	if rec := text(".rec-card"); !strings.Contains(rec, "Kanal") || !strings.Contains(rec, "urgensi") {
+		t.Errorf("the recommendation lacks channels or urgency: %q", rec)
+	}
+	draft, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById('draf').value`))
+	if err != nil || len(draft) < 80 || !strings.Contains(draft, "[") {
+		t.Errorf("the draft to edit: %q %v", draft, err)
+	}
+	run("copy the draft", chromedp.Click(css(".brief button[data-copy]")), chromedp.Sleep(300*time.Millisecond))
+	if got := text(".brief button[data-copy]"); got != "✓ Tersalin" && !eval(`!!document.getElementById('toast')`) {
+		t.Errorf("copying the draft says neither done nor how: button %q", got)
+	}
+
 	// The htmx filter swaps the issue list without a reload.
 	run("filter", chromedp.EmulateViewport(1280, 900), chromedp.Navigate(srv.URL+"/isu?periode=90-hari"),
 		chromedp.WaitVisible(css(".issues")), chromedp.SetValue(css(`select[name="label"]`), "negatif"))

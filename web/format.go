@@ -10,6 +10,7 @@ import (
 
 	"github.com/diskominfo-kaltim/pantau/indonesian"
 	"github.com/diskominfo-kaltim/pantau/news"
+	"github.com/diskominfo-kaltim/pantau/report"
 	"github.com/diskominfo-kaltim/pantau/store"
 )
 
@@ -75,30 +76,15 @@ func labelClass(label string) string {
 // report's).
 var labelColors = [4]string{"#2e7d32", "#78828c", "#d97706", "#c62828"}
 
-// kindName says an item's kind in the report's words.
-func kindName(k string) string {
-	switch k {
-	case news.KindRilis:
-		return "siaran pers"
-	case news.KindSosmed:
-		return "media sosial"
-	}
-	return "media massa"
-}
+// platformName writes a platform as it calls itself (the report's words).
+func platformName(p string) string { return report.PlatformName(p) }
 
-// platformName writes a platform as it calls itself.
-func platformName(p string) string {
-	switch p {
-	case "", "web":
-		return "Situs web"
-	case "x":
-		return "X (Twitter)"
-	case "youtube":
-		return "YouTube"
-	case "tiktok":
-		return "TikTok"
+// capital starts a sentence or a table cell with a capital letter.
+func capital(s string) string {
+	if s == "" {
+		return s
 	}
-	return strings.ToUpper(p[:1]) + p[1:]
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // roleName says a role in words.
@@ -148,7 +134,7 @@ var funcs = template.FuncMap{
 	"when":       when,
 	"labelClass": labelClass,
 	"labels":     func() [4]string { return news.Labels },
-	"kindName":   kindName,
+	"kindName":   news.KindName,
 	// The jenis and platform filters' choices (store.KindWords, Platforms).
 	"kindWords":    func() any { return store.KindWords },
 	"platforms":    func() []string { return store.Platforms },
@@ -176,10 +162,7 @@ var funcs = template.FuncMap{
 	"kindCounts": func(c []store.NamedCount) []store.NamedCount {
 		out := make([]store.NamedCount, len(c))
 		for i, x := range c {
-			x.Name = map[string]string{"berita": "Media massa", "rilis": "Siaran pers pemerintah", "sosmed": "Media sosial"}[x.Name] + ""
-			if x.Name == "" {
-				x.Name = c[i].Name
-			}
+			x.Name = capital(news.KindName(x.Name))
 			out[i] = x
 		}
 		return out

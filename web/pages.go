@@ -207,10 +207,10 @@ func (s *Server) issueQueue(w http.ResponseWriter, r *http.Request, sess *sessio
 }
 
 type issueDetailData struct {
-	Issue         issueItem
-	Chart         string
-	TalkingPoints []string
-	Articles      []store.Article
+	Issue    issueItem
+	Chart    string
+	Brief    issuemap.Brief // talking points and the draft to edit
+	Articles []store.Article
 }
 
 func (s *Server) issueDetail(w http.ResponseWriter, r *http.Request, sess *session) {
@@ -226,7 +226,7 @@ func (s *Server) issueDetail(w http.ResponseWriter, r *http.Request, sess *sessi
 		s.internal(w, r, err)
 		return
 	}
-	d := issueDetailData{Issue: issueItems([]issueview.Summary{det.Summary})[0], TalkingPoints: det.TalkingPoints}
+	d := issueDetailData{Issue: issueItems([]issueview.Summary{det.Summary})[0], Brief: det.Brief}
 	if d.Chart, err = classChart(mixSeries(det.Series)); err != nil {
 		s.internal(w, r, err)
 		return

@@ -160,7 +160,8 @@ func (v view) HXHeaders() string { return `{"X-CSRF-Token": "` + v.CSRF + `"}` }
 
 // parsePages parses each page with the layout and the shared blocks.
 func parsePages() map[string]*template.Template {
-	base := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/parts.html"))
+	base := template.Must(template.New("").Funcs(funcs).Funcs(issueFuncs).ParseFS(templateFS, "templates/layout.html",
+		"templates/parts.html", "templates/issueparts.html"))
 	pages := map[string]*template.Template{}
 	for _, name := range []string{"login", "error", "overview", "issues", "issue", "review", "search", "sources", "report", "audit"} {
 		t := template.Must(base.Clone())

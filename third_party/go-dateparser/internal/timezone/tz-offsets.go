@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/markusmobius/go-dateparser/internal/regexp"
 )
@@ -18,7 +19,14 @@ func (tod OffsetData) IsZero() bool {
 	return tod.Name == "" && tod.Regex == nil && tod.Offset == 0
 }
 
-var timezoneOffsets, rxSearch, rxSearchIgnoreCase = func() ([]OffsetData, *regexp.Regexp, *regexp.Regexp) {
+// tzTables are built on first use, not in init (Pantau's patch: see
+// PANTAU-PATCH.md).
+type tzTables struct {
+	timezoneOffsets              []OffsetData
+	rxSearch, rxSearchIgnoreCase *regexp.Regexp
+}
+
+var tzData = sync.OnceValue(func() tzTables {
 	// Process timezone info list
 	offsets := []OffsetData{}
 	regexPatterns := map[string]struct{}{}
@@ -74,5 +82,5 @@ var timezoneOffsets, rxSearch, rxSearchIgnoreCase = func() ([]OffsetData, *regex
 
 	rxSearch := regexp.MustCompile(strSearchPatterns)
 	rxSearchIgnoreCase := regexp.MustCompile("(?i)" + strSearchPatterns)
-	return offsets, rxSearch, rxSearchIgnoreCase
-}()
+	return tzTables{offsets, rxSearch, rxSearchIgnoreCase}
+})
