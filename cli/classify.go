@@ -199,7 +199,7 @@ func classifyLine(m classifier.Model, n int, line []byte) (answer any) {
 		return classifyErr{Line: n, Error: "baris kosong"}
 	}
 	if err := json.Unmarshal(line, &it); err != nil {
-		return classifyErr{Line: n, Error: "JSON tidak valid: " + err.Error()}
+		return classifyErr{Line: n, Error: jsonProblem(err)}
 	}
 	if it.Title == "" && it.Text == "" {
 		return classifyErr{Line: n, ID: it.ID, Error: "title dan text kosong"}
@@ -389,7 +389,7 @@ func (c *labelCmd) run(env *Env, args []string) error {
 	defer b.Close()
 	by := c.by
 	if by == "" {
-		by = os.Getenv("USER")
+		by = whoami()
 	}
 	if err := store.RecordCorrection(ctx, b, store.Correction{ID: id, Label: label, Analyst: by, Note: c.note}); err != nil {
 		if errors.Is(err, store.ErrNoSuchMention) {
@@ -397,6 +397,22 @@ func (c *labelCmd) run(env *Env, args []string) error {
 		}
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "label %s diubah menjadi %q oleh %s; dipakai pada `pantau train` berikutnya\n", id, label, by)
+	fmt.Fprintf(env.Stdout, "label %s diubah menjadi %q oleh %s; dipakai pada pelatihan berikutnya (pantau train)\n", id, label, by)
 	return nil
+}
+
+// jsonProblem says in Bahasa Indonesia what is wrong with a line that is
+// not an item: where the JSON breaks, or which field has the wrong type.
+func jsonProblem(err error) string {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return fmt.Sprintf("bukan JSON yang sah (rusak pada karakter ke-%d); satu baris satu objek {\"id\",\"title\",\"text\",\"kind\"}", syn.Offset)
+	case errors.As(err, &typ) && typ.Field != "":
+		return fmt.Sprintf("JSON tidak sesuai: %s harus berupa teks", typ.Field)
+	case errors.As(err, &typ):
+		return "JSON tidak sesuai: satu baris harus satu objek {\"id\",\"title\",\"text\",\"kind\"}"
+	}
+	return "bukan JSON yang sah; satu baris satu objek {\"id\",\"title\",\"text\",\"kind\"}"
 }

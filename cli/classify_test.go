@@ -100,3 +100,25 @@ func FuzzClassifyStream(f *testing.F) {
 		checkStream(t, m, in)
 	})
 }
+
+// TestClassifyExplainsBadLinesInIndonesian: a line that is not an item is
+// told why in Bahasa Indonesia, not in the JSON decoder's English.
+func TestClassifyExplainsBadLinesInIndonesian(t *testing.T) {
+	m, err := classifier.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := classifyStream(m, strings.NewReader("bukan json\n{\"title\":1}\n[1]\n"), &out); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	for _, want := range []string{`bukan JSON yang sah (rusak pada karakter ke-1)`, `title harus berupa teks`, `satu baris harus satu objek`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("no %q in:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "invalid character") || strings.Contains(got, "cannot unmarshal") {
+		t.Errorf("the decoder's English leaks:\n%s", got)
+	}
+}
