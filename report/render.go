@@ -180,7 +180,12 @@ func channelLine(u IssueItem) string {
 // negatif, keyakinan model 72%".
 func articleNote(a store.Article) string {
 	s := a.Outlet
-	if k := ArticleKind(a); k != "" {
+	k := ArticleKind(a)
+	if a.Platform != "" && strings.HasPrefix(strings.ToLower(a.Outlet), strings.ToLower(a.Platform)+":") {
+		// "Facebook: Warga Balikpapan Barat" already names the platform.
+		k = news.KindName(a.Kind)
+	}
+	if k != "" {
 		s += " · " + k
 	}
 	return s + " · " + a.Label + ", " + LabelNote(a)

@@ -49,6 +49,11 @@ func TestIssueAndArticleWords(t *testing.T) {
 		{store.Article{Outlet: "Humas Kaltim", Kind: "rilis", Label: "netral", Confidence: 0.5}, "Humas Kaltim · siaran pers · netral, keyakinan model 50%"},
 		{store.Article{Outlet: "@warga", Kind: "sosmed", Platform: "tiktok", Label: "positif", Confidence: 0.41, LabelSource: "human", LabeledBy: "sari"},
 			"@warga · media sosial · TikTok · positif, dikoreksi analis (sari); keyakinan model 41%"},
+		// An outlet that names its platform does not get it twice.
+		{store.Article{Outlet: "Facebook: Warga Balikpapan Barat", Kind: "sosmed", Platform: "facebook", Label: "negatif", Confidence: 0.9},
+			"Facebook: Warga Balikpapan Barat · media sosial · negatif, keyakinan model 90%"},
+		{store.Article{Outlet: "X: @kaltimku", Kind: "sosmed", Platform: "x", Label: "netral", Confidence: 0.6},
+			"X: @kaltimku · media sosial · netral, keyakinan model 60%"},
 	} {
 		if got := articleNote(c.a); got != c.want {
 			t.Errorf("articleNote = %q, want %q", got, c.want)
