@@ -293,7 +293,7 @@ func TestAlertOncePerStateChange(t *testing.T) {
 		t.Errorf("e-mail to %v", got)
 	}
 	for _, want := range []string{"Subject: [Pantau] Isu melonjak dan berbalik negatif: Banjir isu-sempaja, Samarinda",
-		"Melonjak: 5 berita dalam 24 jam terakhir", "Rekomendasi: respons cepat (urgensi tinggi", "pantau issue isu-sempaja"} {
+		"Melonjak: 5 pemberitaan dalam 24 jam terakhir", "Rekomendasi: respons cepat (urgensi tinggi", "pantau issue isu-sempaja"} {
 		if !strings.Contains(unfold(mails[0].data), want) {
 			t.Errorf("e-mail lacks %q:\n%s", want, mails[0].data)
 		}

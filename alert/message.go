@@ -23,14 +23,14 @@ func Compose(s store.IssueSummary, kinds []string, rec issuemap.Recommendation) 
 	for _, k := range kinds {
 		switch k {
 		case KindSpike:
-			fmt.Fprintf(&b, "• Melonjak: %d berita dalam 24 jam terakhir (rata-rata %s/hari dalam 14 hari sebelumnya).\n",
+			fmt.Fprintf(&b, "• Melonjak: %d pemberitaan dalam 24 jam terakhir (rata-rata %s/hari dalam 14 hari sebelumnya).\n",
 				s.Today, indonesian.Decimal(s.Baseline, 1))
 		case KindNegative:
 			fmt.Fprintf(&b, "• Berbalik negatif: %s pemberitaan 24 jam terakhir negatif/berpotensi negatif (sebelumnya %s).\n",
 				pct(s.NegShareToday), pct(s.NegShareBase))
 		}
 	}
-	fmt.Fprintf(&b, "\nTotal %d berita: %d positif, %d netral, %d berpotensi negatif, %d negatif.\n",
+	fmt.Fprintf(&b, "\nTotal %d pemberitaan: %d positif, %d netral, %d berpotensi negatif, %d negatif.\n",
 		s.Mentions, s.ByLabel[0], s.ByLabel[1], s.ByLabel[2], s.ByLabel[3])
 	if len(s.Regions) > 0 {
 		fmt.Fprintf(&b, "Wilayah: %s\n", strings.Join(s.Regions, ", "))

@@ -44,7 +44,7 @@ func TestRulesFollowTheStrategyMap(t *testing.T) {
 	// A festival that went wrong is answered, not celebrated.
 	f(summary("Festival budaya ricuh, bontang", [4]int{0, 1, 1, 3}, false), ResponsCepat, "sedang")
 	r := rs.Recommend(summary("Banjir samarinda, permukiman", [4]int{0, 1, 4, 3}, true, "BPBD"))
-	if r.OPD != "BPBD" || r.Reason != "Pemberitaan melonjak atau berbalik negatif (6 berita dalam 24 jam, rata-rata 1,0/hari; 88% negatif/berpotensi negatif): BPBD perlu segera menyampaikan langkah penanganan dan solusinya." ||
+	if r.OPD != "BPBD" || r.Reason != "Pemberitaan melonjak atau berbalik negatif (6 pemberitaan dalam 24 jam, rata-rata 1,0/hari; 88% negatif/berpotensi negatif): BPBD perlu segera menyampaikan langkah penanganan dan solusinya." ||
 		!slices.Equal(r.Channels, []string{"konferensi pers", "siaran pers"}) {
 		t.Errorf("recommendation %+v", r)
 	}

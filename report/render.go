@@ -127,11 +127,11 @@ func kindRows(d *Data) []kindRow {
 	return out
 }
 
-// issueLine is an issue's figures: "5 berita, 5 negatif/berpotensi
+// issueLine is an issue's figures: "5 pemberitaan, 5 negatif/berpotensi
 // negatif (100%) · Kota Samarinda".
 func issueLine(u IssueItem) string {
 	neg := u.ByLabel[2] + u.ByLabel[3]
-	s := fmt.Sprintf("%s berita, %s negatif/berpotensi negatif (%s)", indonesian.Int(int64(u.Mentions)), indonesian.Int(int64(neg)),
+	s := fmt.Sprintf("%s pemberitaan, %s negatif/berpotensi negatif (%s)", indonesian.Int(int64(u.Mentions)), indonesian.Int(int64(neg)),
 		indonesian.Percent(neg, u.Mentions))
 	if len(u.Regions) > 0 {
 		s += " · " + strings.Join(u.Regions, ", ")
