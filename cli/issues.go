@@ -282,13 +282,9 @@ func resolveRegion(q *query, name string) (string, error) {
 	if name == "" {
 		return "", nil
 	}
-	res, err := q.b.Query(q.ctx, "SELECT name FROM "+q.b.Database()+".regions_ref ORDER BY name", nil)
+	names, err := store.RegionNames(q.ctx, q.b)
 	if err != nil {
 		return "", err
-	}
-	var names []string
-	for _, r := range res.Rows {
-		names = append(names, r[0])
 	}
 	short := func(s string) string {
 		s = strings.ToLower(strings.TrimSpace(s))

@@ -240,6 +240,22 @@ type FilterChoices struct {
 	Outlets []string
 }
 
+// RegionNames lists the names of regions_ref (kabupaten/kota, the
+// province, the IKN authority), sorted.
+func RegionNames(ctx context.Context, b Backend) ([]string, error) {
+	res, err := b.Query(ctx, fmt.Sprintf("SELECT name FROM %s.regions_ref ORDER BY name", b.Database()), nil)
+	if err != nil {
+		return nil, fmt.Errorf("regions: %w", err)
+	}
+	names := make([]string, len(res.Rows))
+	for i := range names {
+		if err := res.Scan(i, &names[i]); err != nil {
+			return nil, fmt.Errorf("regions: %w", err)
+		}
+	}
+	return names, nil
+}
+
 // Choices lists the regions of regions_ref and the offices and outlets
 // named in [since, until).
 func Choices(ctx context.Context, b Backend, since, until time.Time) (FilterChoices, error) {
