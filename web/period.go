@@ -57,7 +57,10 @@ func makePeriod(key string, now time.Time) (span, bool) {
 			p.Interval = "hour"
 			p.Compare = "kemarin pada jam yang sama"
 		} else {
-			p.Since = p.Until.Add(-time.Duration(k.days) * 24 * time.Hour)
+			// Whole days (WITA): today and the days before it, so that a
+			// day chart has exactly k.days bars, the last one today's.
+			y, m, d := now.In(wita).Date()
+			p.Since = time.Date(y, m, d-(k.days-1), 0, 0, 0, 0, wita).UTC()
 			p.PrevSince = p.Since.Add(-time.Duration(k.days) * 24 * time.Hour)
 			p.Compare = k.label + " sebelumnya"
 		}
