@@ -42,7 +42,7 @@ type classifyCmd struct {
 // modelFlag is --model of classify and eval; empty falls back to the
 // config option model.
 func modelFlag(fs *flag.FlagSet, p *string) {
-	fs.StringVar(p, "model", "", "`BERKAS` model dari pantau train; lexicon untuk baseline; kosong: opsi model, lalu model bawaan")
+	fs.StringVar(p, "model", "", "`BERKAS` model dari pantau train; lexicon: pengklasifikasi leksikon sederhana sebagai pembanding; kosong: opsi model, lalu model bawaan")
 }
 
 func (c *classifyCmd) flags(fs *flag.FlagSet) { modelFlag(fs, &c.model) }

@@ -245,7 +245,7 @@ var Options = []Option{
 	in(ScopeSources, secret(str("x-bearer-token", "", "bearer token X API v2 milik kantor (sumber x)", func(c *Config) *string { return &c.Social.XBearerToken }))),
 	in(ScopeSources, secret(str("tiktok-client-key", "", "client key TikTok Research API (sumber tiktok)", func(c *Config) *string { return &c.Social.TikTokClientKey }))),
 	in(ScopeSources, secret(str("tiktok-client-secret", "", "client secret TikTok Research API (sumber tiktok)", func(c *Config) *string { return &c.Social.TikTokClientSecret }))),
-	str("model", "", "berkas model klasifikasi dari pantau train; lexicon: baseline leksikon; kosong: model bawaan", func(c *Config) *string { return &c.Model }),
+	str("model", "", "berkas model klasifikasi dari pantau train; lexicon: pengklasifikasi leksikon sederhana sebagai pembanding; kosong: model bawaan", func(c *Config) *string { return &c.Model }),
 }
 
 // Lookup returns the option named name.
