@@ -136,7 +136,7 @@ var placeholders = map[string]string{
 	"report-to": "ALAMAT,...", "report-time": "HH:MM", "stages": "TAHAP,...", "user-agent": "TEKS",
 	"log-format": "text|json", "log-level": "TINGKAT",
 	"since": "PERIODE", "until": "WAKTU", "label": "LABEL", "region": "WILAYAH", "by": "DIMENSI",
-	"interval": "day|hour", "format": "tsv|json", "task": "issue|polarity|auto", "tokenizer": "shipped|new|BERKAS",
+	"interval": "day|hour", "format": "tsv|json", "task": "issue|polarity|auto", "vectors": "shipped|new|BERKAS", "model": "BERKAS",
 	"note": "TEKS",
 }
 
