@@ -255,6 +255,7 @@ func (c *Clusterer) Place(ctx context.Context, m *news.Classified) error {
 		return nil
 	}
 	d := newDoc(&m.Article, m.Regions, m.OPDs)
+	d.label = m.Label
 	is, related := c.ix.assign(d, func() string { return "isu-" + news.IDFor("issue/" + m.ID)[:12] })
 	if GovernmentVoice(&m.Article) && (is.RespondedAt.IsZero() || m.PublishedAt.Before(is.RespondedAt)) {
 		is.RespondedAt = m.PublishedAt

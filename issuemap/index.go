@@ -138,6 +138,7 @@ type doc struct {
 	idfs      []float64 // of words, by weigh
 	idfSum    float64
 	titleText string
+	label     string // the classifier's, when known: names come from the issue's dominant label
 }
 
 // index holds the active issues, the inverted index from terms to them
@@ -501,7 +502,13 @@ func (ix *index) add(is *Issue, d *doc) {
 	for _, r := range d.regions {
 		is.Regions[r]++
 	}
-	is.addTitle(d.titleText, d.social)
+	if d.label != "" {
+		if is.Labels == nil {
+			is.Labels = map[string]int{}
+		}
+		is.Labels[d.label]++
+	}
+	is.addTitle(d.titleText, d.label, d.social)
 	is.Name = is.name(ix.idf)
 	if indexed {
 		is.norm = norm(is.Terms)

@@ -17,6 +17,7 @@ type Issue struct {
 	Outlets   map[string]int     `json:"outlets,omitempty"` // outlets → articles
 	Vocab     map[string]int     `json:"vocab,omitempty"`   // words (stems) of its articles → articles
 	Phrases   map[string]*phrase `json:"phrases,omitempty"` // title phrases, for its name
+	Labels    map[string]int     `json:"labels,omitempty"`  // labels of its articles → articles, for its name
 	FirstSeen time.Time          `json:"first_seen"`
 	LastSeen  time.Time          `json:"last_seen"`
 	Count     int                `json:"count"`

@@ -4,6 +4,8 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+
+	"github.com/diskominfo-kaltim/pantau/tagger"
 )
 
 // phrase is a run of words from the issue's titles, as written.
@@ -11,6 +13,9 @@ type phrase struct {
 	Form  string `json:"f"` // the words as an article wrote them
 	N     int    `json:"n"` // articles whose title has it
 	Score int    `json:"s"` // forms written by news and releases count double
+	// ByLabel counts the articles of each label whose title has it: the
+	// name comes from the issue's dominant label.
+	ByLabel map[string]int `json:"l,omitempty"`
 }
 
 // Words that may sit inside a name's phrase but never at its ends.
@@ -25,9 +30,16 @@ func titlePhrases(title string) map[string]string {
 	}) {
 		words = append(words, strings.Trim(f, "-'"))
 	}
+	inside := placeSpans(words)
 	out := map[string]string{}
 	for i := range words {
+		if inside[i] {
+			continue // a run never starts inside a place's name
+		}
 		for n := 1; n <= 4 && i+n <= len(words); n++ {
+			if i+n < len(words) && inside[i+n] {
+				continue // nor ends inside one: "Long Bagun", never "Rumah Long"
+			}
 			run := words[i : i+n]
 			first, last := strings.ToLower(run[0]), strings.ToLower(run[n-1])
 			if !content(first) || !content(last) {
@@ -54,12 +66,37 @@ func titlePhrases(title string) map[string]string {
 	return out
 }
 
+// placeSpans marks the words of a title that continue a Kaltim place
+// of more than one word, written as a name ("Long Bagun", "Muara
+// Badak"): inside[i] when word i is not the place's first.
+func placeSpans(words []string) []bool {
+	inside := make([]bool, len(words))
+	places := tagger.Places()
+	for i := 0; i < len(words); i++ {
+		for n := min(5, len(words)-i); n >= 2; n-- {
+			run := words[i : i+n]
+			named := true
+			for _, w := range run {
+				named = named && w != "" && unicode.IsUpper([]rune(w)[0])
+			}
+			if _, ok := places[strings.ToLower(strings.Join(run, " "))]; ok && named {
+				for j := i + 1; j < i+n; j++ {
+					inside[j] = true
+				}
+				i += n - 1
+				break
+			}
+		}
+	}
+	return inside
+}
+
 // maxPhrases is how many title phrases an issue keeps for its name.
 const maxPhrases = 80
 
 // addTitle counts a member's title phrases; written forms from news and
 // releases win over a social post's.
-func (is *Issue) addTitle(title string, social bool) {
+func (is *Issue) addTitle(title, label string, social bool) {
 	if is.Phrases == nil {
 		is.Phrases = map[string]*phrase{}
 	}
@@ -77,6 +114,12 @@ func (is *Issue) addTitle(title string, social bool) {
 		}
 		p.N++
 		p.Score += weight
+		if label != "" {
+			if p.ByLabel == nil {
+				p.ByLabel = map[string]int{}
+			}
+			p.ByLabel[label]++
+		}
 	}
 	if len(is.Phrases) > maxPhrases+maxPhrases/4 {
 		keys := make([]string, 0, len(is.Phrases))
@@ -107,12 +150,52 @@ func betterForm(form, old string, social bool) bool {
 
 func caps(s string) int {
 	n := 0
+	shout := shouted(s)
 	for _, w := range strings.Fields(s) {
-		if len(w) >= 2 && strings.ToUpper(w) == w && strings.ToLower(w) != w {
+		if acronym(w, shout) {
 			n++
 		}
 	}
 	return n
+}
+
+// upper reports a word written in capitals.
+func upper(w string) bool {
+	return len(w) >= 2 && strings.ToUpper(w) == w && strings.ToLower(w) != w
+}
+
+// shouted reports a phrase written all in capitals, as some headlines
+// and posts are ("BERAS MURAH"): there capitals do not mark acronyms.
+func shouted(s string) bool {
+	words := strings.Fields(s)
+	for _, w := range words {
+		if !upper(w) {
+			return false
+		}
+	}
+	return len(words) > 1
+}
+
+// acronym reports a word written in capitals that stays so in a name:
+// a known acronym (DPRD, PDAM, IKN), or a word of at most five letters
+// written in capitals among ordinary words ("RSUD AWS"); in a shouted
+// phrase only a known acronym or one of at most three letters.
+func acronym(w string, shout bool) bool {
+	if !upper(w) {
+		return false
+	}
+	lw := strings.ToLower(w)
+	letters := 0
+	for _, part := range strings.Split(lw, "-") {
+		if acronyms[part] {
+			return true
+		}
+		letters = max(letters, len([]rune(part)))
+	}
+	if shout {
+		return letters <= 3
+	}
+	return letters <= 5
 }
 
 // regionShort is how people name a region in a headline: "Samarinda",
@@ -133,9 +216,34 @@ func (is *Issue) name(idf func(string) float64) string {
 		score     float64
 	}
 	var topics, places []cand
+	// The name comes from the dominant label's titles: a mostly negative
+	// issue is not named by its few positive articles' words.
+	dominant := is.dominantLabel()
+	region := is.region()
+	gazetteer := tagger.Places()
+	// shared is how many of the dominant label's articles have a phrase
+	// in their title.
+	shared := func(key string) int {
+		if p := is.Phrases[key]; dominant != "" {
+			return p.ByLabel[dominant]
+		}
+		return is.Phrases[key].N
+	}
 	for key, p := range is.Phrases {
 		words := strings.Fields(key)
 		forms := strings.Fields(strings.ToLower(p.Form))
+		if filler(forms[0]) {
+			continue // "Alhamdulillah", "Atasnya" never lead a name
+		}
+		// "Jadwalnya", "Dipanggil": a sentence's words, not a name's.
+		suffixed := false
+		for _, f := range forms {
+			suffixed = suffixed || strings.HasSuffix(f, "nya") && len(f) > 5 ||
+				strings.HasPrefix(f, "di") && !joiners[f] && verbLike(f)
+		}
+		if suffixed {
+			continue
+		}
 		spec, content, names, verbs, regions := 0.0, 0, 0, 0, 0
 		for i, w := range words {
 			if joiners[forms[i]] {
@@ -157,8 +265,14 @@ func (is *Issue) name(idf func(string) float64) string {
 		switch {
 		case regions > 0: // the region part names it
 		case names == content:
+			if r, ok := gazetteer[strings.Join(forms, " ")]; ok && region != "" && r != region {
+				continue // a place in another kabupaten/kota than the issue's
+			}
+			if content == 1 && commonNouns[forms[len(forms)-1]] {
+				continue // "Kantor", "Rumah": capitalised, but no place
+			}
 			places = append(places, cand{key, p.Form, score})
-		case names == 0 && verbs == 0:
+		case names == 0 && verbs == 0 && (dominant == "" || p.ByLabel[dominant] > 0):
 			topics = append(topics, cand{key, p.Form, score})
 		}
 	}
@@ -180,7 +294,7 @@ func (is *Issue) name(idf func(string) float64) string {
 		// A longer phrase containing it, shared almost as widely.
 		for _, c := range topics[1:] {
 			if strings.Contains(" "+c.key+" ", " "+best.key+" ") && len(c.key) > len(best.key) &&
-				is.Phrases[c.key].Score*10 >= is.Phrases[best.key].Score*6 && is.Phrases[c.key].N >= 2 {
+				is.Phrases[c.key].Score*10 >= is.Phrases[best.key].Score*6 && shared(c.key) >= 2 {
 				best = c
 			}
 		}
@@ -206,13 +320,44 @@ func (is *Issue) name(idf func(string) float64) string {
 		return "Isu tanpa nama"
 	}
 	name := strings.Join(parts, " ")
-	if r := is.region(); r != "" {
+	if r := region; r != "" {
 		short := regionShort(r)
 		if !strings.Contains(" "+strings.ToLower(name)+" ", " "+strings.ToLower(short)+" ") {
 			name += ", " + short
 		}
 	}
 	return name
+}
+
+// dominantLabel is the label most of the issue's articles carry, or ""
+// when none is known.
+func (is *Issue) dominantLabel() string {
+	best, n := "", 0
+	for l, k := range is.Labels {
+		if k > n || k == n && l < best {
+			best, n = l, k
+		}
+	}
+	return best
+}
+
+// filler reports a word that never leads a name: a stopword, a
+// discourse word or interjection, a word with a pronoun suffix
+// ("atasnya", "harganya").
+func filler(w string) bool {
+	return stopwords[w] || fillers[w] || strings.HasSuffix(w, "nya") && len(w) > 5
+}
+
+// commonNouns are words headlines capitalise that name no place.
+var commonNouns = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`kantor rumah jalan gedung pasar sekolah warga masyarakat pemerintah kota kabupaten
+		desa kelurahan kecamatan provinsi daerah negeri dinas badan kampung pusat balai aula lapangan taman pantai
+		sungai jembatan pelabuhan bandara terminal stasiun hotel masjid gereja kampus rumah-sakit utara selatan barat
+		timur tengah hulu hilir baru lama atas bawah`) {
+		commonNouns[w] = true
+	}
 }
 
 // verbLike reports a verb form ("dibuka", "meluap", "terendam",
@@ -258,13 +403,16 @@ func init() {
 // and words written with inner capitals as they are, and joiners lower.
 func titleCase(s string) string {
 	words := strings.Fields(s)
+	shout := shouted(s)
 	for i, w := range words {
 		lw := strings.ToLower(w)
 		switch {
 		case i > 0 && joiners[lw]:
 			words[i] = lw
-		case w != lw && w != capitalise(lw):
-			// DPRD, PDAM, KTP-el: as written.
+		case acronym(w, shout):
+			// DPRD, PDAM, IKN: as written.
+		case w != lw && w != capitalise(lw) && !upper(w):
+			// KTP-el, BerAKHLAK: as written.
 		default:
 			words[i] = capitalise(lw)
 		}
@@ -276,4 +424,28 @@ func capitalise(w string) string {
 	r := []rune(w)
 	r[0] = unicode.ToUpper(r[0])
 	return string(r)
+}
+
+// fillers are discourse words, interjections and pronoun-suffixed words
+// that open a post or headline but never name what it is about.
+var fillers = map[string]bool{}
+
+// acronyms are the acronyms Kaltim's news writes in capitals, longer
+// than a headline's short words or easy to take for one.
+var acronyms = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`alhamdulillah astaghfirullah masyaallah masya allah insyaallah innalillahi subhanallah
+		wah waduh aduh duh kok sih dong deh lho loh nih tuh yuk ayo ayolah mohon tolong gimana bagaimana kenapa mengapa
+		apakah benarkah inilah itulah begini begitu ternyata akhirnya semoga mantap keren viral breaking update info
+		terkini terbaru heboh simak cek lihat kabar berita halo hai selamat terima kasih bismillah please guys min
+		atasnya bawahnya sini situ sana hari ini kemarin besok tadi barusan pagi siang sore malam sekarang kini`) {
+		fillers[w] = true
+	}
+	for _, w := range strings.Fields(`dprd pdam ikn rsud spbu bbm bpbd pupr opd asn pns pppk ktp bpjs pln tni polri polda
+		polres polresta kpu bawaslu umkm pkk bumd bumn apbd apbn dlh dishub diskominfo disdik dinkes kpk bnn bmkg
+		bpom sman smpn smkn sdn paud korpri
+		ppu lpg`) {
+		acronyms[w] = true
+	}
 }

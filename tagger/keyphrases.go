@@ -25,14 +25,25 @@ func KeyPhrases(title, text string, n int) []string {
 		text = text[:4000]
 	}
 	score := map[string]float64{}
+	places := Places()
 	add := func(s string, weight float64) {
 		w := words(s)
-		for i, x := range w {
+		for i := 0; i < len(w); i++ {
+			x := w[i]
+			if i+1 < len(w) {
+				// A place of two words ("long bagun", "muara badak") is
+				// one phrase, never its words apart.
+				if _, ok := places[x+" "+w[i+1]]; ok {
+					score[x+" "+w[i+1]] += weight * 2
+					i++
+					continue
+				}
+			}
 			if !content(x) {
 				continue
 			}
 			score[x] += weight
-			if i+1 < len(w) && content(w[i+1]) {
+			if i+1 < len(w) && content(w[i+1]) && !(i+2 < len(w) && places[w[i+1]+" "+w[i+2]] != "") {
 				score[x+" "+w[i+1]] += weight * 1.5
 			}
 		}

@@ -155,3 +155,20 @@ func TestOwnOPDMapping(t *testing.T) {
 		}
 	}
 }
+
+// A place of two words stays one key phrase: "long bagun", never "long"
+// and "bagun" apart.
+func TestKeyPhrasesKeepPlacesWhole(t *testing.T) {
+	kp := KeyPhrases("Rumah Long Bagun Terendam", "Rumah Long Bagun terendam banjir. Rumah warga terendam, Bagun terendam sejak pagi.", 8)
+	whole := false
+	for _, k := range kp {
+		whole = whole || k == "long bagun"
+		if k != "long bagun" && (strings.Contains(" "+k+" ", " long ") || strings.Contains(" "+k+" ", " bagun ")) {
+			whole = false
+			break
+		}
+	}
+	if !whole {
+		t.Errorf("key phrases %q: want \"long bagun\" whole", kp)
+	}
+}

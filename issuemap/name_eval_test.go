@@ -1,0 +1,186 @@
+package issuemap
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+	"unicode"
+
+	"github.com/diskominfo-kaltim/pantau/indonesian"
+	"github.com/diskominfo-kaltim/pantau/tagger"
+)
+
+// nameWords are a name's words, lower case, without punctuation.
+func nameWords(s string) []string {
+	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-'
+	})
+}
+
+// shouting reports a name with a headline's all-caps words that are not
+// acronyms: two or more in a row of four letters or more, or one longer
+// than five letters that is no known acronym.
+func shouting(name string) bool {
+	run := 0
+	for _, w := range strings.Fields(strings.Trim(name, ",")) {
+		w = strings.Trim(w, ",")
+		letters := 0
+		for _, r := range w {
+			if unicode.IsLetter(r) {
+				letters++
+			}
+		}
+		allCaps := letters > 0 && strings.ToUpper(w) == w && strings.ToLower(w) != w
+		if allCaps && letters > 5 && !acronyms[strings.ToLower(w)] {
+			return true
+		}
+		if allCaps && letters >= 4 && !acronyms[strings.ToLower(w)] {
+			run++
+			if run >= 2 {
+				return true
+			}
+		} else {
+			run = 0
+		}
+	}
+	return false
+}
+
+// capitalisedRun is a title's words, with those not capitalised
+// replaced by a dot, so that a run of them is a written name.
+func capitalisedRun(title string) []string {
+	var out []string
+	for _, w := range strings.FieldsFunc(title, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' }) {
+		if r := []rune(w); unicode.IsUpper(r[0]) {
+			out = append(out, w)
+		} else {
+			out = append(out, ".")
+		}
+	}
+	return out
+}
+
+// TestIssueNameQuality names the issues of the Kaltim example items and counts
+// the names that read badly: a stopword or filler word first, a place of
+// the gazetteer cut in two ("Rumah Long" for Long Bagun), a headline's
+// capitals kept ("BERAS MURAH"), a place of another kabupaten/kota than
+// the one most of the issue's articles are about. It prints the figures
+// and examples; the ceilings it asserts are generous.
+func TestIssueNameQuality(t *testing.T) {
+	feed, tags, _ := evalFeed(t)
+	ix := newIndex(DefaultParams)
+	issues := map[string]*Issue{}
+	var order []string
+	titles := map[string][]string{} // as written
+	regions := map[string]map[string]int{}
+	labels := map[string]map[string]int{}
+	for k := range feed {
+		d := newDoc(&feed[k].Article, tags[k].Regions, tags[k].OPDs)
+		d.label = feed[k].Gold.Label
+		is, _ := ix.assign(d, func() string { return fmt.Sprint("isu-", k) })
+		if issues[is.ID] == nil {
+			issues[is.ID] = is
+			order = append(order, is.ID)
+			regions[is.ID], labels[is.ID] = map[string]int{}, map[string]int{}
+		}
+		titles[is.ID] = append(titles[is.ID], feed[k].Title)
+		for _, r := range tags[k].Regions {
+			if strings.HasPrefix(r, "Kota ") || strings.HasPrefix(r, "Kabupaten ") {
+				regions[is.ID][r]++
+			}
+		}
+		labels[is.ID][feed[k].Gold.Label]++
+		ix.prune()
+	}
+	stop := indonesian.Stopwords()
+	places := tagger.Places()
+	short := map[string]string{} // "kutai kartanegara" → its full name
+	for _, r := range places {
+		short[strings.ToLower(regionShort(r))] = r
+	}
+	top := func(m map[string]int) string {
+		best, n := "", 0
+		for k, v := range m {
+			if v > n || v == n && k < best {
+				best, n = k, v
+			}
+		}
+		return best
+	}
+	var n, lead, fillerFirst, split, caps, elsewhere int
+	var examples []string
+	for _, id := range order {
+		is := issues[id]
+		if is.Count < 2 {
+			continue
+		}
+		n++
+		w := nameWords(is.Name)
+		if len(w) > 0 && stop[w[0]] {
+			lead++
+		}
+		if len(w) > 0 && filler(w[0]) {
+			fillerFirst++
+		}
+		joined := " " + strings.Join(w, " ") + " "
+		head, _, _ := strings.Cut(is.Name, ",") // without the region after the comma
+		headJoined := " " + strings.Join(nameWords(head), " ") + " "
+		cut := false
+		for p := range places {
+			pw := strings.Fields(p)
+			if strings.Contains(headJoined, " "+p+" ") || !strings.Contains(headJoined, " "+pw[0]+" ") {
+				continue
+			}
+			whole := false // another place of the gazetteer starts there ("Long Apari")
+			for q := range places {
+				whole = whole || strings.HasPrefix(q, pw[0]+" ") && strings.Contains(headJoined, " "+q+" ")
+			}
+			for _, title := range titles[id] {
+				// The title writes the place as a name, capitalised.
+				if !whole && strings.Contains(strings.ToLower(" "+strings.Join(capitalisedRun(title), " ")+" "), " "+p+" ") {
+					cut = true
+				}
+			}
+		}
+		if cut {
+			split++
+		}
+		if shouting(is.Name) {
+			caps++
+		}
+		region, other := top(regions[id]), false
+		for s, full := range short {
+			if !strings.Contains(joined, " "+s+" ") || full == region || region == "" {
+				continue
+			}
+			longer := false // "paser" in "penajam paser utara"
+			for s2 := range short {
+				longer = longer || len(s2) > len(s) && strings.Contains(s2, s) && strings.Contains(joined, " "+s2+" ")
+			}
+			other = other || !longer
+		}
+		for p, r := range places {
+			if strings.Contains(joined, " "+p+" ") && r != region && region != "" {
+				other = true
+			}
+		}
+		if other {
+			elsewhere++
+		}
+		examples = append(examples, fmt.Sprintf("%s (%d, %s, %s)", is.Name, is.Count, regionShort(region), top(labels[id])))
+	}
+	share := func(k int) float64 { return float64(k) / float64(n) }
+	t.Logf("%d issues of 2+ items: stopword first %.3f, stopword/filler first %.3f, gazetteer place split %.3f, all caps %.3f, place of another region %.3f",
+		n, share(lead), share(fillerFirst), share(split), share(caps), share(elsewhere))
+	sort.SliceStable(examples, func(i, j int) bool { return i < j })
+	for i, e := range examples {
+		if i%max(1, len(examples)/20) == 0 {
+			t.Log("  ", e)
+		}
+	}
+	if share(fillerFirst) > 0.02 || share(split) > 0.04 || share(caps) > 0.01 || share(elsewhere) > 0.03 {
+		t.Errorf("names read badly: filler first %.3f, split place %.3f, all caps %.3f, other region %.3f",
+			share(fillerFirst), share(split), share(caps), share(elsewhere))
+	}
+}
