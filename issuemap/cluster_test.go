@@ -186,6 +186,25 @@ func TestIssueNames(t *testing.T) {
 		[2]string{"air pdam keruh lagi", "air pdam di rumah keruh lagi dari pagi, kapan beres ini #balikpapan"})
 }
 
+// TestShoutedHeadlineMarksNoAcronyms: a headline written all in capitals
+// ("JANGAN BELI BERAS DI PASAR MURAH") gives its words in lower case, so
+// "BERAS" never becomes an issue's name while a short acronym keeps its
+// capitals.
+func TestShoutedHeadlineMarksNoAcronyms(t *testing.T) {
+	is := &Issue{}
+	is.addTitle("JANGAN BELI BERAS DI PASAR MURAH PEMERINTAH", "negatif", true)
+	is.addTitle("HARGA BBM DI PPU NAIK LAGI", "negatif", true)
+	for key, want := range map[string]string{"beras": "beras", "murah": "murah", "bbm": "BBM"} {
+		if p := is.Phrases[key]; p == nil || p.Form != want {
+			t.Errorf("phrase %q: %+v, want form %q", key, p, want)
+		}
+	}
+	is.addTitle("Harga Beras di Penajam Turun", "netral", false)
+	if got := is.Phrases["beras"].Form; got != "Beras" {
+		t.Errorf("after a normal headline: %q, want Beras", got)
+	}
+}
+
 // The same articles in the same order give the same issues and names.
 func TestClusteringIsDeterministic(t *testing.T) {
 	feed, tags, _ := evalFeed(t)

@@ -104,7 +104,14 @@ func (is *Issue) addTitle(title, label string, social bool) {
 	if social {
 		weight = 1
 	}
+	shout := shouted(title)
 	for key, form := range titlePhrases(title) {
+		if shout {
+			// A headline written all in capitals ("JANGAN BELI BERAS DI
+			// PASAR MURAH") marks no acronyms: its phrases keep only the
+			// capitals of known or short acronyms.
+			form = unshout(form)
+		}
 		p := is.Phrases[key]
 		if p == nil {
 			p = &phrase{Form: form}
@@ -174,6 +181,18 @@ func shouted(s string) bool {
 		}
 	}
 	return len(words) > 1
+}
+
+// unshout lower-cases the words of a phrase from a shouted headline,
+// keeping acronyms.
+func unshout(form string) string {
+	words := strings.Fields(form)
+	for i, w := range words {
+		if !acronym(w, true) {
+			words[i] = strings.ToLower(w)
+		}
+	}
+	return strings.Join(words, " ")
 }
 
 // acronym reports a word written in capitals that stays so in a name:
