@@ -12,6 +12,7 @@ import (
 	"github.com/diskominfo-kaltim/pantau/indonesian"
 	"github.com/diskominfo-kaltim/pantau/issueview"
 	"github.com/diskominfo-kaltim/pantau/news"
+	"github.com/diskominfo-kaltim/pantau/report"
 	"github.com/diskominfo-kaltim/pantau/store"
 )
 
@@ -89,6 +90,9 @@ func (c *issueCmd) run(env *Env, args []string) error {
 	fmt.Fprintf(out, "Pemberitaan%s: %s (positif %s, netral %s, berpotensi negatif %s, negatif %s) di %s media\n", c.media.describe(),
 		num(d.Mentions), num(d.ByLabel[0]), num(d.ByLabel[1]), num(d.ByLabel[2]), num(d.ByLabel[3]), num(len(d.Outlets)))
 	fmt.Fprintf(out, "Sebaran: media massa %s, siaran pers %s, media sosial %s\n", num(d.ByKind[0]), num(d.ByKind[1]), num(d.ByKind[2]))
+	if st := report.Stage(d.IssueSummary); st != "" {
+		fmt.Fprintf(out, "Tahap: %s — %s\n", st, report.StageHint(d.Lifecycle))
+	}
 	fmt.Fprintf(out, "Wilayah: %s\nOPD: %s\nKata kunci: %s\n", orDash(d.Regions), orDash(d.OPDs), orDash(d.KeyPhrases))
 	if d.Spike {
 		fmt.Fprintf(out, "LONJAKAN: %s pemberitaan dalam 24 jam terakhir, rata-rata %s/hari sebelumnya (seluruh pemberitaan isu)\n",

@@ -17,6 +17,7 @@ import (
 	"github.com/diskominfo-kaltim/pantau/issueview"
 	"github.com/diskominfo-kaltim/pantau/news"
 	"github.com/diskominfo-kaltim/pantau/period"
+	"github.com/diskominfo-kaltim/pantau/report"
 	"github.com/diskominfo-kaltim/pantau/store"
 )
 
@@ -103,11 +104,15 @@ func (c *issuesCmd) run(env *Env, _ []string) error {
 		return nil
 	}
 	tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tISU\tJUMLAH\t+ / = / ~ / −\tMASSA / PERS / SOSMED\tMEDIA\tWILAYAH\tOPD\tLONJAKAN\tREKOMENDASI")
+	fmt.Fprintln(tw, "ID\tISU\tJUMLAH\t+ / = / ~ / −\tMASSA / PERS / SOSMED\tMEDIA\tWILAYAH\tOPD\tTAHAP\tREKOMENDASI")
 	for _, v := range views {
-		spike := "-"
+		// Where the issue is in its life; a spike says by how much.
+		spike := report.Stage(v.IssueSummary)
 		if v.Spike {
-			spike = fmt.Sprintf("naik (%s vs %s/hari)", num(v.Today), indonesian.Decimal(v.Baseline, 1))
+			spike += fmt.Sprintf(" (%s vs %s/hari)", num(v.Today), indonesian.Decimal(v.Baseline, 1))
+		}
+		if spike == "" {
+			spike = "-"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s (%s)\n", v.ID, cut(v.Name, 40), num(v.Mentions),
 			nums(v.ByLabel[:]), nums(v.ByKind[:]), num(len(v.Outlets)), cut(strings.Join(v.Regions, ", "), 30),

@@ -57,7 +57,8 @@ func TestIssuesJSONGolden(t *testing.T) {
 	}
 	table := run("issues", "--data", data, "--since", "30d", "--until", "2024-06-12", "--region", "Kota Balikpapan")
 	if !bytes.Contains([]byte(table), []byte("isu-spike")) || bytes.Contains([]byte(table), []byte("isu-steady")) ||
-		!bytes.Contains([]byte(table), []byte("respons cepat (tinggi)")) {
+		!bytes.Contains([]byte(table), []byte("respons cepat (tinggi)")) ||
+		!bytes.Contains([]byte(table), []byte("TAHAP")) || !bytes.Contains([]byte(table), []byte("meningkat sejak 11 Jun (")) {
 		t.Errorf("table:\n%s", table)
 	}
 }
@@ -86,7 +87,7 @@ func TestIssueSearchAndTrendForAnalysts(t *testing.T) {
 		return out.String(), errb.String()
 	}
 	out, _ := run(0, "issue", "isu-steady", "--data", data)
-	if !strings.Contains(out, "Pemberitaan: 30 ") || !strings.Contains(out, "Artikel (30 terbaru)") {
+	if !strings.Contains(out, "Pemberitaan: 30 ") || !strings.Contains(out, "Artikel (30 terbaru)") || !strings.Contains(out, "\nTahap: ") {
 		t.Errorf("pantau issue without --since:\n%s", out)
 	}
 	_, errOut := run(1, "issue", "isu-steady", "--data", data, "--since", "7d")
