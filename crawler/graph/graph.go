@@ -242,6 +242,33 @@ func saveCursor(ctx context.Context, env source.Env, v any) error {
 
 // stopping reports whether an error ends the poll (the platform asked for
 // a pause, the token is bad, or the poll was stopped).
+// followComments reads the new comments under each watched post (read
+// returns the newest comment's time), forgetting posts past commentWindow
+// and deleted ones. An error that should stop the pass (a limit, bad
+// credentials, shutdown) ends it as stop; others are collected in errs.
+func followComments(ctx context.Context, env source.Env, emit source.Emit, watched map[string]watch,
+	read func(context.Context, source.Env, source.Emit, string, time.Time) (time.Time, error)) (errs []error, stop error) {
+	for id, w := range watched {
+		if env.Now().Sub(w.Posted) > commentWindow {
+			delete(watched, id)
+			continue
+		}
+		n, err := read(ctx, env, emit, id, w.Newest)
+		switch {
+		case errors.Is(err, errDeleted):
+			delete(watched, id)
+		case err != nil && stopping(ctx, err):
+			return errs, err
+		case err != nil:
+			errs = append(errs, err)
+		default:
+			w.Newest = n
+			watched[id] = w
+		}
+	}
+	return errs, nil
+}
+
 func stopping(ctx context.Context, err error) bool {
 	var le *source.LimitError
 	return errors.As(err, &le) || errors.Is(err, source.ErrCredentials) || ctx.Err() != nil

@@ -127,23 +127,9 @@ func (g *Instagram) Poll(ctx context.Context, env source.Env, emit source.Emit) 
 	}
 	var errs []error
 	if g.comments {
-		for id, w := range cur.Comments {
-			if env.Now().Sub(w.Posted) > commentWindow {
-				delete(cur.Comments, id)
-				continue
-			}
-			n, err := g.mediaComments(ctx, env, emit, id, w.Newest)
-			switch {
-			case errors.Is(err, errDeleted):
-				delete(cur.Comments, id)
-			case err != nil && stopping(ctx, err):
-				return errors.Join(err, saveCursor(ctx, env, cur))
-			case err != nil:
-				errs = append(errs, err)
-			default:
-				w.Newest = n
-				cur.Comments[id] = w
-			}
+		var stop error
+		if errs, stop = followComments(ctx, env, emit, cur.Comments, g.mediaComments); stop != nil {
+			return errors.Join(stop, saveCursor(ctx, env, cur))
 		}
 	}
 	for _, tag := range g.hashtags {
