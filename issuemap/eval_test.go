@@ -74,7 +74,7 @@ func baseline(feed []kaltimfeed.Item) []string {
 		for t, x := range v {
 			best.terms[t] += x
 		}
-		best.terms = topTerms(best.terms, 60)
+		best.terms = topN(best.terms, 60)
 		best.last = it.PublishedAt
 		out[k] = best.id
 	}

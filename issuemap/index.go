@@ -450,7 +450,7 @@ func (ix *index) add(is *Issue, d *doc) {
 			ix.dropPosting(t, is)
 		}
 	}
-	vec := topTerms(d.vec, 30)
+	vec := topN(d.vec, 30)
 	for t, w := range vec {
 		vec[t] = round4(w)
 	}
@@ -641,8 +641,9 @@ func (ix *index) prune() []*Issue {
 	return out
 }
 
-// topTerms keeps the n heaviest terms of m.
-func topTerms(m map[string]float64, n int) map[string]float64 {
+// topN keeps the n largest values of m (ties by key, so the result is
+// deterministic): an issue's heaviest terms, its most frequent names.
+func topN[V int | float64](m map[string]V, n int) map[string]V {
 	if len(m) <= n {
 		return m
 	}
@@ -656,7 +657,7 @@ func topTerms(m map[string]float64, n int) map[string]float64 {
 		}
 		return keys[i] < keys[j]
 	})
-	out := make(map[string]float64, n)
+	out := make(map[string]V, n)
 	for _, k := range keys[:n] {
 		out[k] = m[k]
 	}
@@ -675,28 +676,6 @@ func appendCapped(s []string, v string, n int) []string {
 		s = s[len(s)-n:]
 	}
 	return s
-}
-
-// topCounts keeps the n largest counts of m.
-func topCounts(m map[string]int, n int) map[string]int {
-	if len(m) <= n {
-		return m
-	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		if m[keys[i]] != m[keys[j]] {
-			return m[keys[i]] > m[keys[j]]
-		}
-		return keys[i] < keys[j]
-	})
-	out := make(map[string]int, n)
-	for _, k := range keys[:n] {
-		out[k] = m[k]
-	}
-	return out
 }
 
 // round4 keeps four decimals: weights stay comparable and their saved
