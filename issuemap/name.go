@@ -1,6 +1,7 @@
 package issuemap
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -21,28 +22,55 @@ type phrase struct {
 // Words that may sit inside a name's phrase but never at its ends.
 var joiners = map[string]bool{"di": true, "dan": true, "ke": true, "dari": true, "untuk": true, "bagi": true}
 
-// titlePhrases returns the runs of one to four words of a title that an
-// issue name can use, keyed by their stems, with their written forms.
+// titlePhrases returns the runs of one to five words (at most four
+// besides joiners) of a title that an issue name can use, keyed by their
+// stems, with their written forms. A run stays inside one clause of the
+// title: "Atap Tribun Rontok, Stadion …" gives no "Rontok Stadion".
 func titlePhrases(title string) map[string]string {
+	out := map[string]string{}
+	for _, clause := range clauses(title) {
+		clausePhrases(clause, out)
+	}
+	return out
+}
+
+// clauses splits a title at its punctuation between clauses (commas,
+// colons, dashes between words, quotes, brackets).
+func clauses(title string) []string {
+	title = strings.ReplaceAll(title, " - ", " – ")
+	return strings.FieldsFunc(title, func(r rune) bool {
+		return strings.ContainsRune(",:;–—|?!()[]\"“”‘’", r)
+	})
+}
+
+func clausePhrases(clause string, out map[string]string) {
 	var words []string // written forms
-	for _, f := range strings.FieldsFunc(title, func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' && r != '\''
+	for _, f := range strings.FieldsFunc(clause, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' && r != '\'' && r != '.' && r != ','
 	}) {
-		words = append(words, strings.Trim(f, "-'"))
+		if f = strings.Trim(f, "-'.,"); f != "" {
+			words = append(words, f)
+		}
 	}
 	inside := placeSpans(words)
-	out := map[string]string{}
 	for i := range words {
 		if inside[i] {
 			continue // a run never starts inside a place's name
 		}
-		for n := 1; n <= 4 && i+n <= len(words); n++ {
+		if i > 0 && number(words[i-1]) {
+			continue // nor with what a number counts: "2 Kilogram Sabu", "30 Hektare Lahan"
+		}
+		content := 0
+		for n := 1; n <= 5 && i+n <= len(words) && content < 4; n++ {
+			run := words[i : i+n]
+			first, last := strings.ToLower(run[0]), strings.ToLower(run[n-1])
+			if !joiners[last] {
+				content++
+			}
 			if i+n < len(words) && inside[i+n] {
 				continue // nor ends inside one: "Long Bagun", never "Rumah Long"
 			}
-			run := words[i : i+n]
-			first, last := strings.ToLower(run[0]), strings.ToLower(run[n-1])
-			if !content(first) || !content(last) {
+			if !leadWord(first) || !nameWord(last) {
 				continue
 			}
 			ok := true
@@ -52,7 +80,7 @@ func titlePhrases(title string) map[string]string {
 				switch {
 				case joiners[lw]:
 					keys = append(keys, lw)
-				case content(lw):
+				case nameWord(lw):
 					keys = append(keys, stem(lw))
 				default:
 					ok = false
@@ -63,8 +91,32 @@ func titlePhrases(title string) map[string]string {
 			}
 		}
 	}
-	return out
 }
+
+// nameWord reports a word a name can hold: a content word (features.go)
+// or one of the nouns the stopword lists hold ("Dapur Umum", "Pasar
+// Pagi", "Pekan Imunisasi").
+func nameWord(w string) bool {
+	return (content(w) || nameNouns[w]) && !strings.ContainsAny(w, ".,")
+}
+
+// leadWord reports a word a name can start with: never a stopword, nor
+// one of those nouns ("Warga Sepaku", "Kasus"), though they may end one.
+func leadWord(w string) bool { return content(w) && !strings.ContainsAny(w, ".,") }
+
+// nameNouns are nouns the stopword lists hold, which a name may use.
+var nameNouns = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`kasus masalah pekan warga masyarakat kawasan kampung desa kelurahan kecamatan
+		wilayah daerah umum baru pagi tinggi besar`) {
+		nameNouns[w] = true
+	}
+}
+
+// number reports a word that is or carries a number: "300", "2.400",
+// "Rp55".
+func number(w string) bool { return strings.ContainsAny(w, "0123456789") }
 
 // placeSpans marks the words of a title that continue a Kaltim place
 // of more than one word, written as a name ("Long Bagun", "Muara
@@ -224,29 +276,37 @@ func regionShort(r string) string {
 	return strings.TrimSuffix(r, " Nusantara")
 }
 
+// oneWord weighs a topic of one word against longer ones.
+const oneWord = 0.7
+
+// maxWords is how many words a name has at most before its region.
+const maxWords = 6
+
 // name makes the issue's name from its articles' own words: what
-// happened, as the phrase most of its titles share ("Banjir", "Antrean
-// BBM"), the place its articles name ("Sempaja") and the kabupaten/kota
-// it is about: "Banjir Sempaja, Samarinda". idf weighs how specific a
-// word is.
+// happened, as the phrase whose words its titles share most and say most
+// ("Banjir", "Antrean BBM di SPBU", "Air PDAM Tercemar", "Pemadaman
+// Bergilir"), the place its articles name ("Sempaja") and the
+// kabupaten/kota it is about: "Banjir Sempaja, Samarinda". idf weighs how
+// specific a word is.
 func (is *Issue) name(idf func(string) float64) string {
 	type cand struct {
 		key, form string
 		score     float64
+		named     bool // has a place or other name inside: "Listrik di Muara Jawa"
+		lone      bool // in one title only, with a word no other title has
 	}
-	var topics, places []cand
+	var topics, places, complements []cand
 	// The name comes from the dominant label's titles: a mostly negative
 	// issue is not named by its few positive articles' words.
 	dominant := is.dominantLabel()
 	region := is.region()
 	gazetteer := tagger.Places()
-	// shared is how many of the dominant label's articles have a phrase
-	// in their title.
-	shared := func(key string) int {
-		if p := is.Phrases[key]; dominant != "" {
-			return p.ByLabel[dominant]
-		}
-		return is.Phrases[key].N
+	// Words count by how many titles share them; but where the titles
+	// share none (one article, or two that put it in other words), a
+	// title's phrase is all there is.
+	alone := true
+	for key, p := range is.Phrases {
+		alone = alone && (p.N < 2 || strings.Contains(key, " ") || placeWords[strings.ToLower(p.Form)])
 	}
 	for key, p := range is.Phrases {
 		words := strings.Fields(key)
@@ -263,24 +323,46 @@ func (is *Issue) name(idf func(string) float64) string {
 		if suffixed {
 			continue
 		}
-		spec, content, names, verbs, regions := 0.0, 0, 0, 0, 0
+		// A phrase's worth is what its words tell of the issue: each
+		// word's specificity times how many titles have it, added up, so
+		// that "Air PDAM" says more than "Air", and a word the titles do
+		// not share adds nothing but length.
+		info, worth, content, names, regions, lone := 0.0, 0.0, 0, 0, 0, 0
+		headName, headVerb, tailVerb, midVerb, repeated := false, false, false, false, false
 		for i, w := range words {
 			if joiners[forms[i]] {
 				continue
 			}
-			spec += min(idf(w), 6)
 			content++
+			verb := verbLike(forms[i])
 			switch {
 			case placeWords[forms[i]]:
 				regions++
 			case is.Names[w] > 0:
 				names++
+				headName = headName || i == 0
 			}
-			if (i == 0 || i == len(words)-1) && verbLike(forms[i]) {
-				verbs++
+			spec := min(idf(w), 6)
+			if verb {
+				spec /= 2 // "Tercemar", "Bergilir" tell less than a noun
 			}
+			info += spec
+			if q := is.Phrases[w]; q != nil && (q.N >= 2 || alone) {
+				worth += float64(q.Score) * spec
+			} else if alone {
+				worth += float64(p.Score) * spec
+			} else {
+				lone++
+				worth += spec
+			}
+			headVerb = headVerb || i == 0 && verb
+			tailVerb = tailVerb || i == len(words)-1 && verb
+			// Inside a name only a bare verb, as in "Ritual Tolak Bala",
+			// and not after an actor: "OJK Imbau Masyarakat".
+			midVerb = midVerb || i > 0 && i < len(words)-1 && verb &&
+				(!headlineVerbs[forms[i]] || upper(strings.Fields(p.Form)[0]) || is.Names[words[0]] > 0)
+			repeated = repeated || slices.Contains(words[:i], w)
 		}
-		score := float64(p.Score)*10 + spec/float64(content)*(1+0.35*float64(content-1))
 		switch {
 		case regions > 0: // the region part names it
 		case names == content:
@@ -290,9 +372,31 @@ func (is *Issue) name(idf func(string) float64) string {
 			if content == 1 && commonNouns[forms[len(forms)-1]] {
 				continue // "Kantor", "Rumah": capitalised, but no place
 			}
-			places = append(places, cand{key, p.Form, score})
-		case names == 0 && verbs == 0 && (dominant == "" || p.ByLabel[dominant] > 0):
-			topics = append(topics, cand{key, p.Form, score})
+			places = append(places, cand{key, p.Form, float64(p.Score) * info, true, lone > 0 && p.N < 2})
+		case headName || headVerb || midVerb:
+			// "Kariangau Tolak", "Dibuka", "BMKG Prakirakan Hujan": a
+			// sentence's words, not what the issue is.
+		case tailVerb && (content < 2 || active(forms[len(forms)-1])):
+			// A verb ends a name only as what the subject undergoes
+			// ("Pemadaman Bergilir", "Air PDAM Tercemar"), never as an
+			// action wanting its object ("BMKG Prakirakan").
+		case repeated: // "Jalan di SPBU Jalan Juanda"
+		case content == 2 && len(words) == 2 && lone == 1 && p.N < 2 && !tailVerb && !filler(forms[1]) &&
+			is.Phrases[words[0]] != nil && is.Phrases[words[0]].N >= 2:
+			// A word the titles share and the one that follows it in one
+			// of them: "Hujan Deras", "Antrean Paspor".
+			complements = append(complements, cand{key, p.Form, worth, names > 0, true})
+		case content > 1 && lone > 0 && p.N < 2:
+			// A longer phrase only of words the titles share.
+		case names > 0 && elsewhere(forms, region, gazetteer):
+		case dominant == "" || p.ByLabel[dominant] > 0:
+			if content == 1 {
+				// One word seldom says what happened ("PLN", "Harga"): a
+				// phrase the titles share ("Pemadaman Bergilir") is worth
+				// more even if fewer titles have it.
+				worth *= oneWord
+			}
+			topics = append(topics, cand{key, p.Form, worth, names > 0, lone > 0 && p.N < 2})
 		}
 	}
 	byScore := func(c []cand) {
@@ -308,31 +412,48 @@ func (is *Issue) name(idf func(string) float64) string {
 
 	var parts []string
 	used := map[string]bool{}
+	if len(topics) > 0 && topics[0].lone && len(places) > 0 && is.Phrases[places[0].key].N >= 2 &&
+		strings.Contains(places[0].key, " ") && gazetteer[strings.ToLower(places[0].form)] == "" {
+		// No topic the titles share, but the name of a thing they do:
+		// "Stadion Aji Imbut" says more than one title's rarest word
+		// ("Rontok Stadion Aji Imbut"); a place alone ("Long Apari") not.
+		topics = nil
+	}
 	if len(topics) > 0 {
 		best := topics[0]
-		// A longer phrase containing it, shared almost as widely.
-		for _, c := range topics[1:] {
-			if strings.Contains(" "+c.key+" ", " "+best.key+" ") && len(c.key) > len(best.key) &&
-				is.Phrases[c.key].Score*10 >= is.Phrases[best.key].Score*6 && shared(c.key) >= 2 {
-				best = c
-			}
-		}
 		parts = append(parts, titleCase(best.form))
 		for _, w := range strings.Fields(best.key) {
 			used[w] = true
 		}
 	}
 	for _, c := range places {
+		if len(topics) > 0 && topics[0].named {
+			break // the topic names its place: "Listrik di Muara Jawa"
+		}
 		if is.Phrases[c.key].N < 2 && len(parts) > 0 {
-			break // named once only: not what the story is known by
+			continue // named once only: not what the story is known by
 		}
 		clash := false
 		for _, w := range strings.Fields(c.key) {
 			clash = clash || used[w]
 		}
+		if len(parts) > 0 && len(strings.Fields(parts[0]))+len(strings.Fields(c.form)) > maxWords {
+			continue // short: "Kolam Bekas Tambang Batu Kajang" is as far as a name goes
+		}
 		if !clash {
 			parts = append(parts, titleCase(c.form))
 			break
+		}
+	}
+	if len(parts) == 1 && len(topics) > 0 && !strings.Contains(topics[0].key, " ") {
+		// One word and nothing else says little ("Hujan"): the word one
+		// of the titles writes after it says more ("Hujan Deras").
+		byScore(complements)
+		for _, c := range complements {
+			if strings.HasPrefix(c.key, topics[0].key+" ") {
+				parts[0] = titleCase(c.form)
+				break
+			}
 		}
 	}
 	if len(parts) == 0 {
@@ -348,14 +469,36 @@ func (is *Issue) name(idf func(string) float64) string {
 	return name
 }
 
-// dominantLabel is the label most of the issue's articles carry, or ""
-// when none is known.
-func (is *Issue) dominantLabel() string {
-	best, n := "", 0
-	for l, k := range is.Labels {
-		if k > n || k == n && l < best {
-			best, n = l, k
+// elsewhere reports a phrase that names a place of the gazetteer in
+// another kabupaten/kota than the issue's.
+func elsewhere(forms []string, region string, gazetteer map[string]string) bool {
+	if region == "" {
+		return false
+	}
+	for i := range forms {
+		for j := i + 1; j <= len(forms); j++ {
+			if r, ok := gazetteer[strings.Join(forms[i:j], " ")]; ok && r != region {
+				return true
+			}
 		}
+	}
+	return false
+}
+
+// dominantLabel is the label most of the issue's articles carry, or ""
+// when none is known or two are as frequent.
+func (is *Issue) dominantLabel() string {
+	best, n, tie := "", 0, false
+	for l, k := range is.Labels {
+		switch {
+		case k > n:
+			best, n, tie = l, k, false
+		case k == n:
+			tie = true
+		}
+	}
+	if tie {
+		return "" // no label dominates
 	}
 	return best
 }
@@ -374,7 +517,7 @@ func init() {
 	for _, w := range strings.Fields(`kantor rumah jalan gedung pasar sekolah warga masyarakat pemerintah kota kabupaten
 		desa kelurahan kecamatan provinsi daerah negeri dinas badan kampung pusat balai aula lapangan taman pantai
 		sungai jembatan pelabuhan bandara terminal stasiun hotel masjid gereja kampus rumah-sakit utara selatan barat
-		timur tengah hulu hilir baru lama atas bawah`) {
+		timur tengah hulu hilir baru lama atas bawah nasional negara internasional`) {
 		commonNouns[w] = true
 	}
 }
@@ -393,6 +536,12 @@ func verbLike(w string) bool {
 	return false
 }
 
+// active reports a verb of the active voice ("memperbaiki",
+// "tetapkan"), which wants an object after it.
+func active(w string) bool {
+	return strings.HasPrefix(w, "me") && stem(w) != w || strings.HasSuffix(w, "kan") || headlineVerbs[w]
+}
+
 // Verbs headlines use in their bare form.
 var headlineVerbs = map[string]bool{}
 
@@ -400,7 +549,8 @@ func init() {
 	for _, w := range strings.Fields(`gelar tembus tinjau bahas minta beri buka tutup capai raih ajak dorong sebut tolak
 		tuntut kritik jadi naik turun mulai tetap ikut bantu janji akui nilai siap kirim serah tambah terima cair
 		rencana lanjut tunda pantau pesan kena kata catat data cek temui tetapkan lantik resmi klaim imbau tegur
-		soroti desak sambut jelang usai pasca hanya masih belum sudah akan bisa harus wajib kembali lagi`) {
+		soroti desak sambut jelang usai pasca hanya masih belum sudah akan bisa harus wajib kembali lagi
+		mengaku layani sambangi datangi kunjungi awasi atur rendam landa terjang hantam tabrak serbu`) {
 		headlineVerbs[w] = true
 	}
 }
@@ -458,7 +608,7 @@ func init() {
 		wah waduh aduh duh kok sih dong deh lho loh nih tuh yuk ayo ayolah mohon tolong gimana bagaimana kenapa mengapa
 		apakah benarkah inilah itulah begini begitu ternyata akhirnya semoga mantap keren viral breaking update info
 		terkini terbaru heboh simak cek lihat kabar berita halo hai selamat terima kasih bismillah please guys min
-		atasnya bawahnya sini situ sana hari ini kemarin besok tadi barusan pagi siang sore malam sekarang kini`) {
+		atasnya bawahnya sini situ sana hari ini kemarin besok tadi barusan pagi siang sore malam semalam sekarang kini`) {
 		fillers[w] = true
 	}
 	for _, w := range strings.Fields(`dprd pdam ikn rsud spbu bbm bpbd pupr opd asn pns pppk ktp bpjs pln tni polri polda

@@ -236,4 +236,128 @@ func TestIssueNameQuality(t *testing.T) {
 		t.Errorf("names read badly: filler first %.3f, split place %.3f, all caps %.3f, other region %.3f",
 			share(fillerFirst), share(split), share(caps), share(elsewhere))
 	}
+	if share(bare) > 0.2 || share(long) > 0.02 {
+		t.Errorf("names say too little or too much: one word and the region %.3f, over six words %.3f", share(bare), share(long))
+	}
+}
+
+// story is one article for nameOf: its title, text, label, and whether
+// it is a social post.
+type story struct {
+	title, text, label string
+	social             bool
+}
+
+// nameOf names an issue of the given articles about region, without
+// clustering them: the rules of the name alone.
+func nameOf(region string, stories ...story) string {
+	ix := newIndex(DefaultParams)
+	is := &Issue{Regions: map[string]int{}, Names: map[string]int{}, Labels: map[string]int{}}
+	for _, s := range stories {
+		if region != "" {
+			is.Regions[region]++
+		}
+		for w := range namesOf(s.title, s.text) {
+			is.Names[w]++
+		}
+		is.Labels[s.label]++
+		is.addTitle(s.title, s.label, s.social)
+	}
+	return is.name(ix.idf)
+}
+
+// A name says what happened, not just to what: a phrase the titles share
+// ("Air PDAM Tercemar", "Pemadaman Bergilir") over the one word most of
+// them have ("Air", "PLN").
+func TestNameSaysWhatHappened(t *testing.T) {
+	f := func(want, region string, stories ...story) {
+		t.Helper()
+		if got := nameOf(region, stories...); got != want {
+			t.Errorf("name %q, want %q", got, want)
+		}
+	}
+	f("Air PDAM Tercemar, Balikpapan", "Kota Balikpapan",
+		story{"Info dr grup sebelah: air PDAM lg tercemar bakteri", "Info dr grup sebelah: air PDAM lg tercemar bakteri, jangan diminum dulu", "berpotensi negatif", true},
+		story{"Pesan Air PDAM Tercemar Beredar, Sebagian Warga Balikpapan Borong Air Galon", "BALIKPAPAN – Pesan berantai yang menyebut air Perumda Tirta Manuntung Balikpapan tercemar bakteri E. coli menyebar di grup WhatsApp sejak Senin pagi.", "berpotensi negatif", false},
+		story{"Uji Laboratorium Pastikan Air Tirta Manuntung Layak, Pesan Tercemar E. coli Hoaks", "BALIKPAPAN – Hasil uji laboratorium Dinas Kesehatan memastikan air Perumda Tirta Manuntung layak dikonsumsi.", "netral", false},
+		story{"[KLARIFIKASI] Pesan Air PDAM Balikpapan Tercemar Bakteri E. coli Tidak Benar", "BALIKPAPAN – Pemerintah Kota Balikpapan menegaskan pesan berantai tentang air Perumda Tirta Manuntung yang tercemar bakteri E. coli adalah hoaks.", "netral", false})
+	f("Pemadaman Bergilir, Samarinda", "Kota Samarinda",
+		story{"Gangguan Pembangkit, PLN Berlakukan Pemadaman Bergilir di Sistem Mahakam", "SAMARINDA – PLN memberlakukan pemadaman bergilir di sejumlah wilayah yang dilayani sistem kelistrikan Mahakam.", "berpotensi negatif", false},
+		story{"Pemprov Kaltim Minta PLN Percepat Pemulihan Pembangkit dan Umumkan Jadwal Padam Secara Terbuka", "SAMARINDA – Pemerintah Provinsi Kalimantan Timur meminta PLN mempercepat pemulihan pembangkit.", "berpotensi negatif", false},
+		story{"Pembangkit Kembali Beroperasi, PLN Hentikan Pemadaman Bergilir di Kaltim", "SAMARINDA – PLN menghentikan pemadaman bergilir di wilayah sistem kelistrikan Mahakam mulai Jumat.", "positif", false},
+		story{"PLN Proyeksikan Beban Puncak Sistem Mahakam Capai 1.100 MW pada 2026", "SAMARINDA – PLN memproyeksikan beban puncak sistem kelistrikan Mahakam akan mencapai sekitar 1.100 megawatt.", "netral", false})
+	// Titles that share one word only: the word one of them writes after
+	// it says more than the word alone.
+	f("Hujan Deras, Samarinda", "Kota Samarinda",
+		story{"Hujan Deras Sejak Subuh, Simpang Sempaja dan Jalan DI Panjaitan Terendam", "SAMARINDA – Hujan deras yang mengguyur Samarinda sejak subuh membuat sejumlah ruas di utara kota tergenang.", "berpotensi negatif", false},
+		story{"Hujan Dua Jam, Sejumlah Ruas di Balikpapan Utara Tergenang", "BALIKPAPAN – Hujan deras selama dua jam membuat sejumlah ruas jalan di Balikpapan Utara tergenang.", "berpotensi negatif", false})
+	// No topic the titles share, but the name of a thing they do.
+	f("Stadion Aji Imbut, Kutai Kartanegara", "Kabupaten Kutai Kartanegara",
+		story{"Stadion Aji Imbut Terbengkalai, Rumput Liar Tumbuh dan Atap Tribun Rontok", "TENGGARONG – Stadion Aji Imbut di Tenggarong Seberang kini tampak terbengkalai. Rumput liar tumbuh di sekitar lintasan.", "negatif", false},
+		story{"Dispora Kukar Siapkan Skema Pemeliharaan Stadion Aji Imbut Bersama Pihak Ketiga", "TENGGARONG – Dinas Pemuda dan Olahraga Kutai Kartanegara menyusun skema pemeliharaan Stadion Aji Imbut.", "negatif", false})
+	// The place the titles name more than once, though a place named
+	// once ("Segah Hijau Perkasa", "Long Ayan") weighs more.
+	f("Kebun Karet Segah, Berau", "Kabupaten Berau",
+		story{"Kebun Karet Warga Long Ayan Diduga Diserobot Perusahaan Sawit", "TANJUNG REDEB – Warga Long Ayan di Kecamatan Segah melaporkan kebun karet mereka diserobot perusahaan sawit.", "negatif", false},
+		story{"DPRD Berau Panggil PT Segah Hijau Perkasa, Minta Peta HGU Dibuka", "TANJUNG REDEB – DPRD Berau memanggil PT Segah Hijau Perkasa terkait sengketa lahan di Segah.", "berpotensi negatif", false},
+		story{"kebun karet bapak saya 3 hektar rata dibuldoser", "kebun karet bapak saya 3 hektar rata dibuldoser, ganti rugi tdk ada", "negatif", true},
+		story{"Pemkab Berau Bentuk Tim Terpadu Penyelesaian Sengketa Lahan di Segah", "TANJUNG REDEB – Pemkab Berau membentuk tim terpadu penyelesaian sengketa lahan di Segah.", "berpotensi negatif", false})
+	// One article: a phrase of its title, not its rarest word.
+	f("Layanan Imigrasi Pulih Normal", "",
+		story{"Layanan Imigrasi Pulih Normal, Sistem Cadangan Kini Aktif", "JAKARTA – Layanan paspor di kantor imigrasi kembali normal setelah sistem cadangan diaktifkan.", "netral", false})
+	f("Pengusaha Khawatir Ongkos Angkut, Kutai Timur", "Kabupaten Kutai Timur",
+		story{"Pengusaha Khawatir Ongkos Angkut Naik Usai Jalan Putus", "SANGATTA – Pengusaha di Kutai Timur khawatir ongkos angkut naik.", "berpotensi negatif", false})
+	// A noun the stopword lists hold may end a name, never start one.
+	f("Dapur Umum, Kutai Timur", "Kabupaten Kutai Timur",
+		story{"Dapur umum Dinsos di posko masjid dekat kami masak", "Dapur umum Dinsos di posko masjid dekat kami masak dari subuh", "positif", true},
+		story{"BPBD Kutim mendirikan 3 posko pengungsian dan dapur umum", "BPBD Kutim mendirikan 3 posko pengungsian dan dapur umum di Sangatta Utara", "positif", true},
+		story{"Pemkab Kutim Dirikan Dapur Umum dan Salurkan Sembako untuk Warga Terdampak Banjir", "SANGATTA – Pemkab Kutim mendirikan dapur umum bagi warga terdampak banjir.", "positif", false})
+}
+
+// The words a name is cut from: one clause of a title, never crossing
+// its commas; no run led by what a number counts; no active verb
+// ending or inside a name.
+func TestNamePhrases(t *testing.T) {
+	has := func(title, form string) bool {
+		for _, f := range titlePhrases(title) {
+			if f == form {
+				return true
+			}
+		}
+		return false
+	}
+	for _, c := range []struct {
+		title, form string
+		want        bool
+	}{
+		{"Stadion Aji Imbut Terbengkalai, Rumput Liar Tumbuh dan Atap Tribun Rontok", "Rumput Liar", true},
+		{"Stadion Aji Imbut Terbengkalai, Rumput Liar Tumbuh dan Atap Tribun Rontok", "Terbengkalai Rumput", false},
+		{"BMKG: Curah Hujan di Hulu Mahakam Diprakirakan Menurun Pekan Depan", "BMKG Curah", false},
+		{"Polres Kutim Sita 2 Kilogram Sabu dari Kurir di Sangatta", "Kilogram Sabu", false},
+		{"Polres Kutim Sita 2 Kilogram Sabu dari Kurir di Sangatta", "Sabu", true},
+		{"Pemkab Kutim Dirikan Dapur Umum dan Salurkan Sembako", "Dapur Umum", true},
+		{"Pemkab Kutim Dirikan Dapur Umum dan Salurkan Sembako", "Umum", false},
+	} {
+		if got := has(c.title, c.form); got != c.want {
+			t.Errorf("%q has %q: %v, want %v", c.title, c.form, got, c.want)
+		}
+	}
+	bmkg := nameOf("Kota Samarinda",
+		story{"BMKG Prakirakan Puncak Musim Hujan di Kaltim Terjadi Desember hingga Januari", "SAMARINDA – BMKG memprakirakan puncak musim hujan.", "netral", false},
+		story{"BMKG Prakirakan Hujan Lebat Masih Berpeluang Turun di Samarinda Hingga Akhir Pekan", "SAMARINDA – BMKG memprakirakan hujan lebat.", "netral", false},
+		story{"BMKG: Curah Hujan di Hulu Mahakam Diprakirakan Menurun Pekan Depan", "SAMARINDA – Curah hujan di hulu Mahakam menurun.", "netral", false})
+	if strings.Contains(bmkg, "Prakirakan") {
+		t.Errorf("name %q: an active verb wanting its object", bmkg)
+	}
+}
+
+// No label dominates an issue whose two labels are as frequent, so the
+// name is not taken from one of them alone.
+func TestDominantLabelTie(t *testing.T) {
+	if got := (&Issue{Labels: map[string]int{"negatif": 2, "netral": 2, "positif": 1}}).dominantLabel(); got != "" {
+		t.Errorf("tie: %q", got)
+	}
+	if got := (&Issue{Labels: map[string]int{"negatif": 3, "netral": 2}}).dominantLabel(); got != "negatif" {
+		t.Errorf("majority: %q", got)
+	}
 }
