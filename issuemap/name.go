@@ -94,10 +94,10 @@ func clausePhrases(clause string, out map[string]string) {
 }
 
 // nameWord reports a word a name can hold: a content word (features.go)
-// or one of the nouns the stopword lists hold ("Dapur Umum", "Pasar
-// Pagi", "Pekan Imunisasi").
+// but a filler ("Semalam", "Viral"), or one of the nouns the stopword
+// lists hold ("Dapur Umum", "Pasar Pagi").
 func nameWord(w string) bool {
-	return (content(w) || nameNouns[w]) && !strings.ContainsAny(w, ".,")
+	return (content(w) && !fillers[w] || nameNouns[w]) && !strings.ContainsAny(w, ".,")
 }
 
 // leadWord reports a word a name can start with: never a stopword, nor
@@ -517,7 +517,7 @@ func init() {
 	for _, w := range strings.Fields(`kantor rumah jalan gedung pasar sekolah warga masyarakat pemerintah kota kabupaten
 		desa kelurahan kecamatan provinsi daerah negeri dinas badan kampung pusat balai aula lapangan taman pantai
 		sungai jembatan pelabuhan bandara terminal stasiun hotel masjid gereja kampus rumah-sakit utara selatan barat
-		timur tengah hulu hilir baru lama atas bawah nasional negara internasional`) {
+		timur tengah hulu hilir baru lama atas bawah nasional negara internasional murah gratis`) {
 		commonNouns[w] = true
 	}
 }
@@ -550,7 +550,8 @@ func init() {
 		tuntut kritik jadi naik turun mulai tetap ikut bantu janji akui nilai siap kirim serah tambah terima cair
 		rencana lanjut tunda pantau pesan kena kata catat data cek temui tetapkan lantik resmi klaim imbau tegur
 		soroti desak sambut jelang usai pasca hanya masih belum sudah akan bisa harus wajib kembali lagi
-		mengaku layani sambangi datangi kunjungi awasi atur rendam landa terjang hantam tabrak serbu`) {
+		mengaku layani sambangi datangi kunjungi awasi atur rendam landa terjang hantam tabrak serbu berhasil
+		lampaui penuhi dalami sikapi hadiri ikuti warnai dampingi lengkapi patuhi akhiri atasi`) {
 		headlineVerbs[w] = true
 	}
 }
@@ -605,7 +606,7 @@ var acronyms = map[string]bool{}
 
 func init() {
 	for _, w := range strings.Fields(`alhamdulillah astaghfirullah masyaallah masya allah insyaallah innalillahi subhanallah
-		wah waduh aduh duh kok sih dong deh lho loh nih tuh yuk ayo ayolah mohon tolong gimana bagaimana kenapa mengapa
+		wah waduh aduh duh kok sih dong deh lho loh nih tuh nang yuk ayo ayolah mohon tolong gimana bagaimana kenapa mengapa
 		apakah benarkah inilah itulah begini begitu ternyata akhirnya semoga mantap keren viral breaking update info
 		terkini terbaru heboh simak cek lihat kabar berita halo hai selamat terima kasih bismillah please guys min
 		atasnya bawahnya sini situ sana hari ini kemarin besok tadi barusan pagi siang sore malam semalam sekarang kini`) {

@@ -337,6 +337,8 @@ func TestNamePhrases(t *testing.T) {
 		{"Polres Kutim Sita 2 Kilogram Sabu dari Kurir di Sangatta", "Sabu", true},
 		{"Pemkab Kutim Dirikan Dapur Umum dan Salurkan Sembako", "Dapur Umum", true},
 		{"Pemkab Kutim Dirikan Dapur Umum dan Salurkan Sembako", "Umum", false},
+		{"Hujan turun semalam & tim gabungan berhasil padamkan semua", "turun semalam", false},
+		{"Hujan turun semalam & tim gabungan berhasil padamkan semua", "tim gabungan", true},
 	} {
 		if got := has(c.title, c.form); got != c.want {
 			t.Errorf("%q has %q: %v, want %v", c.title, c.form, got, c.want)
