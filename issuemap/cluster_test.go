@@ -143,6 +143,32 @@ func TestPlaceOddIDsAndRedelivery(t *testing.T) {
 	}
 }
 
+// A comment joins the issue of the post it answers, whatever its words:
+// by its parent when the crawler knows it, else as the account's comment
+// thread right after the account's post.
+func TestCommentsFollowTheirPost(t *testing.T) {
+	at := time.Date(2025, 3, 3, 2, 0, 0, 0, time.UTC)
+	art := func(id, outlet, parent, title, text string, min int) *doc {
+		return newDoc(&news.Article{ID: id, Outlet: outlet, ParentID: parent, Kind: news.KindSosmed, Title: title, Text: text,
+			PublishedAt: at.Add(time.Duration(min) * time.Minute)}, []string{"Kota Samarinda"}, nil)
+	}
+	ix := newIndex(DefaultParams)
+	id := func() func() string { n := 0; return func() string { n++; return fmt.Sprint("isu-", n) } }()
+	post, _ := ix.assign(art("p1", "Instagram: @dishub.smd", "", "Penertiban juru parkir liar", "Dishub Samarinda bersama Satpol PP menertibkan 12 juru parkir liar di Jl. Juanda.", 0), id)
+	other, _ := ix.assign(art("p2", "Facebook: Info Samarinda", "", "Pasar murah di Segiri", "Pasar murah digelar di Pasar Segiri, beras dan minyak goreng dijual murah.", 5), id)
+	if other == post {
+		t.Fatal("two unrelated posts share an issue")
+	}
+	reply, _ := ix.assign(art("c1", "Instagram: @dishub.smd", "p1", "Mantap gerak cepat pak", "Mantap gerak cepat pak, semoga rutin.", 30), id)
+	thread, _ := ix.assign(art("c2", "Instagram: @dishub.smd (komentar)", "", "Mantap pak", "Mantap pak, lanjutkan.", 40), id)
+	if reply != post || thread != post {
+		t.Errorf("comments placed in %s and %s, their post in %s", reply.ID, thread.ID, post.ID)
+	}
+	if o, c := accountOf("Instagram: @dishub.smd (komentar)"); o != "Instagram: @dishub.smd" || !c {
+		t.Errorf("accountOf: %q %v", o, c)
+	}
+}
+
 // Names come from the articles' own words, acronyms as written, with
 // the place and the kabupaten/kota the story is about.
 func TestIssueNames(t *testing.T) {

@@ -164,7 +164,9 @@ func namesOf(title, text string) map[string]bool {
 // found.
 func newDoc(a *news.Article, regions, offices []string) *doc {
 	d := &doc{id: a.ID, at: a.PublishedAt, tf: termsOf(a.Title, a.Text), story: a.StoryID, names: namesOf(a.Title, a.Text),
-		social: a.Kind == news.KindSosmed, outlet: a.Outlet, titleText: a.Title}
+		social: a.Kind == news.KindSosmed, titleText: a.Title, parent: a.ParentID}
+	d.outlet, d.comment = accountOf(a.Outlet)
+	d.comment = d.comment || a.ParentID != ""
 	for _, w := range tokens(a.Title) {
 		if content(w) {
 			d.title = append(d.title, stem(w))
@@ -207,4 +209,14 @@ func officeBase(o string) string {
 		}
 	}
 	return o
+}
+
+// accountOf is the outlet an article counts for: an account's comment
+// threads ("Facebook: Info Samarinda (komentar)", as a sources file may
+// name them) are the account's.
+func accountOf(outlet string) (account string, comment bool) {
+	if name, ok := strings.CutSuffix(outlet, " (komentar)"); ok {
+		return name, true
+	}
+	return outlet, false
 }

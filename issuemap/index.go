@@ -108,11 +108,13 @@ const (
 	fOutletSoc  // … and the article is a social post
 	fCoverage   // idf-weighted share of the article's words the issue's articles used
 	fCoverSoc   // social post × coverage
+	fLatest     // the issue holds the outlet's latest article
+	fLatestCom  // … and the article is a comment
 	numFeatures
 )
 
 var featureNames = [numFeatures]string{"bias", "centroid", "member", "region_same", "region_diff", "gap", "names", "title",
-	"social", "social_cos", "size", "office", "region_office", "outlet", "outlet_social", "coverage", "coverage_social"}
+	"social", "social_cos", "size", "office", "region_office", "outlet", "outlet_social", "coverage", "coverage_social", "latest", "latest_comment"}
 
 // member is one recent article of an issue, as a unit vector.
 type member struct {
@@ -134,7 +136,9 @@ type doc struct {
 	title     []string        // content words of the title
 	words     []string        // content words of title and text
 	social    bool
-	outlet    string
+	comment   bool      // a comment under a post (parent known or the outlet says so)
+	parent    string    // the post it answers, when known
+	outlet    string    // the account or site; an account's comment threads are the account
 	idfs      []float64 // of words, by weigh
 	idfSum    float64
 	titleText string
@@ -148,6 +152,7 @@ type index struct {
 	issues  map[string]*Issue
 	stories map[string]*Issue // syndicated story → its issue
 	seen    map[string]*Issue // recent article → its issue
+	latest  map[string]*Issue // outlet → the issue of its latest article
 	post    map[string]map[*Issue]struct{}
 	df      map[string]int
 	docs    int
@@ -156,7 +161,7 @@ type index struct {
 }
 
 func newIndex(p Params) *index {
-	return &index{p: p, issues: map[string]*Issue{}, stories: map[string]*Issue{}, seen: map[string]*Issue{}, post: map[string]map[*Issue]struct{}{}, df: map[string]int{}}
+	return &index{p: p, issues: map[string]*Issue{}, stories: map[string]*Issue{}, seen: map[string]*Issue{}, latest: map[string]*Issue{}, post: map[string]map[*Issue]struct{}{}, df: map[string]int{}}
 }
 
 func (ix *index) idf(t string) float64 {
@@ -267,6 +272,12 @@ func (ix *index) features(d *doc, is *Issue) [numFeatures]float64 {
 			f[fCoverSoc] = f[fCoverage]
 		}
 	}
+	if ix.latest[d.outlet] == is {
+		f[fLatest] = 1
+		if d.comment {
+			f[fLatestCom] = 1
+		}
+	}
 	if is.Outlets[d.outlet] > 0 {
 		f[fOutlet] = 1
 		if d.social {
@@ -311,6 +322,9 @@ func (ix *index) candidates(d *doc) []*Issue {
 		return terms[i] < terms[j]
 	})
 	acc := map[*Issue]float64{}
+	if is := ix.latest[d.outlet]; is != nil {
+		acc[is] = 0
+	}
 	for _, t := range terms[:min(len(terms), maxQueryTerms)] {
 		p := ix.post[t]
 		if len(p) > maxPosting {
@@ -365,6 +379,9 @@ const (
 // close enough to be related.
 func (ix *index) place(d *doc) (best, related *Issue) {
 	if is := ix.stories[d.story]; is != nil && d.story != "" {
+		return is, nil
+	}
+	if is := ix.seen[d.parent]; is != nil && d.parent != "" {
 		return is, nil
 	}
 	bestSim, secondSim := 0.0, 0.0
@@ -490,6 +507,17 @@ func (ix *index) add(is *Issue, d *doc) {
 	}
 	is.Outlets[d.outlet]++
 	trim(is.Outlets, 16)
+	if is.OutletAt == nil {
+		is.OutletAt = map[string]time.Time{}
+	}
+	latest := !d.at.Before(ix.latestAt(d.outlet))
+	if d.at.After(is.OutletAt[d.outlet]) {
+		is.OutletAt[d.outlet] = d.at
+		trimTimes(is.OutletAt, 16)
+	}
+	if latest {
+		ix.latest[d.outlet] = is
+	}
 	if is.Offices == nil {
 		is.Offices = map[string]int{}
 	}
@@ -606,6 +634,11 @@ func (ix *index) restore(is *Issue) {
 	for _, a := range is.Seen {
 		ix.seen[a] = is
 	}
+	for o, at := range is.OutletAt {
+		if prev := ix.latest[o]; prev == nil || at.After(prev.OutletAt[o]) || at.Equal(prev.OutletAt[o]) && is.ID < prev.ID {
+			ix.latest[o] = is
+		}
+	}
 	if is.LastSeen.After(ix.now) {
 		ix.now = is.LastSeen
 	}
@@ -633,6 +666,11 @@ func (ix *index) prune() []*Issue {
 			for _, a := range is.Seen {
 				if ix.seen[a] == is {
 					delete(ix.seen, a)
+				}
+			}
+			for o := range is.OutletAt {
+				if ix.latest[o] == is {
+					delete(ix.latest, o)
 				}
 			}
 			out = append(out, is)
@@ -681,3 +719,33 @@ func appendCapped(s []string, v string, n int) []string {
 // round4 keeps four decimals: weights stay comparable and their saved
 // state small.
 func round4(x float64) float64 { return math.Round(x*1e4) / 1e4 }
+
+// latestAt is when the outlet's latest article was published, as its
+// issue remembers it.
+func (ix *index) latestAt(outlet string) time.Time {
+	if is := ix.latest[outlet]; is != nil {
+		return is.OutletAt[outlet]
+	}
+	return time.Time{}
+}
+
+// trimTimes keeps the n latest times of m once it has grown a quarter
+// past n (ties by key).
+func trimTimes(m map[string]time.Time, n int) {
+	if len(m) <= n+n/4 {
+		return
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if !m[keys[i]].Equal(m[keys[j]]) {
+			return m[keys[i]].After(m[keys[j]])
+		}
+		return keys[i] < keys[j]
+	})
+	for _, k := range keys[n:] {
+		delete(m, k)
+	}
+}

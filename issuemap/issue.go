@@ -7,21 +7,22 @@ import (
 
 // Issue is one matter the media talks about, across outlets and days.
 type Issue struct {
-	ID        string             `json:"id"`
-	Name      string             `json:"name"`
-	Terms     map[string]float64 `json:"terms"` // centroid: sum of the articles' unit tf-idf vectors
-	Members   []member           `json:"recent,omitempty"`
-	Regions   map[string]int     `json:"regions,omitempty"` // kabupaten/kota → articles about it
-	Names     map[string]int     `json:"names,omitempty"`   // capitalised words of its articles → articles
-	Offices   map[string]int     `json:"offices,omitempty"` // offices responsible → articles
-	Outlets   map[string]int     `json:"outlets,omitempty"` // outlets → articles
-	Vocab     map[string]int     `json:"vocab,omitempty"`   // words (stems) of its articles → articles
-	Phrases   map[string]*phrase `json:"phrases,omitempty"` // title phrases, for its name
-	Labels    map[string]int     `json:"labels,omitempty"`  // labels of its articles → articles, for its name
-	FirstSeen time.Time          `json:"first_seen"`
-	LastSeen  time.Time          `json:"last_seen"`
-	Count     int                `json:"count"`
-	Related   []string           `json:"related,omitempty"` // issues that later touched this one
+	ID        string               `json:"id"`
+	Name      string               `json:"name"`
+	Terms     map[string]float64   `json:"terms"` // centroid: sum of the articles' unit tf-idf vectors
+	Members   []member             `json:"recent,omitempty"`
+	Regions   map[string]int       `json:"regions,omitempty"`   // kabupaten/kota → articles about it
+	Names     map[string]int       `json:"names,omitempty"`     // capitalised words of its articles → articles
+	Offices   map[string]int       `json:"offices,omitempty"`   // offices responsible → articles
+	Outlets   map[string]int       `json:"outlets,omitempty"`   // outlets → articles
+	OutletAt  map[string]time.Time `json:"outlet_at,omitempty"` // outlets → their latest article here
+	Vocab     map[string]int       `json:"vocab,omitempty"`     // words (stems) of its articles → articles
+	Phrases   map[string]*phrase   `json:"phrases,omitempty"`   // title phrases, for its name
+	Labels    map[string]int       `json:"labels,omitempty"`    // labels of its articles → articles, for its name
+	FirstSeen time.Time            `json:"first_seen"`
+	LastSeen  time.Time            `json:"last_seen"`
+	Count     int                  `json:"count"`
+	Related   []string             `json:"related,omitempty"` // issues that later touched this one
 	// RespondedAt is when the government first spoke on the issue (a
 	// release, an official account, an office's own words in the news).
 	RespondedAt time.Time `json:"responded_at,omitzero"`

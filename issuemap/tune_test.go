@@ -185,7 +185,7 @@ func TestTuneScorer(t *testing.T) {
 		t.Skip("set PANTAU_TUNE=1 (or write)")
 	}
 	feed, tags, stories := evalFeed(t)
-	ths := []float64{0.7, 0.75, 0.8, 0.85, 0.9}
+	ths := []float64{0.65, 0.7, 0.725, 0.75, 0.775, 0.8, 0.85}
 	bestF, bestL2, bestTh := 0.0, 0.0, 0.0
 	for _, l2 := range []float64{1e-4, 3e-4, 1e-3, 3e-3} {
 		for i, r := range crossValidate(t, feed, tags, stories, l2, ths) {
