@@ -50,6 +50,22 @@ func List(ctx context.Context, b store.Backend, rules issuemap.Rules, f store.Is
 	if err != nil {
 		return nil, err
 	}
+	if f.Media != (store.MediaFilter{}) && len(list) > 0 {
+		// issuemap reads the platforms of all an issue's mentions; where
+		// the analyst chose media, the spread and the channels drawn
+		// from it are those media's.
+		ids := make([]string, len(list))
+		for i, s := range list {
+			ids[i] = s.ID
+		}
+		platforms, err := store.IssueMediaPlatforms(ctx, b, ids, f.Media, f.Since, f.Until)
+		if err != nil {
+			return nil, err
+		}
+		for i := range list {
+			list[i].Platforms = platforms[list[i].ID]
+		}
+	}
 	out := make([]Summary, len(list))
 	for i, s := range list {
 		out[i] = Summary{IssueSummary: s, Recommendation: rules.Recommend(s)}

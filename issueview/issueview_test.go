@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"os"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -88,5 +90,44 @@ func TestListAndGet(t *testing.T) {
 	}
 	if _, err := Get(ctx, b, rules, "isu-rilis", period.Window{Until: now}, social); !errors.Is(err, ErrNotFound) {
 		t.Errorf("press releases only, in social media: %v, want ErrNotFound", err)
+	}
+
+	// Where an issue spreads, and the channels drawn from it, are the
+	// chosen media's: under YouTube no Instagram account is recommended.
+	spread := func(m store.MediaFilter) Summary {
+		t.Helper()
+		list, err := List(ctx, b, rules, store.IssueFilter{ID: "isu-media", Since: end.AddDate(0, 0, -30), Until: end, Media: m})
+		if err != nil || len(list) != 1 {
+			t.Fatalf("isu-media in %+v: %d issues, %v", m, len(list), err)
+		}
+		return list[0]
+	}
+	all := spread(store.MediaFilter{})
+	if want := []string{"instagram", "youtube", "x"}; !slices.Equal(all.Platforms, want) {
+		t.Errorf("all media: platforms %v, want %v", all.Platforms, want)
+	}
+	for _, c := range []struct {
+		m         store.MediaFilter
+		platforms []string
+		account   string // the office account the channels name; "" for none
+	}{
+		{store.MediaFilter{Platform: "youtube"}, []string{"youtube"}, "akun YouTube resmi"},
+		{store.MediaFilter{Kind: news.KindSosmed, Platform: "x"}, []string{"x"}, "akun X resmi"},
+		{store.MediaFilter{Kind: news.KindSosmed}, []string{"instagram", "youtube", "x"}, "akun Instagram resmi"},
+		{store.MediaFilter{Kind: news.KindBerita}, nil, ""},
+		{store.MediaFilter{Platform: store.PlatformWeb}, nil, ""},
+	} {
+		s := spread(c.m)
+		if !slices.Equal(s.Platforms, c.platforms) {
+			t.Errorf("%+v: platforms %v, want %v", c.m, s.Platforms, c.platforms)
+		}
+		channels := strings.Join(s.Recommendation.Channels, "; ")
+		if c.account != "" && !strings.Contains(channels, c.account) || c.account == "" && strings.Contains(channels, "akun ") {
+			t.Errorf("%+v: channels %q, want the office account %q", c.m, channels, c.account)
+		}
+	}
+	d, err = Get(ctx, b, rules, "isu-media", period.Window{Until: now}, store.MediaFilter{Platform: "youtube"})
+	if err != nil || !slices.Equal(d.Platforms, []string{"youtube"}) {
+		t.Errorf("detail in YouTube: platforms %v, %v", d.Platforms, err)
 	}
 }
