@@ -70,6 +70,15 @@ func TestListAndGet(t *testing.T) {
 		t.Errorf("2 days: %+v %v", d, err)
 	}
 
+	// The brief's draft says since when the issue has been reported, even
+	// where the window starts later.
+	if d, err = Get(ctx, b, rules, "isu-spike", w, store.MediaFilter{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(d.Brief.Draft, "sejak 28 Mei 2024") {
+		t.Errorf("2 days of isu-spike (first reported 28 Mei 2024, %s in the window): draft %q", d.FirstSeen.In(news.WITA), d.Brief.Draft)
+	}
+
 	// The media filter restricts the figures, the days and the articles.
 	storetest.InsertMediaFixture(t, b, end)
 	social := store.MediaFilter{Kind: news.KindSosmed}
