@@ -50,15 +50,15 @@ func List(ctx context.Context, b store.Backend, rules issuemap.Rules, f store.Is
 	if err != nil {
 		return nil, err
 	}
-	if f.Media != (store.MediaFilter{}) && len(list) > 0 {
+	if (f.Media != store.MediaFilter{} || f.Region != "" || f.OPD != "") && len(list) > 0 {
 		// issuemap reads the platforms of all an issue's mentions; where
-		// the analyst chose media, the spread and the channels drawn
-		// from it are those media's.
+		// the analyst chose media, a region or an office, the spread and
+		// the channels drawn from it are those mentions', as the counts.
 		ids := make([]string, len(list))
 		for i, s := range list {
 			ids[i] = s.ID
 		}
-		platforms, err := store.IssueMediaPlatforms(ctx, b, ids, f.Media, f.Since, f.Until)
+		platforms, err := store.IssueFilterPlatforms(ctx, b, ids, f)
 		if err != nil {
 			return nil, err
 		}

@@ -3,6 +3,7 @@ package issueview
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -135,6 +136,29 @@ func TestListAndGet(t *testing.T) {
 			t.Errorf("%+v: channels %q, want the office account %q", c.m, channels, c.account)
 		}
 	}
+	// So are a region's: posted on Instagram in Samarinda, on TikTok in
+	// Balikpapan.
+	var rows []news.Classified
+	for i, p := range []struct{ platform, region string }{{"instagram", "Kota Samarinda"}, {"instagram", "Kota Samarinda"}, {"tiktok", "Kota Balikpapan"}} {
+		at := end.Add(-time.Duration(i+1) * time.Hour)
+		id := news.IDFor(fmt.Sprintf("wilayah/%d", i))
+		rows = append(rows, news.Classified{Article: news.Article{ID: id, URL: "https://x.id/" + id, Outlet: "@akun_" + p.platform,
+			Title: "jalan rusak " + p.region, Text: "jalan rusak", PublishedAt: at, FetchedAt: at, Kind: news.KindSosmed, Platform: p.platform},
+			Label: news.LabelNegatif, Polarity: "negatif", Regions: []string{p.region}, OPDs: []string{"Dinas PUPR"},
+			IssueID: "isu-wilayah", IssueName: "Jalan rusak", IssueTerms: []string{"jalan"}})
+	}
+	if err := b.InsertMentions(ctx, rows); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.InsertIssues(ctx, store.IssuesFrom(rows)); err != nil {
+		t.Fatal(err)
+	}
+	list, err = List(ctx, b, rules, store.IssueFilter{ID: "isu-wilayah", Region: "Kota Balikpapan", Since: end.AddDate(0, 0, -1), Until: end})
+	if err != nil || len(list) != 1 || !slices.Equal(list[0].Platforms, []string{"tiktok"}) ||
+		!strings.Contains(strings.Join(list[0].Recommendation.Channels, "; "), "akun TikTok resmi") {
+		t.Errorf("in Balikpapan: %+v, %v", list, err)
+	}
+
 	d, err = Get(ctx, b, rules, "isu-media", period.Window{Until: now}, store.MediaFilter{Platform: "youtube"})
 	if err != nil || !slices.Equal(d.Platforms, []string{"youtube"}) {
 		t.Errorf("detail in YouTube: platforms %v, %v", d.Platforms, err)
