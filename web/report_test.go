@@ -64,7 +64,7 @@ func TestReportDateField(t *testing.T) {
 		{"01/12/2026", "Tanggal 01/12/2026 belum tiba; laporan paling akhir adalah hari ini, 30/11/2026."},
 	} {
 		res, body := get(t, c, srv.URL+"/laporan?tanggal="+url.QueryEscape(c2.q))
-		if res.StatusCode != 400 || !strings.Contains(body, `role="alert">`+c2.says) ||
+		if res.StatusCode != 400 || !strings.Contains(body, `role="alert" id="tanggal-galat">`+c2.says) || !strings.Contains(body, `aria-invalid="true"`) ||
 			!strings.Contains(body, `name="tanggal" value="`+c2.q+`"`) || strings.Contains(body, "<iframe") {
 			t.Errorf("GET /laporan?tanggal=%s: %s\n%.2500s", c2.q, res.Status, body)
 		}
