@@ -50,6 +50,22 @@ func List(ctx context.Context, b store.Backend, rules issuemap.Rules, f store.Is
 	if err != nil {
 		return nil, err
 	}
+	if (f.Media != store.MediaFilter{} || f.Region != "" || f.OPD != "") && len(list) > 0 {
+		// issuemap reads the platforms of all an issue's mentions; where
+		// the analyst chose media, a region or an office, the spread and
+		// the channels drawn from it are those mentions', as the counts.
+		ids := make([]string, len(list))
+		for i, s := range list {
+			ids[i] = s.ID
+		}
+		platforms, err := store.IssueFilterPlatforms(ctx, b, ids, f)
+		if err != nil {
+			return nil, err
+		}
+		for i := range list {
+			list[i].Platforms = platforms[list[i].ID]
+		}
+	}
 	out := make([]Summary, len(list))
 	for i, s := range list {
 		out[i] = Summary{IssueSummary: s, Recommendation: rules.Recommend(s)}
@@ -88,7 +104,18 @@ func Get(ctx context.Context, b store.Backend, rules issuemap.Rules, id string, 
 	if err != nil {
 		return nil, err
 	}
-	d.Brief = rules.Brief(d.IssueSummary, d.Recommendation, arts)
+	// The brief draws on the issue's latest articles in every medium, so
+	// its draft says since when the issue has been reported — not since
+	// when the window or the chosen media carried it.
+	whole := d.IssueSummary
+	spans, err := store.IssueSpans(ctx, b, []string{id})
+	if err != nil {
+		return nil, err
+	}
+	if sp, ok := spans[id]; ok && !sp[0].IsZero() && sp[0].Before(whole.FirstSeen) {
+		whole.FirstSeen = sp[0]
+	}
+	d.Brief = rules.Brief(whole, d.Recommendation, arts)
 	for _, a := range d.Articles {
 		if (a.Label == news.LabelPositif || a.Label == news.LabelNetral) && len(d.TalkingPoints) < TalkingPoints {
 			d.TalkingPoints = append(d.TalkingPoints, a.Title)

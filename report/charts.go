@@ -157,10 +157,13 @@ func dailyLayout(d *Data) *dailyChart {
 		peak = max(peak, s.Counts[0]+s.Counts[1]+s.Counts[2]+s.Counts[3])
 	}
 	c.Ticks = niceTicks(peak)
+	// A bar is never wider than a week's: a series that begins with the
+	// store a few days ago keeps the report's day at the right edge.
 	n := max(len(d.Series), 1)
-	slot := (c.Plot.X1 - c.Plot.X0) / n
+	slots := max(n, 7)
+	slot := (c.Plot.X1 - c.Plot.X0) / slots
 	for i, s := range d.Series {
-		x := c.Plot.X0 + i*slot
+		x := c.Plot.X0 + (slots-n+i)*slot
 		c.Bars = append(c.Bars, dailyBar{
 			Day: s.Day, Label: indonesian.DayMonth(s.Day.In(WITA)),
 			X0: x + slot*3/20, X1: x + slot*17/20,

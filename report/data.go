@@ -47,9 +47,16 @@ type Data struct {
 	Date      time.Time // 00:00 WITA of the reported day
 	Generated time.Time
 	Counts    [4]int
-	Prev      [4]int
-	Avg7      [4]float64
-	Series    []DayCounts // 14 days up to Date
+	Prev      [4]int      // the day before; meaningless without HasPrev
+	HasPrev   bool        // whether anything was stored by the day before
+	Avg7      [4]float64  // per day over the AvgDays days before Date
+	AvgDays   int         // 7, or fewer where the store begins later
+	Series    []DayCounts // the 14 days up to Date, from the first stored day (DataSince) when later
+	// DataSince is the first day (00:00 WITA) with stored mentions where
+	// it falls inside the 14 days; zero otherwise. The days before it are
+	// left out of the chart and the averages: nothing was stored then,
+	// which is not the same as a quiet day.
+	DataSince time.Time
 	Urgent    []IssueItem
 	Positive  []store.Article
 	Regions   []Count
@@ -73,22 +80,38 @@ func Gather(ctx context.Context, b store.Backend, rules issuemap.Rules, day time
 	start := time.Date(y, m, dd, 0, 0, 0, 0, WITA)
 	end := start.AddDate(0, 0, 1)
 	d := &Data{Date: start, Generated: now}
-	byDay, err := store.DailyCounts(ctx, b, start.AddDate(0, 0, -13), end)
+	from := start.AddDate(0, 0, -13)
+	first, err := store.FirstPublished(ctx, b, end)
 	if err != nil {
 		return nil, err
 	}
-	for i := 13; i >= 0; i-- {
-		day := start.AddDate(0, 0, -i)
+	if y, m, dd := first.In(WITA).Date(); !first.IsZero() && time.Date(y, m, dd, 0, 0, 0, 0, WITA).After(from) {
+		from = time.Date(y, m, dd, 0, 0, 0, 0, WITA)
+		d.DataSince = from
+	}
+	if from.After(start) {
+		return nil, fmt.Errorf("%s: %w", start.Format("2006-01-02"), ErrNoData)
+	}
+	byDay, err := store.DailyCounts(ctx, b, from, end)
+	if err != nil {
+		return nil, err
+	}
+	for day := from; !day.After(start); day = day.AddDate(0, 0, 1) {
 		d.Series = append(d.Series, DayCounts{Day: day, Counts: byDay[day.Format("2006-01-02")]})
 	}
-	d.Counts = d.Series[13].Counts
+	n := len(d.Series)
+	d.Counts = d.Series[n-1].Counts
 	if d.Total() == 0 {
 		return nil, fmt.Errorf("%s: %w", start.Format("2006-01-02"), ErrNoData)
 	}
-	d.Prev = d.Series[12].Counts
-	for _, s := range d.Series[6:13] {
+	if n > 1 {
+		d.Prev, d.HasPrev = d.Series[n-2].Counts, true
+	}
+	week := d.Series[max(n-8, 0) : n-1]
+	d.AvgDays = len(week)
+	for _, s := range week {
 		for i := range d.Avg7 {
-			d.Avg7[i] += float64(s.Counts[i]) / 7
+			d.Avg7[i] += float64(s.Counts[i]) / float64(len(week))
 		}
 	}
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -65,17 +66,50 @@ type headline struct {
 
 var classHex = [4]string{"#2e7d32", "#78828c", "#b45309", "#c62828"}
 
+// noFigure stands where the store holds nothing to compare with: the day
+// before, or the days of the average, precede its first mention.
+const noFigure = "–"
+
 func headlines(d *Data) []headline {
 	var out []headline
 	for i, l := range Labels {
 		ch := indonesian.Signed(int64(d.Counts[i] - d.Prev[i]))
-		if d.Counts[i] == d.Prev[i] {
+		switch {
+		case !d.HasPrev:
+			ch = noFigure
+		case d.Counts[i] == d.Prev[i]:
 			ch = "tetap"
 		}
-		out = append(out, headline{Label: l, Count: indonesian.Int(int64(d.Counts[i])), Change: ch,
-			Avg: indonesian.Decimal(d.Avg7[i], 1), Color: classHex[i]})
+		avg := noFigure
+		if d.AvgDays > 0 {
+			avg = indonesian.Decimal(d.Avg7[i], 1)
+		}
+		out = append(out, headline{Label: l, Count: indonesian.Int(int64(d.Counts[i])), Change: ch, Avg: avg, Color: classHex[i]})
 	}
 	return out
+}
+
+// avgTitle heads the average's column: "Rata-rata 7 hari", fewer where
+// the store begins later.
+func avgTitle(d *Data) string {
+	if d.AvgDays == 0 {
+		return "Rata-rata 7 hari"
+	}
+	return "Rata-rata " + strconv.Itoa(d.AvgDays) + " hari"
+}
+
+// chartTitle heads the daily chart: "Sentimen 14 hari terakhir", or from
+// the first day with stored mentions when that is later — "Sentimen sejak
+// 17 November 2026 (awal data tersimpan)".
+func chartTitle(d *Data) string { return "Sentimen " + chartSpan(d) }
+
+// chartSpan is the days the chart shows: "14 hari terakhir", or "sejak 17
+// November 2026 (awal data tersimpan)".
+func chartSpan(d *Data) string {
+	if !d.DataSince.IsZero() {
+		return "sejak " + indonesian.DateNoDay(d.DataSince.In(WITA)) + " (awal data tersimpan)"
+	}
+	return "14 hari terakhir"
 }
 
 // mixed reports whether the day's items came from more than one kind of
@@ -230,7 +264,6 @@ func closing(d *Data) string {
 const (
 	titleText    = "Laporan Sentimen Media Harian"
 	office       = "Diskominfo Provinsi Kalimantan Timur"
-	chartTitle   = "Sentimen 14 hari terakhir"
 	urgentTitle  = "Isu yang perlu direspons"
 	posTitle     = "Berita positif untuk diperkuat"
 	regionsTitle = "Sebaran wilayah dan media"
@@ -254,7 +287,7 @@ var htmlTmpl = template.Must(template.New("r").Funcs(template.FuncMap{
 <h2 style="font-size:17px">Ringkasan</h2>
 <p>{{.Summary}}</p>
 <table style="border-collapse:collapse;width:100%;margin-bottom:12px">
-<tr style="background:#f0f4f8"><th style="text-align:left;padding:6px">Kategori</th><th style="text-align:right;padding:6px">{{.Day.Column}}</th><th style="text-align:right;padding:6px">Dibanding hari sebelumnya</th><th style="text-align:right;padding:6px">Rata-rata 7 hari</th></tr>
+<tr style="background:#f0f4f8"><th style="text-align:left;padding:6px">Kategori</th><th style="text-align:right;padding:6px">{{.Day.Column}}</th><th style="text-align:right;padding:6px">Dibanding hari sebelumnya</th><th style="text-align:right;padding:6px">{{.AvgTitle}}</th></tr>
 {{range .Heads}}<tr><td style="padding:6px;border-bottom:1px solid #e4e7eb;color:{{.Color}}"><b>{{.Label}}</b></td><td style="text-align:right;padding:6px;border-bottom:1px solid #e4e7eb">{{.Count}}</td><td style="text-align:right;padding:6px;border-bottom:1px solid #e4e7eb">{{.Change}}</td><td style="text-align:right;padding:6px;border-bottom:1px solid #e4e7eb">{{.Avg}}</td></tr>
 {{end}}</table>
 {{if .Kinds}}<h3 style="font-size:15px;margin:12px 0 4px">{{.KindsTitle}}</h3>
@@ -263,7 +296,7 @@ var htmlTmpl = template.Must(template.New("r").Funcs(template.FuncMap{
 {{range .Kinds}}<tr><td style="padding:6px;border-bottom:1px solid #e4e7eb"><b>{{.Name}}</b></td><td style="text-align:right;padding:6px;border-bottom:1px solid #e4e7eb">{{.Total}}</td>{{range .Counts}}<td style="text-align:right;padding:6px;border-bottom:1px solid #e4e7eb">{{.}}</td>{{end}}<td style="text-align:right;padding:6px;border-bottom:1px solid #e4e7eb">{{.Neg}}</td></tr>
 {{end}}</table>
 {{end}}<h3 style="font-size:15px;margin:12px 0 4px">{{.ChartTitle}}</h3>
-<img src="{{.ClassesSrc}}" alt="Grafik batang jumlah pemberitaan per hari menurut kategori sentimen, 14 hari terakhir" width="900" style="max-width:100%">
+<img src="{{.ClassesSrc}}" alt="Grafik batang jumlah pemberitaan per hari menurut kategori sentimen, {{.ChartSpan}}" width="900" style="max-width:100%">
 
 <h2 style="font-size:17px">{{.UrgentTitle}}</h2>
 {{if .D.Urgent}}{{range $i, $u := .D.Urgent}}<div style="border-left:4px solid {{if eq .Rec.Urgency "tinggi"}}#c62828{{else if eq .Rec.Urgency "sedang"}}#f59e0b{{else}}#78828c{{end}};padding:4px 10px;margin:10px 0">
@@ -296,7 +329,7 @@ func HTML(d *Data, src func(name string) string) (string, error) {
 		"D": d, "Heads": headlines(d), "Subject": Subject(d), "Day": dayOf(d), "Summary": summary(d),
 		"Title": titleText, "Office": office, "Date": indonesian.Date(d.Date.In(WITA)), "Closing": closing(d),
 		"Kinds": kindRows(d), "KindsTitle": kindsTitle, "Labels": Labels, "Hex": classHex,
-		"ChartTitle": chartTitle, "UrgentTitle": urgentTitle, "PosTitle": posTitle, "RegionsTitle": regionsTitle,
+		"ChartTitle": chartTitle(d), "ChartSpan": chartSpan(d), "AvgTitle": avgTitle(d), "UrgentTitle": urgentTitle, "PosTitle": posTitle, "RegionsTitle": regionsTitle,
 		"ClassesSrc": template.URL(src("classes")), "RegionsSrc": template.URL(src("regions")),
 	})
 	return b.String(), err
@@ -307,7 +340,7 @@ func Text(d *Data) string {
 	var b strings.Builder
 	dy := dayOf(d)
 	fmt.Fprintf(&b, "%s\n%s · %s\n\nRINGKASAN\n%s\n", strings.ToUpper(titleText), indonesian.Date(d.Date.In(WITA)), office, summary(d))
-	fmt.Fprintf(&b, "  %-20s %9s  %-26s %s\n", "Kategori", dy.Column, "Dibanding hari sebelumnya", "Rata-rata 7 hari")
+	fmt.Fprintf(&b, "  %-20s %9s  %-26s %s\n", "Kategori", dy.Column, "Dibanding hari sebelumnya", avgTitle(d))
 	for _, h := range headlines(d) {
 		fmt.Fprintf(&b, "  %-20s %9s  %-26s %s\n", h.Label, h.Count, h.Change, h.Avg)
 	}
@@ -318,7 +351,7 @@ func Text(d *Data) string {
 			fmt.Fprintf(&b, "  %-24s %7s %9s %9s %20s %9s %20s\n", r.Name, r.Total, r.Counts[0], r.Counts[1], r.Counts[2], r.Counts[3], r.Neg)
 		}
 	}
-	fmt.Fprintf(&b, "\n%s\n", strings.ToUpper(chartTitle))
+	fmt.Fprintf(&b, "\n%s\n", strings.ToUpper(chartTitle(d)))
 	for _, s := range d.Series {
 		var parts []string
 		for i, l := range Labels {
@@ -443,7 +476,7 @@ func PDF(d *Data, c *Charts) ([]byte, error) {
 	cols := []float64{54, 30, 50, 46}
 	pdf.SetFont("go", "B", 9.5)
 	pdf.SetFillColor(240, 244, 248)
-	for i, h := range []string{"Kategori", dayOf(d).Column, "Dibanding hari sebelumnya", "Rata-rata 7 hari"} {
+	for i, h := range []string{"Kategori", dayOf(d).Column, "Dibanding hari sebelumnya", avgTitle(d)} {
 		align := "R"
 		if i == 0 {
 			align = "L"
@@ -496,7 +529,7 @@ func PDF(d *Data, c *Charts) ([]byte, error) {
 	}
 
 	daily := dailyLayout(d)
-	section(chartTitle, width*float64(daily.H)/float64(daily.W))
+	section(chartTitle(d), width*float64(daily.H)/float64(daily.W))
 	image("classes", c.Classes, daily.W, daily.H)
 
 	section(urgentTitle, 20)

@@ -220,7 +220,7 @@ func TestHTMLAndPDFSayTheSame(t *testing.T) {
 	pages := pdfText(t, pdf)
 	all := strings.Join(strings.Fields(strings.Join(pages, " ")), " ")
 	text := Text(d)
-	order := []string{"Ringkasan", "Kemarin tercatat 15 item (media massa 12, siaran pers 2, media sosial 1)", kindsTitle, "Media sosial", chartTitle, urgentTitle, "Banjir sempaja, BPBD, warga",
+	order := []string{"Ringkasan", "Kemarin tercatat 15 item (media massa 12, siaran pers 2, media sosial 1)", kindsTitle, "Media sosial", "Sentimen 14 hari terakhir", urgentTitle, "Banjir sempaja, BPBD, warga",
 		"Tahap: meningkat sejak 11 Jun", "Sebaran: media massa 5", "Rekomendasi: respons cepat (urgensi tinggi, OPD: BPBD)",
 		"Kanal: konferensi pers; siaran pers", "keyakinan model 90%", posTitle, "Tidak ada berita positif kemarin.", regionsTitle, "Kaltim Post"}
 	for name, doc := range map[string]string{"HTML": html, "PDF": all, "text": strings.ToUpper(text[:1]) + text[1:]} {

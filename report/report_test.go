@@ -183,6 +183,74 @@ func TestGatherFiguresAndGoldenHTML(t *testing.T) {
 	}
 }
 
+// TestSeriesBeginsWithTheStore: the days before the first stored mention
+// are not quiet days; the chart leaves them out and says since when it
+// runs, the average counts only stored days, and the first day has
+// nothing to compare with. (The demo's fortnight ends today; the report
+// of yesterday began with an empty bar.)
+func TestSeriesBeginsWithTheStore(t *testing.T) {
+	b := fixture(t, "rep_since") // mentions from 13 days before reportDay, 29 Mei 2024
+	first := reportDay.AddDate(0, 0, -13)
+
+	d, err := Gather(context.Background(), b, rules(t), reportDay.AddDate(0, 0, -10), fixedNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Series) != 4 || !d.Series[0].Day.Equal(first) || !d.DataSince.Equal(first) || !d.HasPrev || d.AvgDays != 3 {
+		t.Fatalf("series of %d days from %v (data since %v), previous day %v, average over %d days; want 4 from %v, 3",
+			len(d.Series), d.Series[0].Day, d.DataSince, d.HasPrev, d.AvgDays, first)
+	}
+	var sum [4]int
+	for _, s := range d.Series[:3] {
+		for i := range sum {
+			sum[i] += s.Counts[i]
+		}
+	}
+	for i := range sum {
+		if want := float64(sum[i]) / 3; d.Avg7[i] != want {
+			t.Errorf("average of %s: %v, want %v", Labels[i], d.Avg7[i], want)
+		}
+	}
+	html, err := HTML(d, func(n string) string { return "cid:" + n })
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Sentimen sejak 29 Mei 2024 (awal data tersimpan)", "Rata-rata 3 hari"} {
+		if !strings.Contains(html, want) || !strings.Contains(Text(d), strings.ToUpper(want[:1])+want[1:]) && !strings.Contains(Text(d), strings.ToUpper(want)) {
+			t.Errorf("the report does not say %q", want)
+		}
+	}
+	if strings.Contains(html, "14 hari terakhir") {
+		t.Errorf("the report still speaks of 14 days")
+	}
+	// Bars as wide as a week's, the report's day at the right edge.
+	l := dailyLayout(d)
+	if len(l.Bars) != 4 || !l.Bars[3].Reported || l.Plot.X1-l.Bars[3].X1 > (l.Plot.X1-l.Plot.X0)/7 || l.Bars[0].X0 < l.Plot.X0+(l.Plot.X1-l.Plot.X0)*3/7 {
+		t.Errorf("bars %+v in plot %+v", l.Bars, l.Plot)
+	}
+
+	// The first stored day: nothing before it to compare with.
+	d, err = Gather(context.Background(), b, rules(t), first, fixedNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Series) != 1 || d.HasPrev || d.AvgDays != 0 {
+		t.Errorf("first day: %d days, previous %v, average over %d", len(d.Series), d.HasPrev, d.AvgDays)
+	}
+	for _, h := range headlines(d) {
+		if h.Change != "–" || h.Avg != "–" {
+			t.Errorf("first day, %s: change %q, average %q; want –", h.Label, h.Change, h.Avg)
+		}
+	}
+	if _, _, err := Build(context.Background(), b, rules(t), first, fixedNow); err != nil {
+		t.Errorf("drawing a one-day report: %v", err)
+	}
+	// Before it: no report.
+	if _, err := Gather(context.Background(), b, rules(t), first.AddDate(0, 0, -1), fixedNow); !errors.Is(err, ErrNoData) {
+		t.Errorf("the day before the first: %v, want ErrNoData", err)
+	}
+}
+
 func TestNoDataIsAnErrorNotAQuietDay(t *testing.T) {
 	b := fixture(t, "rep_empty")
 	_, err := Gather(context.Background(), b, rules(t), reportDay.AddDate(0, 0, 30), fixedNow)

@@ -51,15 +51,25 @@ GROUP BY issue_id, day ORDER BY issue_id, day`+FinalByPartition, b.Database()),
 // IssuePlatforms returns, per issue, the platforms its social items came
 // from between since and until, most items first.
 func IssuePlatforms(ctx context.Context, b Backend, ids []string, since, until time.Time) (map[string][]string, error) {
+	return IssueFilterPlatforms(ctx, b, ids, IssueFilter{Since: since, Until: until})
+}
+
+// IssueFilterPlatforms is IssuePlatforms over the mentions the filter
+// counts (its period, region, office and media, as Issues counts them):
+// where an issue spreads as an analyst who chose them sees it — under
+// --platform youtube, YouTube alone.
+func IssueFilterPlatforms(ctx context.Context, b Backend, ids []string, f IssueFilter) (map[string][]string, error) {
 	out := map[string][]string{}
 	if len(ids) == 0 {
 		return out, nil
 	}
+	params := map[string]string{"ids": arrayParam(ids), "since": dt(f.Since), "until": dt(f.Until), "region": f.Region, "opd": f.OPD}
 	res, err := b.Query(ctx, fmt.Sprintf(`SELECT issue_id, `+fmt.Sprintf(topOf, "groupArrayIf(platform, platform != '')", 4)+`
 FROM %s.mention_facts FINAL
 WHERE issue_id IN {ids:Array(String)} AND published_at >= {since:DateTime('UTC')} AND published_at < {until:DateTime('UTC')}
-GROUP BY issue_id`+FinalByPartition, b.Database()),
-		map[string]string{"ids": arrayParam(ids), "since": dt(since), "until": dt(until)})
+  AND ({region:String} = '' OR has(regions, {region:String}))
+  AND ({opd:String} = '' OR has(opds, {opd:String}))%s
+GROUP BY issue_id`+FinalByPartition, b.Database(), f.Media.where(params)), params)
 	if err != nil {
 		return nil, fmt.Errorf("issue platforms: %w", err)
 	}

@@ -34,6 +34,27 @@ GROUP BY day ORDER BY day`+FinalByPartition, b.Database()), map[string]string{"s
 	return out, nil
 }
 
+// FirstPublished returns when the earliest mention published before until
+// was published; zero when there is none. The report leaves the days
+// before it out of its chart: they are days before anything was stored,
+// not quiet days.
+func FirstPublished(ctx context.Context, b Backend, until time.Time) (time.Time, error) {
+	res, err := b.Query(ctx, fmt.Sprintf(`SELECT count(), min(published_at)
+FROM %s.mention_facts WHERE published_at < {until:DateTime('UTC')}`, b.Database()), map[string]string{"until": dt(until)})
+	if err != nil {
+		return time.Time{}, fmt.Errorf("first mention: %w", err)
+	}
+	var n int
+	var first time.Time
+	if err := res.One(&n, &first); err != nil {
+		return time.Time{}, fmt.Errorf("first mention: %w", err)
+	}
+	if n == 0 {
+		return time.Time{}, nil
+	}
+	return first, nil
+}
+
 // KindCounts returns the mentions of [since, until) per item kind
 // (news.KindBerita, KindRilis, KindSosmed) and class.
 func KindCounts(ctx context.Context, b Backend, since, until time.Time) (map[string][4]int, error) {

@@ -105,6 +105,25 @@ func mixSeries(days []store.DayMix) classSeries {
 	}
 	first, _ := time.ParseInLocation("2006-01-02", days[0].Day, wita)
 	last, _ := time.ParseInLocation("2006-01-02", days[len(days)-1].Day, wita)
+	return mixDays(by, first, last)
+}
+
+// mixSeriesOver lays an issue's daily mix over every day (WITA) from
+// since's to the last one before until: a chosen period's quiet days too.
+func mixSeriesOver(days []store.DayMix, since, until time.Time) classSeries {
+	by := map[string][4]int{}
+	for _, d := range days {
+		by[d.Day] = d.ByLabel
+	}
+	y, m, d := since.In(wita).Date()
+	first := time.Date(y, m, d, 0, 0, 0, 0, wita)
+	y, m, d = until.Add(-time.Second).In(wita).Date()
+	return mixDays(by, first, time.Date(y, m, d, 0, 0, 0, 0, wita))
+}
+
+// mixDays is the series of the days from first to last, by day.
+func mixDays(by map[string][4]int, first, last time.Time) classSeries {
+	var cs classSeries
 	for t := first; !t.After(last); t = t.AddDate(0, 0, 1) {
 		k := t.Format("2006-01-02")
 		cs.Keys = append(cs.Keys, k)

@@ -177,4 +177,5 @@ var funcs = template.FuncMap{
 	},
 	// articleView gives an article in a list its relabel form's context.
 	"articleView": newArticleView,
+	"scoped":      scoped,
 }

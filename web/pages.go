@@ -46,18 +46,21 @@ func classFigures(now, prev [4]int) []classFigure {
 type issueItem struct {
 	store.IssueSummary
 	Rec      issuemap.Recommendation
-	Priority int // 0 first: needs a response now
+	Priority int    // 0 first: needs a response now
+	Link     string // its detail page, limited as the list it is on
 }
 
 // NeedsResponse: negative mentions with a high or medium urgency, or a
 // spike.
 func (i issueItem) NeedsResponse() bool { return i.Priority < 2 || i.Spike }
 
-func issueItems(list []issueview.Summary) []issueItem {
+// issueItems ranks a list's issues; each links to its detail limited to
+// the list's scope.
+func issueItems(list []issueview.Summary, sc issueScope) []issueItem {
 	rank := map[string]int{"tinggi": 0, "sedang": 1, "rendah": 2}
 	out := make([]issueItem, len(list))
 	for i, x := range list {
-		it := issueItem{IssueSummary: x.IssueSummary, Rec: x.Recommendation}
+		it := issueItem{IssueSummary: x.IssueSummary, Rec: x.Recommendation, Link: sc.link(x.ID)}
 		it.Priority = 3
 		if x.ByLabel[2]+x.ByLabel[3] > 0 || x.Spike {
 			it.Priority = rank[it.Rec.Urgency]
@@ -147,7 +150,7 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request, sess *session)
 		s.internal(w, r, err)
 		return
 	}
-	d.Issues = issueItems(list)
+	d.Issues = issueItems(list, issueScope{Period: &p})
 	if len(d.Issues) > 5 {
 		d.Issues = d.Issues[:5]
 	}
@@ -202,23 +205,42 @@ func (s *Server) issueQueue(w http.ResponseWriter, r *http.Request, sess *sessio
 		s.internal(w, r, err)
 		return
 	}
-	d.Issues = issueItems(list)
+	d.Issues = issueItems(list, issueScope{Period: &p, Media: d.Media})
 	s.render(w, r, http.StatusOK, "issues", view{Title: "Isu", Active: "isu", User: sess.user, CSRF: sess.CSRF, Data: d})
 }
 
 type issueDetailData struct {
 	Issue    issueItem
+	Scope    issueScope // what the page is limited to, from the list the analyst came from
 	Chart    string
 	Brief    issuemap.Brief // talking points and the draft to edit
 	Articles []store.Article
 }
 
+// issueDetail shows one issue: over its whole life and all media, or
+// limited to the period and media of the list the analyst came from
+// (?periode=, ?jenis=, ?platform=, as the list's links carry them).
 func (s *Server) issueDetail(w http.ResponseWriter, r *http.Request, sess *session) {
 	ctx := r.Context()
 	id := r.PathValue("id")
 	until := s.Now().UTC()
-	det, err := issueview.Get(ctx, s.Store, s.Rules, id, period.Window{Until: until}, store.MediaFilter{})
+	sc, ok := scopeOf(r.URL.Query(), s.Now())
+	if !ok {
+		s.fail(w, r, http.StatusBadRequest, "Periode, jenis atau platform tidak dikenal.")
+		return
+	}
+	win := period.Window{Until: until}
+	if sc.Period != nil {
+		win = period.Window{Since: sc.Period.Since, Until: sc.Period.Until}
+	}
+	det, err := issueview.Get(ctx, s.Store, s.Rules, id, win, sc.Media.Filter)
 	if errors.Is(err, issueview.ErrNotFound) {
+		if sc.Filtered() {
+			s.render(w, r, http.StatusNotFound, "error", view{Title: "Galat", User: sess.user, CSRF: sess.CSRF,
+				Flash: "Isu ini tidak punya pemberitaan dalam " + sc.Words() + ".",
+				Data:  errorLink{Href: issueScope{}.link(id), Text: "Tampilkan seluruh isu ini"}})
+			return
+		}
 		s.fail(w, r, http.StatusNotFound, "Isu tidak ditemukan.")
 		return
 	}
@@ -226,17 +248,127 @@ func (s *Server) issueDetail(w http.ResponseWriter, r *http.Request, sess *sessi
 		s.internal(w, r, err)
 		return
 	}
-	d := issueDetailData{Issue: issueItems([]issueview.Summary{det.Summary})[0], Brief: det.Brief}
-	if d.Chart, err = classChart(mixSeries(det.Series)); err != nil {
+	d := issueDetailData{Issue: issueItems([]issueview.Summary{det.Summary}, sc)[0], Scope: sc, Brief: det.Brief}
+	series := mixSeries(det.Series)
+	since := det.FirstSeen
+	if sc.Period != nil {
+		// Every day of the chosen period, quiet ones included.
+		series = mixSeriesOver(det.Series, sc.Period.Since, sc.Period.Until)
+		since = sc.Period.Since
+	}
+	if d.Chart, err = classChart(series); err != nil {
 		s.internal(w, r, err)
 		return
 	}
-	if d.Articles, err = store.Articles(ctx, s.Store, store.ArticleFilter{IssueID: id, Since: det.FirstSeen, Until: until.Add(time.Second),
-		Limit: issueview.DetailArticles}); err != nil {
+	if d.Articles, err = store.Articles(ctx, s.Store, store.ArticleFilter{IssueID: id, Since: since, Until: until.Add(time.Second),
+		Media: sc.Media.Filter, Limit: issueview.DetailArticles}); err != nil {
 		s.internal(w, r, err)
 		return
 	}
 	s.render(w, r, http.StatusOK, "issue", view{Title: d.Issue.Name, Active: "isu", User: sess.user, CSRF: sess.CSRF, Data: d})
+}
+
+// errorLink is the way on that an error page offers.
+type errorLink struct{ Href, Text string }
+
+// issueScope is what an issue's detail is limited to: the period and the
+// media the analyst chose on the list she came from. The lists' links
+// carry it, the detail says it and offers to clear it.
+type issueScope struct {
+	Period *span // nil: the issue's whole life
+	Media  mediaChoice
+}
+
+// scopeOf reads ?periode= (absent: the whole life), ?jenis= and
+// ?platform=; false when one is unknown.
+func scopeOf(q url.Values, now time.Time) (issueScope, bool) {
+	var sc issueScope
+	if key := q.Get("periode"); key != "" {
+		p, ok := makePeriod(key, now)
+		if !ok {
+			return sc, false
+		}
+		sc.Period = &p
+	}
+	var ok bool
+	sc.Media, ok = mediaOf(q)
+	return sc, ok
+}
+
+// scopeFrom reads a scope a form sent back (issueScope.Query); an
+// unreadable one is no scope.
+func scopeFrom(query string, now time.Time) issueScope {
+	q, err := url.ParseQuery(query)
+	if err != nil {
+		return issueScope{}
+	}
+	sc, ok := scopeOf(q, now)
+	if !ok {
+		return issueScope{}
+	}
+	return sc
+}
+
+// Filtered reports whether the scope limits anything.
+func (sc issueScope) Filtered() bool {
+	return sc.Period != nil || sc.ByMedia()
+}
+
+// ByMedia reports whether the scope limits the media.
+func (sc issueScope) ByMedia() bool { return sc.Media.Filter != (store.MediaFilter{}) }
+
+// Query is the scope as a query string: "periode=7-hari&platform=youtube".
+func (sc issueScope) Query() string {
+	v := url.Values{}
+	if sc.Period != nil {
+		v.Set("periode", sc.Period.Key)
+	}
+	if sc.Media.Jenis != "" {
+		v.Set("jenis", sc.Media.Jenis)
+	}
+	if sc.Media.Filter.Platform != "" {
+		v.Set("platform", sc.Media.Filter.Platform)
+	}
+	return v.Encode()
+}
+
+// link is an issue's detail page in this scope.
+func (sc issueScope) link(id string) string {
+	if q := sc.Query(); q != "" {
+		return "/isu/" + url.PathEscape(id) + "?" + q
+	}
+	return "/isu/" + url.PathEscape(id)
+}
+
+// ListLink is the issue list in this scope.
+func (sc issueScope) ListLink() string {
+	if q := sc.Query(); q != "" {
+		return "/isu?" + q
+	}
+	return "/isu"
+}
+
+// Words says the scope: "7 hari terakhir, media sosial, YouTube";
+// "seluruh masa isu, semua media" when it limits nothing.
+func (sc issueScope) Words() string {
+	when := "seluruh masa isu"
+	if sc.Period != nil {
+		when = strings.ToLower(sc.Period.Label)
+		if sc.Period.Key != "hari-ini" {
+			when += " terakhir"
+		}
+	}
+	var media []string
+	if k := sc.Media.Filter.Kind; k != "" {
+		media = append(media, news.KindName(k))
+	}
+	if p := sc.Media.Filter.Platform; p != "" {
+		media = append(media, platformName(p))
+	}
+	if len(media) == 0 {
+		return when + ", semua media"
+	}
+	return when + ", " + strings.Join(media, ", ")
 }
 
 type reviewData struct {
@@ -339,6 +471,15 @@ type articleView struct {
 	Saved    string // what was just saved, in words
 	// Highlight is the phrase searched for, marked in the snippet.
 	Highlight string
+	// Scope is the issue page's filters as a query string
+	// (issueScope.Query), for the way back after relabelling.
+	Scope string
+}
+
+// scoped gives an article on a filtered issue page its way back.
+func scoped(av articleView, query string) articleView {
+	av.Scope = query
+	return av
 }
 
 func newArticleView(v view, a store.Article, context string) articleView {
@@ -387,7 +528,7 @@ func (s *Server) relabel(w http.ResponseWriter, r *http.Request, sess *session) 
 	if r.Header.Get("HX-Request") != "true" {
 		back := "/tinjau"
 		if from == "isu" && before.IssueID != "" {
-			back = "/isu/" + url.PathEscape(before.IssueID)
+			back = scopeFrom(r.PostFormValue("lingkup"), s.Now()).link(before.IssueID)
 		}
 		http.Redirect(w, r, back+"#a-"+id, http.StatusSeeOther)
 		return
@@ -403,6 +544,9 @@ func (s *Server) relabel(w http.ResponseWriter, r *http.Request, sess *session) 
 	}
 	av := newArticleView(view{User: sess.user, CSRF: sess.CSRF}, *after, from)
 	av.Saved = saved
+	if from == "isu" {
+		av.Scope = scopeFrom(r.PostFormValue("lingkup"), s.Now()).Query()
+	}
 	if from == "tinjau" {
 		s.renderPart(w, "review", "reviewed", av)
 		return
