@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/diskominfo-kaltim/pantau/issuemap/kaltimfeed"
+	"github.com/diskominfo-kaltim/pantau/labels"
 )
 
 // scores are region and office figures over a set of items.
@@ -93,6 +94,26 @@ func TestRegionAndOfficeQuality(t *testing.T) {
 	t.Logf("held-out (%d items): %s", held.items, held)
 	if float64(held.regionOK) < 0.8*float64(held.items) {
 		t.Errorf("held-out region accuracy %s", pct(held.regionOK, held.items))
+	}
+	// National news (labels.News4) as a Kaltim outlet carries it: the
+	// outlet's region must not stick to stories that name no place. A
+	// few items are about Kaltim (a Samarinda prosecutor, Kukar's
+	// regent).
+	items, err := labels.News4()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, home := range []string{"", Province, "Kota Samarinda"} {
+		tagged := 0
+		for _, it := range items {
+			if tags := tg.TagIn(it.Title, it.Text, home); len(tags.Regions) > 0 || len(tags.OPDs) > 0 {
+				tagged++
+			}
+		}
+		t.Logf("national news (%d items) from an outlet of %q: %s with a Kaltim region or office", len(items), home, pct(tagged, len(items)))
+		if tagged > len(items)/20 {
+			t.Errorf("national news from an outlet of %q: %d of %d items tagged as Kaltim's", home, tagged, len(items))
+		}
 	}
 }
 

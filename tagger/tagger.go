@@ -301,7 +301,10 @@ func (t *Tagger) TagIn(title, text, home string) Tags {
 		// Filed from elsewhere, Kaltim named in passing at most (a
 		// title mention counts 2): a national or foreign story.
 		tags.Elsewhere = topKeys(mergeCounts(at.out, s.out), 3)
-	case kaltim > 0:
+	case kaltim > 0 && (len(at.region) > 0 || s.kaltimTitle || out < 2*kaltim || out < 2):
+		// Kaltim named in the dateline or the title, or at least half
+		// as often as places elsewhere; else a passing mention in a
+		// story about elsewhere.
 		tags.Regions = rankRegions(s.region)
 	case s.outTitle || out >= 2:
 		// Places outside Kaltim in its title or named twice, none
@@ -309,7 +312,7 @@ func (t *Tagger) TagIn(title, text, home string) Tags {
 		tags.Elsewhere = topKeys(s.out, 3)
 	case len(at.region) > 0:
 		tags.Regions = rankRegions(at.region)
-	case home != "":
+	case home != "" && t.readsLocal(title, text):
 		tags.Regions = []string{home}
 	}
 	// Offices only for an item known to be about Kaltim.
@@ -332,6 +335,113 @@ func (t *Tagger) TagIn(title, text, home string) Tags {
 	return tags
 }
 
+// What makes an item that names no place read as local (readsLocal):
+// regional government and its services (a ministry is a "kementerian",
+// never a "dinas"), the Banjar and Kutai words of the province's social
+// posts, and the chat words and emoji of any social post.
+var (
+	govWords = map[string]bool{
+		"pemkot": true, "pemkab": true, "pemprov": true, "pemda": true, "dprd": true, "bupati": true,
+		"camat": true, "lurah": true, "kelurahan": true, "kecamatan": true, "desa": true,
+		"kampung": true, "rt": true, "kades": true, "dinas": true, "puskesmas": true, "posyandu": true, "rsud": true, "posko": true,
+		"bpbd": true, "dlh": true, "pdam": true, "perumda": true, "samsat": true, "dishub": true, "disdik": true, "dinsos": true,
+		"dinkes": true, "dukcapil": true, "disdukcapil": true, "satpol": true, "damkar": true, "bapenda": true, "tps": true,
+		"tpa": true, "wita": true,
+	}
+	dialectWords = map[string]bool{
+		"ulun": true, "kada": true, "banar": true, "bubuhan": true, "umai": true, "kayapa": true, "handak": true,
+		"pian": true, "nang": true, "banyu": true, "pajah": true, "bujur": true, "kawa": true, "mun": true, "haja": true,
+		"kadada": true, "sidin": true, "ikam": true, "kd": true, "kah": true,
+	}
+	chatWords = map[string]bool{
+		"yg": true, "sdh": true, "udh": true, "udah": true, "jgn": true, "gk": true, "ga": true, "gak": true, "tp": true,
+		"blm": true, "min": true, "sy": true, "td": true, "skrg": true, "bgt": true, "aja": true, "dong": true, "sih": true,
+		"nih": true, "kok": true, "kyk": true, "utk": true, "jg": true, "lg": true, "bbrp": true, "pake": true, "gimana": true,
+		"kalo": true, "emang": true, "jt": true, "rb": true,
+	}
+)
+
+// readsLocal reports whether an item that names no place in Kaltim reads
+// as local news or a resident's post, so that it belongs to its outlet's
+// region. A post does (post); in an edited story, regional government counts unless it is another province's
+// ("Gubernur DKI Jakarta", "Kecamatan Tuminting, Manado"); dialect and
+// chat words count as written in lower case ("Min" and "LG" are names),
+// chat words only two together (celebrity news quotes "udah"). A
+// national story carried by a Kaltim outlet (markets, ministries,
+// gadgets, celebrities) does none of these.
+func (t *Tagger) readsLocal(title, text string) bool {
+	if post(title, text) {
+		return true
+	}
+	s := title + " . " + text
+	chat := 0
+	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		if dialectWords[w] {
+			return true
+		}
+		switch {
+		case reduplicated(w):
+			chat += 2 // "anak2": never in edited news
+		case chatWords[w]:
+			chat++
+		}
+	}
+	if chat >= 2 || strings.IndexFunc(s, isEmoji) >= 0 {
+		return true
+	}
+	w := words(s)
+	for i, x := range w {
+		if govWords[x] && !t.placeElsewhereIn(ownName(w[i+1:])) {
+			return true
+		}
+	}
+	return false
+}
+
+// ownName is what may name an office's or an area's government after
+// its title: up to five words, up to a preposition ("Dinas Pendidikan
+// Kota Tangerang Selatan", but not "Dinas PUPR rapat di Jakarta").
+func ownName(w []string) []string {
+	w = w[:min(len(w), 5)]
+	for i, x := range w {
+		switch x {
+		case "di", "ke", "dari", "pada", "untuk", "dengan", "yang":
+			return w[:i]
+		}
+	}
+	return w
+}
+
+// post reports whether an item is a post rather than an edited story:
+// its title is the start of its text (the crawlers title a post with its
+// first words, source.TitleOf), not a headline. A post that names no
+// place comes from the outlet's own audience.
+func post(title, text string) bool {
+	title = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(title), "…"))
+	return title != "" && strings.HasPrefix(strings.TrimSpace(text), title)
+}
+
+// reduplicated reports a word written with the chat "2" for a repeat
+// ("anak2", "terang2an").
+func reduplicated(w string) bool {
+	i := strings.IndexByte(w, '2')
+	return i >= 2 && strings.Trim(w[:i], "abcdefghijklmnopqrstuvwxyz") == "" && strings.Trim(w[i+1:], "abcdefghijklmnopqrstuvwxyz") == ""
+}
+
+func isEmoji(r rune) bool { return r >= 0x2600 && (unicode.Is(unicode.So, r) || r >= 0x1F000) }
+
+// placeElsewhereIn reports whether w names a place outside Kaltim.
+func (t *Tagger) placeElsewhereIn(w []string) bool {
+	for i := range w {
+		for _, m := range t.phrases[w[i]] {
+			if m.outside != "" && i+len(m.words) <= len(w) && slices.Equal(w[i:i+len(m.words)], m.words) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // Tuned on the Kaltim example items (tagger/eval_test.go).
 var (
 	farFiled       = 4   // Kaltim mentions (title double) that make a story filed elsewhere Kaltim's
@@ -343,10 +453,11 @@ var (
 // scan is what matching found: mentions per Kaltim region, per place
 // elsewhere, per office.
 type scan struct {
-	region   map[string]int
-	out      map[string]int
-	outTitle bool
-	opd      map[int]int
+	region      map[string]int
+	out         map[string]int
+	outTitle    bool
+	kaltimTitle bool
+	opd         map[int]int
 }
 
 // match counts the places and office cues in w, each weight times.
@@ -392,6 +503,9 @@ func (t *Tagger) match(w []string, weight int, s *scan) {
 			}
 		} else {
 			s.region[place.region] += weight
+			if weight > 1 {
+				s.kaltimTitle = true
+			}
 		}
 	}
 }

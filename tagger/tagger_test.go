@@ -85,6 +85,10 @@ func TestTagElsewhere(t *testing.T) {
 			[]string{Province, "Kabupaten Berau"}, []string{"Dinas PUPR Provinsi Kaltim"}, ""},
 		{"Jalan poros Berau rusak", "Pertemuan di Jakarta membahas jalan rusak di Berau dan Jakarta.", "",
 			[]string{"Kabupaten Berau"}, []string{"Dinas PUPR Kabupaten Berau"}, ""},
+		// No dateline, elsewhere in the title and named more than twice
+		// as often as Kaltim: a passing mention.
+		{"Banjir rendam ratusan rumah di Makassar", "Banjir merendam Makassar sejak Senin. BPBD Makassar mengevakuasi warga; seorang korban berasal dari Balikpapan.", "Kalimantan Timur",
+			nil, nil, "Kota Makassar"},
 		// Filed from elsewhere, Kaltim named in passing: national.
 		{"Kemenhub gelar ramp check bus", "JAKARTA – Kementerian Perhubungan memeriksa bus di 120 terminal, termasuk di Samarinda.", "Kalimantan Timur",
 			nil, nil, "DKI Jakarta"},
@@ -93,11 +97,22 @@ func TestTagElsewhere(t *testing.T) {
 			[]string{"Kota Bontang"}, nil, ""},
 		{"Pemprov Kaltim bahas APBD", "SAMARINDA – Pemerintah Provinsi Kalimantan Timur dan DPRD Kaltim membahas APBD.", "Kalimantan Timur",
 			[]string{Province, "Kota Samarinda"}, []string{"BPKAD Provinsi Kaltim"}, ""},
+		// A story that names no place is the outlet's region's only when
+		// it reads local (regional government, the province's dialect, a
+		// resident's post), never national news a Kaltim outlet carries.
+		{"IHSG ditutup menguat, rupiah stabil", "Indeks harga saham gabungan naik 1,2 persen didorong saham perbankan.", "Kalimantan Timur",
+			nil, nil, ""},
+		{"Menteri tinjau dapur makan bergizi gratis", "Kementerian menargetkan 30 ribu dapur beroperasi akhir tahun.", "Kota Samarinda",
+			nil, nil, ""},
+		{"Lampu jalan di depan gang kami mati", "Lampu jalan di depan gang kami mati sudah seminggu, gelap banget kalau malam.", "Kota Bontang",
+			[]string{"Kota Bontang"}, nil, ""},
+		{"Gubernur DKI Jakarta resmikan taman", "Gubernur DKI Jakarta meresmikan taman kota; dinas pertamanan merawatnya.", "Kalimantan Timur",
+			nil, nil, "DKI Jakarta"},
 		// "Batu" and "Malang" are words before they are cities; a
 		// kecamatan with its own name needs no "kecamatan".
 		{"Nasib malang penambang batu", "Penambang batu di Loa Janan tertimpa longsor.", "Kalimantan Timur",
 			[]string{"Kabupaten Kutai Kartanegara"}, nil, ""},
-		{"Truk batu bara rusak jalan", "Angkutan batu bara merusak jalan warga.", "Kabupaten Paser",
+		{"Truk batu bara rusak jalan", "Angkutan batu bara merusak jalan desa.", "Kabupaten Paser",
 			[]string{"Kabupaten Paser"}, nil, ""},
 	} {
 		got := tg.TagIn(c.title, c.text, c.home)
