@@ -131,15 +131,20 @@ func TestTuneRegionRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func(a, b, c int, d float64) { farFiled, datelineWeight, maxOffices, officeShare = a, b, c, d }(
-		farFiled, datelineWeight, maxOffices, officeShare)
-	for _, k := range []int{1, 2, 3} {
-		for _, r := range []float64{0, 0.5, 0.67, 1} {
-			maxOffices, officeShare = k, r
-			s := evalTags(t, tg, func(s string) bool { return !kaltimfeed.HeldOut(s) })
-			t.Logf("offices %d, share %.2f: %s", k, r, s)
+	defer func(a, b, c, e int, d float64) {
+		farFiled, datelineWeight, maxOffices, nameWeight, officeShare = a, b, c, e, d
+	}(farFiled, datelineWeight, maxOffices, nameWeight, officeShare)
+	nw0, k0, r0 := nameWeight, maxOffices, officeShare
+	for _, nw := range []int{1, 2, 3, 4} {
+		for _, k := range []int{1, 2, 3} {
+			for _, r := range []float64{0, 0.34, 0.5, 0.67, 1} {
+				nameWeight, maxOffices, officeShare = nw, k, r
+				s := evalTags(t, tg, func(s string) bool { return !kaltimfeed.HeldOut(s) })
+				t.Logf("name weight %d, offices %d, share %.2f: %s", nw, k, r, s)
+			}
 		}
 	}
+	nameWeight, maxOffices, officeShare = nw0, k0, r0
 	for _, ff := range []int{2, 3, 4, 5} {
 		for _, dw := range []int{0, 1} {
 			farFiled, datelineWeight = ff, dw

@@ -165,6 +165,7 @@ type match struct {
 	words  []string
 	region string // kabupaten/kota the phrase resolves to ("" for OPD cues)
 	opd    int    // index into opds, or -1
+	name   bool   // the phrase names the office (its name or an alias)
 	needs  string // a preceding word the phrase requires ("kecamatan", "desa"), if any
 	// outside is the place outside Kaltim the phrase names ("" for
 	// Kaltim places and OPD cues).
@@ -249,8 +250,17 @@ func NewWithOPDs(opdMap []byte) (*Tagger, error) {
 		return nil, fmt.Errorf("OPD mapping: %w", err)
 	}
 	for i, o := range t.opds {
+		names := map[string]bool{}
+		for _, n := range append([]string{o.Name}, o.Aliases...) {
+			if n := strings.Join(words(n), " "); !names[n] {
+				names[n] = true
+				add(n, match{opd: i, name: true})
+			}
+		}
 		for _, k := range o.Keywords {
-			add(k, match{opd: i})
+			if !names[strings.Join(words(k), " ")] {
+				add(k, match{opd: i})
+			}
 		}
 	}
 	return t, nil
@@ -448,6 +458,7 @@ var (
 	datelineWeight = 1   // what a Kaltim dateline adds to its region's mentions
 	maxOffices     = 2   // offices named at most
 	officeShare    = 0.5 // cues an office needs, as a share of the first office's
+	nameWeight     = 3   // what an office named outright counts, in cues
 )
 
 // scan is what matching found: mentions per Kaltim region, per place
@@ -466,8 +477,11 @@ func (t *Tagger) match(w []string, weight int, s *scan) {
 		s.region, s.out, s.opd = map[string]int{}, map[string]int{}, map[int]int{}
 	}
 	placeEnd := 0 // a place matched ends here: no shorter place inside it
+	cueEnd := 0   // an office cue matched ends here: no shorter cue inside it
+	var cueBuf [4]*match
 	for i := 0; i < len(w); i++ {
 		var place *match
+		cues := cueBuf[:0] // the longest office cues starting here
 		for k := range t.phrases[w[i]] {
 			m := &t.phrases[w[i]][k]
 			if i+len(m.words) > len(w) {
@@ -487,9 +501,26 @@ func (t *Tagger) match(w []string, weight int, s *scan) {
 				continue
 			}
 			if m.opd >= 0 {
-				s.opd[m.opd] += weight
+				if i >= cueEnd && (len(cues) == 0 || len(m.words) >= len(cues[0].words)) {
+					if len(cues) > 0 && len(m.words) > len(cues[0].words) {
+						cues = cues[:0]
+					}
+					cues = append(cues, m)
+				}
 			} else if i >= placeEnd && (place == nil || len(m.words) > len(place.words)) {
 				place = m
+			}
+		}
+		if len(cues) > 0 {
+			// "minyak goreng" is trade's, not the "minyak" of an oil
+			// spill; "Dinas Pendidikan dan Kebudayaan" no culture cue.
+			cueEnd = i + len(cues[0].words)
+			for _, c := range cues {
+				if c.name {
+					s.opd[c.opd] += weight * nameWeight
+				} else {
+					s.opd[c.opd] += weight
+				}
 			}
 		}
 		if place == nil {

@@ -37,15 +37,28 @@ func TestTag(t *testing.T) {
 	f("Banjir di Samarinda dan Bontang", "Banjir melanda Samarinda dan Bontang; BPBD bersiaga.",
 		[]string{"Kota Samarinda", "Kota Bontang"}, []string{"BPBD Provinsi Kaltim"})
 	// Provincial authorities and central agencies.
-	f("Pembalakan liar di Berau", "Perambahan hutan lindung di Berau; izin tambang batu bara diperiksa.",
+	f("Pembalakan liar dan tambang ilegal di Berau", "Perambahan hutan lindung di Berau; izin tambang batu bara diperiksa.",
 		[]string{"Kabupaten Berau"}, []string{"Dinas Kehutanan Provinsi Kaltim", "Dinas ESDM Provinsi Kaltim"})
-	f("Jalan nasional di Paser rusak", "Jalan nasional poros Paser rusak berat.",
+	// A central agency only when the item names it.
+	f("Jalan nasional di Paser rusak", "Jalan nasional poros Paser rusak berat; BBPJN berjanji memperbaikinya.",
 		[]string{"Kabupaten Paser"}, []string{"Balai Besar Pelaksanaan Jalan Nasional Kalimantan Timur"})
 	// The IKN is Penajam Paser Utara's matter.
 	got := f("Progres pembangunan IKN", "Otorita IKN menyebut pembangunan di Penajam Paser Utara berjalan.",
 		[]string{"Kabupaten Penajam Paser Utara"}, []string{"Otorita IKN"})
 	if slices.Contains(got.Regions, Province) {
 		t.Errorf("province kept beside specific regions: %v", got.Regions)
+	}
+	// Cues that are too broad name no office: "IKN" is a place, not
+	// its authority; a queue at a petrol station is not transport's; a
+	// hospital asking for an ID card is not the civil registry's.
+	for _, c := range []struct{ title, text, not string }{
+		{"Kopi lokal Sepaku jadi buruan pengunjung IKN", "Kedai kopi di Sepaku ramai dikunjungi pekerja dan wisatawan IKN.", "Otorita IKN"},
+		{"Antrean Pertalite mengular di SPBU Samarinda", "Antrean kendaraan di SPBU Jalan Juanda, Samarinda, meluber ke badan jalan.", "Dinas Perhubungan Kota Samarinda"},
+		{"RSUD AWS tambah loket pendaftaran", "Pasien RSUD Abdul Wahab Sjahranie di Samarinda cukup membawa KTP dan kartu BPJS.", "Disdukcapil Kota Samarinda"},
+	} {
+		if got := tg.Tag(c.title, c.text).OPDs; slices.Contains(got, c.not) {
+			t.Errorf("%q: OPDs %v name %q", c.title, got, c.not)
+		}
 	}
 	// A kecamatan name that is also an ordinary word needs "kecamatan".
 	if got := tg.Tag("", "Harga sembako naik di pasar."); len(got.Regions) != 0 {
@@ -154,7 +167,7 @@ func TestOwnOPDMapping(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := tg.Tag("Kebun sawit di Kutai Timur", "Upacara panen di Sangatta. Upacara dihadiri warga; upacara adat digelar.").OPDs
+	got := tg.Tag("Kebun sawit di Kutai Timur", "Upacara panen sawit di Sangatta. Upacara dihadiri warga; upacara adat digelar di kebun sawit.").OPDs
 	if !slices.Equal(got, []string{"Dinas Perkebunan Provinsi Kaltim", "Bagian Protokol Kabupaten Kutai Timur"}) {
 		t.Errorf("own mapping: %v", got)
 	}
