@@ -291,16 +291,26 @@ func (t *Tagger) TagIn(title, text, home string) Tags {
 	var s scan
 	t.match(words(title), 2, &s)
 	t.match(words(body), 1, &s)
-	var at scan
-	t.match(words(line), 1, &at)
+	// A dateline is a place: a kecamatan named like an ordinary word
+	// ("MELAK –") needs no "kecamatan" there; the outlet in brackets
+	// ("Balikpapan (Lensa Kaltim) –") is no place.
+	at := scan{dateline: true}
+	t.match(words(withoutBrackets(line)), 1, &at)
 	for r, c := range at.region {
 		s.region[r] += c * datelineWeight
 	}
+
+	t.hashtags(title+" "+text, &s)
 
 	var tags Tags
 	kaltim := 0
 	for _, c := range s.region {
 		kaltim += c
+	}
+	if kaltim > 0 && home != "" && home != Province && post(title, text) {
+		// A resident's post names other places in passing ("anak kuliah
+		// di Samarinda"): its outlet's kabupaten/kota counts as named.
+		s.region[home] += homeWeight
 	}
 	out := 0
 	for _, c := range s.out {
@@ -315,13 +325,13 @@ func (t *Tagger) TagIn(title, text, home string) Tags {
 		// Kaltim named in the dateline or the title, or at least half
 		// as often as places elsewhere; else a passing mention in a
 		// story about elsewhere.
-		tags.Regions = rankRegions(s.region)
+		tags.Regions = rankRegions(s.region, home)
 	case s.outTitle || out >= 2:
 		// Places outside Kaltim in its title or named twice, none
 		// inside: not the province's matter.
 		tags.Elsewhere = topKeys(s.out, 3)
 	case len(at.region) > 0:
-		tags.Regions = rankRegions(at.region)
+		tags.Regions = rankRegions(at.region, home)
 	case home != "" && t.readsLocal(title, text):
 		tags.Regions = []string{home}
 	}
@@ -459,6 +469,7 @@ var (
 	maxOffices     = 2   // offices named at most
 	officeShare    = 0.5 // cues an office needs, as a share of the first office's
 	nameWeight     = 3   // what an office named outright counts, in cues
+	homeWeight     = 1   // what a post's outlet region counts when the post names Kaltim places
 )
 
 // scan is what matching found: mentions per Kaltim region, per place
@@ -469,6 +480,7 @@ type scan struct {
 	outTitle    bool
 	kaltimTitle bool
 	opd         map[int]int
+	dateline    bool // w is a dateline: a kecamatan needs no "kecamatan"
 }
 
 // match counts the places and office cues in w, each weight times.
@@ -497,7 +509,8 @@ func (t *Tagger) match(w []string, weight int, s *scan) {
 			if !ok {
 				continue
 			}
-			if m.needs != "" && (i == 0 || (w[i-1] != m.needs && !(m.needs == "kecamatan" && w[i-1] == "kec"))) {
+			if m.needs != "" && !(s.dateline && m.needs == "kecamatan") &&
+				(i == 0 || (w[i-1] != m.needs && !(m.needs == "kecamatan" && w[i-1] == "kec"))) {
 				continue
 			}
 			if m.opd >= 0 {
@@ -541,12 +554,47 @@ func (t *Tagger) match(w []string, weight int, s *scan) {
 	}
 }
 
+// hashtags counts the Kaltim places that start or end a post's hashtags
+// ("#banjirsamarinda", "#BeasiswaKutim"): a hashtag that is only a place
+// ("#samarinda") was matched as a word already.
+func (t *Tagger) hashtags(text string, s *scan) {
+	for i := strings.IndexByte(text, '#'); i >= 0; i = strings.IndexByte(text, '#') {
+		text = text[i+1:]
+		end := strings.IndexFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+		if end < 0 {
+			end = len(text)
+		}
+		tag := strings.ToLower(text[:end])
+		for k := len(tag) - 1; k >= 3; k-- {
+			if r := t.placeWord(tag[:k]); r != "" {
+				s.region[r]++
+				break
+			}
+			if r := t.placeWord(tag[len(tag)-k:]); r != "" {
+				s.region[r]++
+				break
+			}
+		}
+	}
+}
+
+// placeWord returns the Kaltim region a place of one word names, if any.
+func (t *Tagger) placeWord(w string) string {
+	for _, m := range t.phrases[w] {
+		if len(m.words) == 1 && m.region != "" && m.needs == "" {
+			return m.region
+		}
+	}
+	return ""
+}
+
 // rankRegions orders the regions an item names, most named first (a
-// tie goes to the kabupaten/kota, then by name); the province comes
+// tie goes to the outlet's own kabupaten/kota, then to a kabupaten/kota
+// over the province, then by name); the province comes
 // first only when named more than any kabupaten/kota (a provincial
 // matter reported from Samarinda), and is left out when a
 // kabupaten/kota leads.
-func rankRegions(score map[string]int) []string {
+func rankRegions(score map[string]int, home string) []string {
 	r := make([]string, 0, len(score))
 	for k := range score {
 		r = append(r, k)
@@ -554,6 +602,9 @@ func rankRegions(score map[string]int) []string {
 	sort.Slice(r, func(i, j int) bool {
 		if score[r[i]] != score[r[j]] {
 			return score[r[i]] > score[r[j]]
+		}
+		if home != Province && (r[i] == home) != (r[j] == home) {
+			return r[i] == home
 		}
 		if (r[i] == Province) != (r[j] == Province) {
 			return r[j] == Province
@@ -588,6 +639,18 @@ func dateline(text string) (string, string) {
 		}
 	}
 	return "", text
+}
+
+// withoutBrackets drops what is in round brackets.
+func withoutBrackets(s string) string {
+	for {
+		i := strings.IndexByte(s, '(')
+		j := strings.IndexByte(s, ')')
+		if i < 0 || j < i {
+			return s
+		}
+		s = s[:i] + " " + s[j+1:]
+	}
 }
 
 func topKeys[K comparable](m map[K]int, n int) []K {

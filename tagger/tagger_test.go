@@ -105,6 +105,20 @@ func TestTagElsewhere(t *testing.T) {
 		// Filed from elsewhere, Kaltim named in passing: national.
 		{"Kemenhub gelar ramp check bus", "JAKARTA – Kementerian Perhubungan memeriksa bus di 120 terminal, termasuk di Samarinda.", "Kalimantan Timur",
 			nil, nil, "DKI Jakarta"},
+		// A dateline is a place even when the kecamatan's name is an
+		// ordinary word; the outlet in its brackets is none.
+		{"Admin arisan online ditangkap", "MELAK – Polisi menangkap admin arisan online yang merugikan warga.", "",
+			[]string{"Kabupaten Kutai Barat"}, nil, ""},
+		{"Antrean truk terurai", "Balikpapan (Lensa Kaltim) – Antrean truk di SPBU Km 13 terurai.", "",
+			[]string{"Kota Balikpapan"}, nil, ""},
+		// A resident's post names places in passing: its outlet's
+		// kabupaten/kota counts as named; a hashtag names a place.
+		{"Puji Tuhan, di kampung kami sdh bisa video call", "Puji Tuhan, di kampung kami sdh bisa video call lawan anak yg kuliah di Samarinda", "Kabupaten Mahakam Ulu",
+			[]string{"Kabupaten Mahakam Ulu", "Kota Samarinda"}, nil, ""},
+		{"Ada nang tahu festival tahun depan", "Ada nang tahu festival tahun depan bulan apa kah? Handak ajak keluarga dr Samarinda", "Kota Bontang",
+			[]string{"Kota Bontang", "Kota Samarinda"}, nil, ""},
+		{"Sempaja dalam banget nah", "Sempaja dalam banget nah, jangan maksa lewat. #banjirsamarinda", "Kalimantan Timur",
+			[]string{"Kota Samarinda"}, nil, ""},
 		// The dateline counts only where nothing else names a place.
 		{"Harga daging ayam naik", "BONTANG – Harga daging ayam di pasar terus naik menjelang Ramadan.", "Kalimantan Timur",
 			[]string{"Kota Bontang"}, nil, ""},
