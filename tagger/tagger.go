@@ -288,6 +288,7 @@ func (t *Tagger) TagIn(title, text, home string) Tags {
 	// The dateline ("SAMARINDA –") says where the report was filed, not
 	// what it is about: it counts only when nothing else names a place.
 	line, body := dateline(text)
+	body = withoutSignOff(body)
 	var s scan
 	t.match(words(title), 2, &s)
 	t.match(words(body), 1, &s)
@@ -472,6 +473,10 @@ var (
 	homeWeight     = 1   // what a post's outlet region counts when the post names Kaltim places
 )
 
+// Words before an office cue that make it the central government's
+// ("Menteri PU", "Kementerian Kesehatan"), not a regional office's.
+var central = map[string]bool{"menteri": true, "kementerian": true, "wamen": true, "dirjen": true, "ditjen": true}
+
 // scan is what matching found: mentions per Kaltim region, per place
 // elsewhere, per office.
 type scan struct {
@@ -514,6 +519,9 @@ func (t *Tagger) match(w []string, weight int, s *scan) {
 				continue
 			}
 			if m.opd >= 0 {
+				if i > 0 && central[w[i-1]] {
+					continue // "Menteri PU", "Kementerian Kesehatan": the ministry's
+				}
 				if i >= cueEnd && (len(cues) == 0 || len(m.words) >= len(cues[0].words)) {
 					if len(cues) > 0 && len(m.words) > len(cues[0].words) {
 						cues = cues[:0]
@@ -639,6 +647,20 @@ func dateline(text string) (string, string) {
 		}
 	}
 	return "", text
+}
+
+// withoutSignOff drops a press release's closing credit ("… ujarnya.
+// (diskominfo kutim)"): the office that published it is not the office
+// its matter belongs to.
+func withoutSignOff(text string) string {
+	t := strings.TrimRightFunc(text, unicode.IsSpace)
+	if !strings.HasSuffix(t, ")") {
+		return text
+	}
+	if i := strings.LastIndexByte(t, '('); i >= 0 && len(t)-i <= 40 {
+		return t[:i]
+	}
+	return text
 }
 
 // withoutBrackets drops what is in round brackets.

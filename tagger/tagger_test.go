@@ -54,6 +54,10 @@ func TestTag(t *testing.T) {
 	for _, c := range []struct{ title, text, not string }{
 		{"Kopi lokal Sepaku jadi buruan pengunjung IKN", "Kedai kopi di Sepaku ramai dikunjungi pekerja dan wisatawan IKN.", "Otorita IKN"},
 		{"Antrean Pertalite mengular di SPBU Samarinda", "Antrean kendaraan di SPBU Jalan Juanda, Samarinda, meluber ke badan jalan.", "Dinas Perhubungan Kota Samarinda"},
+		// A ministry is not the regional office; the office that signs a
+		// press release off is not the office of its matter.
+		{"Menteri PU tinjau kawasan legislatif", "Menteri PU meninjau kawasan legislatif di Sepaku, Penajam Paser Utara.", "Dinas PUPR Kabupaten Penajam Paser Utara"},
+		{"Pemkab Kutim buka posko pengaduan PHK", "SANGATTA – Pemkab Kutai Timur membuka posko pengaduan PHK bagi pekerja tambang. (diskominfo kutim)", "Dinas Kominfo Kabupaten Kutai Timur"},
 		{"RSUD AWS tambah loket pendaftaran", "Pasien RSUD Abdul Wahab Sjahranie di Samarinda cukup membawa KTP dan kartu BPJS.", "Disdukcapil Kota Samarinda"},
 	} {
 		if got := tg.Tag(c.title, c.text).OPDs; slices.Contains(got, c.not) {
