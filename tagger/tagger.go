@@ -275,6 +275,23 @@ func words(s string) []string {
 	})
 }
 
+// tokens are the words of s for matching: a hyphenated word that no
+// phrase starts with is its parts ("se-Kaltim", "Samarinda-Balikpapan",
+// "Kaltim-Kaltara"), one that a phrase starts with stays whole ("e-KTP",
+// "Biduk-Biduk").
+func (t *Tagger) tokens(s string) []string {
+	w := words(s)
+	for i := 0; i < len(w); i++ {
+		if strings.IndexByte(w[i], '-') < 0 || len(t.phrases[w[i]]) > 0 {
+			continue
+		}
+		parts := strings.FieldsFunc(w[i], func(r rune) bool { return r == '-' })
+		w = slices.Replace(w, i, i+1, parts...)
+		i += len(parts) - 1
+	}
+	return w
+}
+
 // Tag finds the regions, offices, entities and key phrases of an item.
 func (t *Tagger) Tag(title, text string) Tags { return t.TagIn(title, text, "") }
 
@@ -290,13 +307,13 @@ func (t *Tagger) TagIn(title, text, home string) Tags {
 	line, body := dateline(text)
 	body = withoutSignOff(body)
 	var s scan
-	t.match(words(title), 2, &s)
-	t.match(words(body), 1, &s)
+	t.match(t.tokens(title), 2, &s)
+	t.match(t.tokens(body), 1, &s)
 	// A dateline is a place: a kecamatan named like an ordinary word
 	// ("MELAK –") needs no "kecamatan" there; the outlet in brackets
 	// ("Balikpapan (Lensa Kaltim) –") is no place.
 	at := scan{dateline: true}
-	t.match(words(withoutBrackets(line)), 1, &at)
+	t.match(t.tokens(withoutBrackets(line)), 1, &at)
 	for r, c := range at.region {
 		s.region[r] += c * datelineWeight
 	}
@@ -470,12 +487,20 @@ var (
 	maxOffices     = 2   // offices named at most
 	officeShare    = 0.5 // cues an office needs, as a share of the first office's
 	nameWeight     = 3   // what an office named outright counts, in cues
+	provinceWeight = 2   // a mention of the province as a whole or by its own institutions (provinceOf)
 	homeWeight     = 1   // what a post's outlet region counts when the post names Kaltim places
 )
 
 // Words before an office cue that make it the central government's
 // ("Menteri PU", "Kementerian Kesehatan"), not a regional office's.
 var central = map[string]bool{"menteri": true, "kementerian": true, "wamen": true, "dirjen": true, "ditjen": true}
+
+// Words before "Kaltim" that name the province as a whole or one of its
+// own institutions ("se-Kaltim", "Pemprov Kaltim", "Polda Kaltim",
+// "Gubernur Kaltim"): such a mention counts provinceWeight times. A
+// kabupaten/kota has its own DPRD and offices, so those do not.
+var provinceOf = map[string]bool{"se": true, "pemprov": true, "provinsi": true, "polda": true, "kejati": true,
+	"gubernur": true, "wagub": true}
 
 // scan is what matching found: mentions per Kaltim region, per place
 // elsewhere, per office.
@@ -554,7 +579,11 @@ func (t *Tagger) match(w []string, weight int, s *scan) {
 				s.outTitle = true
 			}
 		} else {
-			s.region[place.region] += weight
+			if place.region == Province && i > 0 && provinceOf[w[i-1]] {
+				s.region[place.region] += weight * provinceWeight
+			} else {
+				s.region[place.region] += weight
+			}
 			if weight > 1 {
 				s.kaltimTitle = true
 			}

@@ -115,6 +115,10 @@ func TestTagElsewhere(t *testing.T) {
 			[]string{"Kabupaten Kutai Barat"}, nil, ""},
 		{"Antrean truk terurai", "Balikpapan (Lensa Kaltim) – Antrean truk di SPBU Km 13 terurai.", "",
 			[]string{"Kota Balikpapan"}, nil, ""},
+		// "se-Kaltim" is Kaltim, and the province as a whole outweighs
+		// the capital its offices report from.
+		{"Gerakan pangan murah serentak", "SAMARINDA – Gerakan pangan murah digelar serentak se-Kaltim mulai pekan ini.", "",
+			[]string{Province, "Kota Samarinda"}, nil, ""},
 		// A resident's post names places in passing: its outlet's
 		// kabupaten/kota counts as named; a hashtag names a place.
 		{"Puji Tuhan, di kampung kami sdh bisa video call", "Puji Tuhan, di kampung kami sdh bisa video call lawan anak yg kuliah di Samarinda", "Kabupaten Mahakam Ulu",
