@@ -58,9 +58,11 @@ type Tagger struct {
 // "daerah", the default) exist in the provincial government and in each
 // kabupaten/kota: an item about one kabupaten/kota names that one's
 // office ("Dinas PUPR Kota Samarinda"), any other item the province's
-// ("Dinas PUPR Provinsi Kaltim"). Offices of one government
-// only (level "provinsi") always name the province's; "tetap" (central
-// agencies, the IKN authority) keep their name as written.
+// ("Dinas PUPR Provinsi Kaltim"). Offices of the province only (level
+// "provinsi") always name the province's; offices of the kabupaten/kota
+// only (level "kabkota", a water utility) name that one's or no
+// government; "tetap" (central agencies, the IKN authority) keep their
+// name as written.
 type OPD struct {
 	Name     string   `yaml:"opd"`
 	Keywords []string `yaml:"keywords"`
@@ -108,6 +110,7 @@ func (t *Tagger) SameOffice(office, name string) bool {
 const (
 	LevelDaerah   = "daerah"
 	LevelProvinsi = "provinsi"
+	LevelKabKota  = "kabkota"
 	LevelTetap    = "tetap"
 )
 
@@ -126,9 +129,13 @@ func (o OPD) NameFor(regions []string) string {
 	}
 	// The government of the region the item is about (regions come
 	// first-named first): a kabupaten/kota's own office, else the
-	// province's.
+	// province's; an office the province does not have (a water
+	// utility) is named without a government then.
 	if len(regions) > 0 && (strings.HasPrefix(regions[0], "Kota ") || strings.HasPrefix(regions[0], "Kabupaten ")) {
 		return o.Name + " " + regions[0]
+	}
+	if o.Level == LevelKabKota {
+		return o.Name
 	}
 	return o.Name + " " + ProvinceGovernment
 }
@@ -153,9 +160,9 @@ func ParseOPDs(data []byte) ([]OPD, error) {
 		switch o.Level {
 		case "":
 			opds[i].Level = LevelDaerah
-		case LevelDaerah, LevelProvinsi, LevelTetap:
+		case LevelDaerah, LevelProvinsi, LevelKabKota, LevelTetap:
 		default:
-			return nil, fmt.Errorf("entry %d (%s): level %q is not daerah, provinsi or tetap", i+1, o.Name, o.Level)
+			return nil, fmt.Errorf("entry %d (%s): level %q is not daerah, provinsi, kabkota or tetap", i+1, o.Name, o.Level)
 		}
 	}
 	return opds, nil

@@ -64,6 +64,10 @@ func TestTag(t *testing.T) {
 			t.Errorf("%q: OPDs %v name %q", c.title, got, c.not)
 		}
 	}
+	// The province has no water utility: a provincial item names the
+	// utility without a government, a kabupaten/kota's its own.
+	f("Air PDAM mati tiga hari", "Pelanggan PDAM di Kaltim mengeluhkan air mati.", []string{Province}, []string{"Perumda Air Minum (PDAM)"})
+	f("Air PDAM mati di Bontang", "Pelanggan PDAM di Bontang mengeluhkan air mati.", []string{"Kota Bontang"}, []string{"Perumda Air Minum (PDAM) Kota Bontang"})
 	// A kecamatan name that is also an ordinary word needs "kecamatan".
 	if got := tg.Tag("", "Harga sembako naik di pasar."); len(got.Regions) != 0 {
 		t.Errorf("regions from ordinary words: %v", got.Regions)
