@@ -226,3 +226,21 @@ func TestKeyPhrasesKeepPlacesWhole(t *testing.T) {
 		t.Errorf("key phrases %q: want \"long bagun\" whole", kp)
 	}
 }
+
+// No text panics the tagger or gives it more than it names at most.
+func FuzzTagIn(f *testing.F) {
+	tg, err := New()
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, s := range []string{"SAMARINDA – Banjir di Sempaja. (diskominfo smd)", "#banjirsamarinda se-Kaltim", "Balikpapan (Lensa) –",
+		"--- ( ) # - – ", "Menteri PU", "anak2 kada kawa 😭"} {
+		f.Add("Judul", s, "Kota Samarinda")
+	}
+	f.Fuzz(func(t *testing.T, title, text, home string) {
+		got := tg.TagIn(title, text, home)
+		if len(got.Regions) > 4 || len(got.OPDs) > maxOffices {
+			t.Errorf("%q %q: %d regions, %d offices", title, text, len(got.Regions), len(got.OPDs))
+		}
+	})
+}
