@@ -145,6 +145,14 @@ func TestTuneRegionRules(t *testing.T) {
 		}
 	}
 	nameWeight, maxOffices, officeShare = nw0, k0, r0
+	defer func(a, b int) { minCues, shortText = a, b }(minCues, shortText)
+	for _, mc := range []int{1, 2, 3} {
+		for _, st := range []int{0, 200, 280, 400, 600} {
+			minCues, shortText = mc, st
+			s := evalTags(t, tg, func(s string) bool { return !kaltimfeed.HeldOut(s) })
+			t.Logf("min cues %d below %d characters: %s", mc, st, s)
+		}
+	}
 	for _, ff := range []int{2, 3, 4, 5} {
 		for _, dw := range []int{0, 1} {
 			farFiled, datelineWeight = ff, dw

@@ -64,6 +64,18 @@ func TestTag(t *testing.T) {
 			t.Errorf("%q: OPDs %v name %q", c.title, got, c.not)
 		}
 	}
+	// In an article of more than shortText characters an office needs
+	// minCues cues; a post names its office with one.
+	article := "SAMARINDA – Pemerintah Kota Samarinda meresmikan gedung serbaguna baru di Jalan Pahlawan, Senin. " +
+		"Gedung itu dapat dipakai warga untuk pertemuan, pernikahan dan kegiatan kelurahan, kata Wali Kota. " +
+		"Pengelolaannya diserahkan kepada kecamatan, dan warga cukup mengajukan surat permohonan. Di halaman gedung ada taman."
+	defer func(m int) { minCues = m }(minCues)
+	minCues = 2
+	if got := tg.Tag("Gedung serbaguna diresmikan", article).OPDs; len(got) != 0 {
+		t.Errorf("minCues 2: an article's passing cue named %v", got)
+	}
+	f("Taman depan gedung serbaguna", "Taman depan gedung serbaguna Samarinda gelap, lampunya mati semua", []string{"Kota Samarinda"}, []string{"Satpol PP Kota Samarinda"})
+	minCues = 1
 	// The province has no water utility: a provincial item names the
 	// utility without a government, a kabupaten/kota's its own.
 	f("Air PDAM mati tiga hari", "Pelanggan PDAM di Kaltim mengeluhkan air mati.", []string{Province}, []string{"Perumda Air Minum (PDAM)"})
