@@ -597,7 +597,7 @@ func (t *Tagger) match(w []string, weight int, s *scan) {
 				s.outTitle = true
 			}
 		} else {
-			if place.region == Province && i > 0 && provinceOf[w[i-1]] {
+			if place.region == Province && (provinceOf[place.words[0]] || i > 0 && provinceOf[w[i-1]]) {
 				s.region[place.region] += weight * provinceWeight
 			} else {
 				s.region[place.region] += weight

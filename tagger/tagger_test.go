@@ -135,6 +135,8 @@ func TestTagElsewhere(t *testing.T) {
 		// the capital its offices report from.
 		{"Gerakan pangan murah serentak", "SAMARINDA – Gerakan pangan murah digelar serentak se-Kaltim mulai pekan ini.", "",
 			[]string{Province, "Kota Samarinda"}, nil, ""},
+		{"Bantuan untuk nelayan", "SAMARINDA – Pemprov Kaltim menyalurkan bantuan mesin perahu.", "",
+			[]string{Province, "Kota Samarinda"}, nil, ""},
 		// A resident's post names places in passing: its outlet's
 		// kabupaten/kota counts as named; a hashtag names a place.
 		{"Puji Tuhan, di kampung kami sdh bisa video call", "Puji Tuhan, di kampung kami sdh bisa video call lawan anak yg kuliah di Samarinda", "Kabupaten Mahakam Ulu",
