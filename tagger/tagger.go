@@ -412,12 +412,12 @@ var (
 
 // readsLocal reports whether an item that names no place in Kaltim reads
 // as local news or a resident's post, so that it belongs to its outlet's
-// region. A post does (post); in an edited story, regional government counts unless it is another province's
-// ("Gubernur DKI Jakarta", "Kecamatan Tuminting, Manado"); dialect and
-// chat words count as written in lower case ("Min" and "LG" are names),
-// chat words only two together (celebrity news quotes "udah"). A
-// national story carried by a Kaltim outlet (markets, ministries,
-// gadgets, celebrities) does none of these.
+// region. A post does (post). In an edited story regional government
+// counts unless it is another province's ("Gubernur DKI Jakarta",
+// "Kecamatan Tuminting, Manado"); dialect and chat words count as written
+// in lower case ("Min" and "LG" are names), chat words only two together
+// (celebrity news quotes "udah"). A national story carried by a Kaltim
+// outlet (markets, ministries, gadgets, celebrities) does none of these.
 func (t *Tagger) readsLocal(title, text string) bool {
 	if post(title, text) {
 		return true
