@@ -812,7 +812,9 @@ var outsideAliases = map[string]string{
 	"sarawak": "Malaysia", "canberra": "Australia", "sydney": "Australia", "dubai": "Uni Emirat Arab", "mekkah": "Arab Saudi",
 	"makkah": "Arab Saudi", "madinah": "Arab Saudi", "jeddah": "Arab Saudi", "riyadh": "Arab Saudi", "kairo": "Mesir",
 	"istanbul": "Turki", "moskow": "Rusia", "kyiv": "Ukraina", "den haag": "Belanda", "jenewa": "Swiss", "swiss": "Swiss",
-	"senayan": "DKI Jakarta", "jabodetabek": "DKI Jakarta", "bogor": "Kota Bogor", "bekasi": "Kota Bekasi", "depok": "Kota Depok",
+	"senayan": "DKI Jakarta", "jabodetabek": "DKI Jakarta", "polda metro": "DKI Jakarta", "polda metro jaya": "DKI Jakarta",
+	"gbk": "DKI Jakarta", "gelora bung karno": "DKI Jakarta", "monas": "DKI Jakarta", "tanjung priok": "DKI Jakarta",
+	"soetta": "Banten", "bogor": "Kota Bogor", "bekasi": "Kota Bekasi", "depok": "Kota Depok",
 }
 
 // addRegencies adds every kabupaten/kota: Kaltim's as regions (returned

@@ -118,6 +118,11 @@ func TestTagElsewhere(t *testing.T) {
 			[]string{Province, "Kabupaten Berau"}, []string{"Dinas PUPR Provinsi Kaltim"}, ""},
 		{"Jalan poros Berau rusak", "Pertemuan di Jakarta membahas jalan rusak di Berau dan Jakarta.", "",
 			[]string{"Kabupaten Berau"}, []string{"Dinas PUPR Kabupaten Berau"}, ""},
+		// The issue's own examples: Jakarta's police, a Javanese regency.
+		{"Datangi Polda Metro Jaya, aktivis laporkan pencemaran sungai", "Sejumlah aktivis lingkungan mendatangi Polda Metro Jaya untuk melaporkan dugaan pencemaran limbah.", "Kalimantan Timur",
+			nil, nil, "DKI Jakarta"},
+		{"Wonogiri jadi model pertanian terpadu", "Petani di Wonogiri memanen padi dua kali setahun berkat irigasi tetes; dinas pertanian mendampingi.", "Kalimantan Timur",
+			nil, nil, "Kabupaten Wonogiri"},
 		// No dateline, elsewhere in the title and named more than twice
 		// as often as Kaltim: a passing mention.
 		{"Banjir rendam ratusan rumah di Makassar", "Banjir merendam Makassar sejak Senin. BPBD Makassar mengevakuasi warga; seorang korban berasal dari Balikpapan.", "Kalimantan Timur",
