@@ -74,7 +74,7 @@ test: deps lint rules
 ## freshness (seconds from publication to stored, p95, default settings),
 ## and placing an article into issues with 100,000 in the history.
 bench: deps
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./classifier/ ./crawler/ ./store/chdb/
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./classifier/ ./crawler/ ./store/chdb/ ./tagger/
 	$(GO) test -run '^$$' -bench . -skip Freshness -benchmem -benchtime 3x -timeout 30m ./store/ ./e2e/
 	$(GO) test -run '^$$' -bench Freshness -benchtime 1x -timeout 20m ./e2e/
 	$(GO) test -run '^$$' -bench Place -benchtime 3000x -timeout 40m ./issuemap/
@@ -82,7 +82,7 @@ bench: deps
 ## fuzz: each fuzz target for FUZZTIME (`make test` runs their seed corpora
 ## only). Add yours to FUZZ as package:FuzzName.
 FUZZTIME    ?= 1m
-FUZZ        := ./config:FuzzLoad ./crawler:FuzzExtract ./crawler:FuzzFeed ./crawler:FuzzCanonical ./crawler:FuzzParseDate ./classifier:FuzzClassify ./cli:FuzzClassifyStream
+FUZZ        := ./config:FuzzLoad ./crawler:FuzzExtract ./crawler:FuzzFeed ./crawler:FuzzCanonical ./crawler:FuzzParseDate ./classifier:FuzzClassify ./cli:FuzzClassifyStream ./tagger:FuzzTagIn
 
 fuzz:
 	@set -e; for t in $(FUZZ); do \

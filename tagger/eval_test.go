@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/diskominfo-kaltim/pantau/issuemap/kaltimfeed"
+	"github.com/diskominfo-kaltim/pantau/labels"
 )
 
 // scores are region and office figures over a set of items.
@@ -94,6 +95,26 @@ func TestRegionAndOfficeQuality(t *testing.T) {
 	if float64(held.regionOK) < 0.8*float64(held.items) {
 		t.Errorf("held-out region accuracy %s", pct(held.regionOK, held.items))
 	}
+	// National news (labels.News4) as a Kaltim outlet carries it: the
+	// outlet's region must not stick to stories that name no place. A
+	// few items are about Kaltim (a Samarinda prosecutor, Kukar's
+	// regent).
+	items, err := labels.News4()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, home := range []string{"", Province, "Kota Samarinda"} {
+		tagged := 0
+		for _, it := range items {
+			if tags := tg.TagIn(it.Title, it.Text, home); len(tags.Regions) > 0 || len(tags.OPDs) > 0 {
+				tagged++
+			}
+		}
+		t.Logf("national news (%d items) from an outlet of %q: %s with a Kaltim region or office", len(items), home, pct(tagged, len(items)))
+		if tagged > len(items)/20 {
+			t.Errorf("national news from an outlet of %q: %d of %d items tagged as Kaltim's", home, tagged, len(items))
+		}
+	}
 }
 
 func pct(a, b int) string { return f3(float64(a) / float64(b)) }
@@ -110,13 +131,26 @@ func TestTuneRegionRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func(a, b, c int, d float64) { farFiled, datelineWeight, maxOffices, officeShare = a, b, c, d }(
-		farFiled, datelineWeight, maxOffices, officeShare)
-	for _, k := range []int{1, 2, 3} {
-		for _, r := range []float64{0, 0.5, 0.67, 1} {
-			maxOffices, officeShare = k, r
+	defer func(a, b, c, e int, d float64) {
+		farFiled, datelineWeight, maxOffices, nameWeight, officeShare = a, b, c, e, d
+	}(farFiled, datelineWeight, maxOffices, nameWeight, officeShare)
+	nw0, k0, r0 := nameWeight, maxOffices, officeShare
+	for _, nw := range []int{1, 2, 3, 4} {
+		for _, k := range []int{1, 2, 3} {
+			for _, r := range []float64{0, 0.34, 0.5, 0.67, 1} {
+				nameWeight, maxOffices, officeShare = nw, k, r
+				s := evalTags(t, tg, func(s string) bool { return !kaltimfeed.HeldOut(s) })
+				t.Logf("name weight %d, offices %d, share %.2f: %s", nw, k, r, s)
+			}
+		}
+	}
+	nameWeight, maxOffices, officeShare = nw0, k0, r0
+	defer func(a, b int) { minCues, shortText = a, b }(minCues, shortText)
+	for _, mc := range []int{1, 2, 3} {
+		for _, st := range []int{0, 200, 280, 400, 600} {
+			minCues, shortText = mc, st
 			s := evalTags(t, tg, func(s string) bool { return !kaltimfeed.HeldOut(s) })
-			t.Logf("offices %d, share %.2f: %s", k, r, s)
+			t.Logf("min cues %d below %d characters: %s", mc, st, s)
 		}
 	}
 	for _, ff := range []int{2, 3, 4, 5} {
