@@ -3,8 +3,12 @@ package issuemap
 import (
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/diskominfo-kaltim/pantau/labels"
+	"github.com/diskominfo-kaltim/pantau/news"
 
 	"github.com/diskominfo-kaltim/pantau/issuemap/kaltimfeed"
 	"github.com/diskominfo-kaltim/pantau/tagger"
@@ -134,4 +138,71 @@ func TestClusteringQuality(t *testing.T) {
 	if f := report("issuemap", clusterFeed(t, feed, tags, DefaultParams)); f < 0.7 {
 		t.Errorf("held-out B-cubed F1 %.3f", f)
 	}
+
+	// National news carried by Kaltim outlets, about five a day over four
+	// outlets, each its own story: they must neither join Kaltim issues
+	// nor change how the Kaltim stories cluster.
+	mixed, mtags, mst, err := withNational(feed, tags, stories)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := clusterFeed(t, mixed, mtags, DefaultParams)
+	national := func(k int) bool { return strings.HasPrefix(mst[k], "nasional/") }
+	_, _, f := bcubed(mst, got, func(k int) bool { return !national(k) && kaltimfeed.HeldOut(mst[k]) })
+	kaltimIssue := map[string]bool{}
+	for k := range mixed {
+		if !national(k) {
+			kaltimIssue[got[k]] = true
+		}
+	}
+	n, joined := 0, 0
+	for k := range mixed {
+		if national(k) {
+			n++
+			if kaltimIssue[got[k]] {
+				joined++
+			}
+		}
+	}
+	p, r, fn := bcubed(mst, got, national)
+	t.Logf("with %d national items mixed in: held-out Kaltim B-cubed F1 %.3f; national items P %.3f R %.3f F1 %.3f, %d in an issue with Kaltim items",
+		n, f, p, r, fn, joined)
+	if joined*20 > n {
+		t.Errorf("%d of %d national items joined Kaltim issues", joined, n)
+	}
+}
+
+// withNational returns the feed with national news items (labels.News4)
+// after each day's Kaltim items, five a day from four national outlets,
+// each item its own story, tagged with no outlet region.
+func withNational(feed []kaltimfeed.Item, tags []tagger.Tags, stories []string) ([]kaltimfeed.Item, []tagger.Tags, []string, error) {
+	n4, err := labels.News4()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	tg, err := tagger.New()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var items []kaltimfeed.Item
+	var mtags []tagger.Tags
+	var mst []string
+	next := 0
+	for k := range feed {
+		items, mtags, mst = append(items, feed[k]), append(mtags, tags[k]), append(mst, stories[k])
+		if k+1 < len(feed) && feed[k+1].PublishedAt.Sub(feed[k].PublishedAt) < 20*time.Hour {
+			continue // not the day's last item
+		}
+		for j := range 5 {
+			it := n4[next*7%len(n4)]
+			next++
+			a := news.Article{ID: news.IDFor("nasional/" + it.ID), URL: "https://contoh.pantau.id/nasional/" + it.ID,
+				Outlet: fmt.Sprint("Kabar Nasional ", j%4+1), Title: it.Title, Text: it.Text, Language: "id", Kind: news.KindBerita,
+				PublishedAt: feed[k].PublishedAt.Add(time.Duration(j+1) * time.Minute)}
+			items = append(items, kaltimfeed.Item{Article: a, Gold: it})
+			mtags = append(mtags, tg.TagIn(a.Title, a.Text, ""))
+			mst = append(mst, "nasional/"+it.ID)
+		}
+	}
+	return items, mtags, mst, nil
 }
