@@ -210,10 +210,17 @@ func (p *Pipeline) Run(ctx context.Context, once bool) (Summary, error) {
 			BatchSize: p.cfg.WriterBatch, FlushInterval: p.cfg.WriterFlush}
 		sv.start("writer", wr.Run)
 	}
-	if p.cfg.HasStage("classifier") {
+	// The classifier places articles in issues in the order of each pull's
+	// publication times. A --once run crawls everything first and then
+	// classifies the whole crawl in pulls as large as the consumer allows,
+	// so a fortnight's backlog is placed day by day as it happened.
+	classify := func(batch int, wait time.Duration) {
 		cls := &stage.Classifier{Bus: p.Bus, Model: p.Model, Tagger: p.Tagger, Issues: p.Issues, Metrics: p.Metrics,
-			Log: p.log.With(slog.String("stage", "classifier"))}
+			Log: p.log.With(slog.String("stage", "classifier")), Batch: batch, MaxWait: wait}
 		sv.start("classifier", cls.Run)
+	}
+	if p.cfg.HasStage("classifier") && !once {
+		classify(1024, time.Second)
 	}
 	if p.Alerts != nil {
 		sv.start("alerter", p.Alerts.Run)
@@ -228,6 +235,7 @@ func (p *Pipeline) Run(ctx context.Context, once bool) (Summary, error) {
 	if once {
 		sum.Stats = *p.Crawler.CrawlOnce(ctx)
 		p.log.Info("crawled every source once", slog.Duration("took", time.Since(t)))
+		classify(p.Bus.Options().ClassifierPending, time.Second)
 		t = time.Now()
 		if err := p.waitDrained(ctx, p.cfg.DrainTimeout); err != nil {
 			sum.DrainErr = err

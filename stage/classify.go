@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"math"
+	"time"
 
 	"github.com/diskominfo-kaltim/pantau/bus"
 	"github.com/diskominfo-kaltim/pantau/classifier"
@@ -24,7 +26,8 @@ type Classifier struct {
 	Issues  *issuemap.Clusterer // issue assignment; nil: none
 	Metrics *metrics.Metrics
 	Log     *slog.Logger
-	Batch   int // messages fetched per pull (default 256)
+	Batch   int           // messages fetched per pull (default 256)
+	MaxWait time.Duration // longest wait to fill a pull (default 500ms)
 }
 
 // ClassifierName is the classifier stage's name (metrics, dead letters).
@@ -33,7 +36,20 @@ const ClassifierName = "classifier"
 // Run classifies until ctx ends.
 func (s *Classifier) Run(ctx context.Context) error {
 	return Each(ctx, Config{Name: ClassifierName, Stream: bus.StreamArticles, Consumer: bus.ConsumerClassifier,
-		Bus: s.Bus, Metrics: s.Metrics, Log: s.Log, Batch: s.Batch}, s.handle)
+		Bus: s.Bus, Metrics: s.Metrics, Log: s.Log, Batch: s.Batch, MaxWait: s.MaxWait, Order: publishedAt}, s.handle)
+}
+
+// publishedAt orders a pull's articles by publication time, so issues
+// grow as their stories did even when a crawl delivers a backlog newest
+// first; an article without a readable time keeps its place at the end.
+func publishedAt(data []byte) int64 {
+	var a struct {
+		PublishedAt time.Time `json:"published_at"`
+	}
+	if json.Unmarshal(data, &a) != nil || a.PublishedAt.IsZero() {
+		return math.MaxInt64
+	}
+	return a.PublishedAt.UnixNano()
 }
 
 func (s *Classifier) handle(ctx context.Context, m *Msg) error {

@@ -10,10 +10,13 @@
 package stage
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
+	"slices"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -34,6 +37,13 @@ type Config struct {
 	Batch      int           // messages per fetch (default 256)
 	MaxWait    time.Duration // longest wait to fill a fetch (default 500ms)
 	RetryDelay time.Duration // redelivery delay after a failure that may pass (default 2s)
+
+	// Order, when set, has Each read a whole fetch before handling it and
+	// hand its messages over by this key, lowest first (equal keys in
+	// arrival order). A crawl delivers each outlet's items newest first and
+	// the outlets one after another; the classifier places articles in
+	// issues best in the order they were published.
+	Order func(data []byte) int64
 
 	// crashAt, when set by tests, is asked at each named point ("fetched",
 	// "written"); returning true abandons the loop there as if the process
@@ -236,6 +246,10 @@ func Each(ctx context.Context, c Config, handle func(ctx context.Context, m *Msg
 		if batch == nil {
 			break
 		}
+		if l.Order != nil {
+			l.ordered(ctx, batch, handle)
+			continue
+		}
 		for raw := range batch.Messages() {
 			m := l.wrap(raw)
 			if l.overDelivered(ctx, m) {
@@ -247,6 +261,44 @@ func Each(ctx context.Context, c Config, handle func(ctx context.Context, m *Msg
 		l.fetchErr(ctx, batch)
 	}
 	return nil
+}
+
+// ordered reads the whole batch, then hands its messages to handle in the
+// order of l.Order. The messages still waiting are marked in progress
+// every third of the ack wait, so a long batch is not redelivered while
+// it is worked through.
+func (l *loop) ordered(ctx context.Context, batch jetstream.MessageBatch, handle func(ctx context.Context, m *Msg) error) {
+	type keyed struct {
+		m   *Msg
+		key int64
+	}
+	var ms []keyed
+	for raw := range batch.Messages() {
+		m := l.wrap(raw)
+		if l.overDelivered(ctx, m) {
+			continue
+		}
+		k := keyed{m: m}
+		if err := l.call(func() error { k.key = l.Order(m.Data); return nil }); err != nil {
+			k.key = math.MaxInt64 // a message the key cannot be read from comes last; handle judges it
+		}
+		ms = append(ms, k)
+	}
+	l.fetchErr(ctx, batch)
+	slices.SortStableFunc(ms, func(a, b keyed) int { return cmp.Compare(a.key, b.key) })
+	every := max(l.Bus.Options().AckWait/3, 10*time.Millisecond)
+	last := time.Now()
+	for i, k := range ms {
+		if time.Since(last) > every {
+			for _, w := range ms[i:] {
+				w.m.InProgress()
+			}
+			last = time.Now()
+		}
+		m := k.m
+		err := l.call(func() error { return handle(ctx, m) })
+		m.Ack(ctx, err)
+	}
 }
 
 // Batch is what a batch stage supplies: how a message becomes an item, and

@@ -278,3 +278,61 @@ func TestKilledDeliveriesDoNotLoseTheMessage(t *testing.T) {
 		}
 	}
 }
+
+// With an Order, a pull is handed over by its key, lowest first, equal
+// keys in arrival order; a message whose key panics comes last and is
+// still handled, and one whose handler panics is dead-lettered as ever.
+func TestOrderedPull(t *testing.T) {
+	b := openBus(t, t.TempDir())
+	defer b.Close()
+	// Published before the loop starts, so one pull holds them all.
+	publish(t, b, bus.SubjectArticles, "5", "3", "x", "9", "3", "boom", "1")
+	var handled []string
+	var mu sync.Mutex
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		err := stage.Each(ctx, stage.Config{Name: "uji", Stream: bus.StreamArticles, Consumer: bus.ConsumerClassifier,
+			Bus: b, Metrics: metrics.New(), Log: quietLog(), Batch: 64, MaxWait: 200 * time.Millisecond,
+			Order: func(data []byte) int64 {
+				var n int64
+				if string(data) == "x" {
+					panic("no key")
+				}
+				if string(data) == "boom" {
+					return 4
+				}
+				fmt.Sscan(string(data), &n)
+				return n
+			}},
+			func(_ context.Context, m *stage.Msg) error {
+				mu.Lock()
+				handled = append(handled, string(m.Data))
+				mu.Unlock()
+				if string(m.Data) == "boom" {
+					panic("handler")
+				}
+				return nil
+			})
+		if err != nil {
+			t.Error(err)
+		}
+	}()
+	waitFor(t, "every message", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(handled) == 7
+	})
+	cancel()
+	<-done
+	if got := strings.Join(handled, " "); got != "1 3 3 boom 5 9 x" {
+		t.Errorf("handled in order %q", got)
+	}
+	if ls := letters(t, b, "uji"); len(ls) != 1 || string(ls[0].Data) != "boom" {
+		t.Errorf("dead letters %+v", ls)
+	}
+	if n, err := b.Pending(context.Background(), bus.StreamArticles, bus.ConsumerClassifier); err != nil || n != 0 {
+		t.Errorf("pending %d (%v), want 0", n, err)
+	}
+}
