@@ -80,6 +80,9 @@ func Outlets(now time.Time) ([]*Outlet, error) {
 			regions[name][it.Region]++
 		}
 	}
+	for _, o := range byName {
+		afterTheirPost(o.Items, now)
+	}
 	shipped, err := shippedNames()
 	if err != nil {
 		return nil, err
@@ -267,6 +270,37 @@ func slug(it labels.Item) string {
 // publishedAt places an item in its day: between 06:00 and 22:00 WITA,
 // at a point fixed by its id; today, between 06:00 (or midnight, early in
 // the morning) and a minute before now.
+// afterTheirPost moves a comment that would come before the account's post
+// of its story that day to a little after it (5 to 95 minutes, by its id),
+// never past now: a comment answers a post.
+func afterTheirPost(items []Item, now time.Time) {
+	for i := range items {
+		c := &items[i]
+		if !c.Comment {
+			continue
+		}
+		var post *Item
+		for j := range items {
+			p := &items[j]
+			if !p.Comment && p.Story == c.Story && p.Day == c.Day && (post == nil || p.Published.After(post.Published)) {
+				post = p
+			}
+		}
+		if post == nil || c.Published.After(post.Published) {
+			continue
+		}
+		h := fnv.New64a()
+		h.Write([]byte(c.ID))
+		at := post.Published.Add(time.Duration(5+h.Sum64()%91) * time.Minute)
+		if limit := now.Add(-time.Minute).Truncate(time.Minute); at.After(limit) {
+			at = limit
+		}
+		if at.After(post.Published) {
+			c.Published = at
+		}
+	}
+}
+
 func publishedAt(id string, day, now time.Time) time.Time {
 	h := fnv.New64a()
 	h.Write([]byte(id))

@@ -3,7 +3,9 @@ package e2e
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
@@ -12,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -19,6 +22,7 @@ import (
 
 	"github.com/diskominfo-kaltim/pantau/demo"
 	"github.com/diskominfo-kaltim/pantau/indonesian"
+	"github.com/diskominfo-kaltim/pantau/labels"
 )
 
 // TestDemoEveryViewHasData runs `pantau demo --once` into a fresh data
@@ -132,6 +136,13 @@ func TestDemoEveryViewHasData(t *testing.T) {
 		t.Errorf("newest item on %s, want today %s", last, today)
 	}
 
+	// Issues through the real path (example sites, crawl, bus, classifier
+	// stage, store) against the example stories: B-cubed per group of
+	// stories (the groups retell the same events, so issues spanning
+	// groups are not counted against them), printed beside the figure of
+	// TestClusteringQuality, which feeds the clusterer directly.
+	issueScores(t, data)
+
 	// Run again without --once: nothing new to crawl, then the demo keeps
 	// running with the web app, where its printed login signs in, and the
 	// analyst commands reach its store through the door.
@@ -217,5 +228,62 @@ func keepRunning(t *testing.T, data, sitePort string) {
 	if r := pantau(t, time.Minute, "sql", "--data", data, "DROP TABLE issues"); r.code != 1 ||
 		!strings.Contains(r.stderr, "ditolak oleh pantau run yang memegang penyimpanan: hanya query baca") {
 		t.Errorf("pantau sql DROP while the demo runs: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// issueScores prints how the demo's issues follow the example stories
+// and fails when they fall apart (a floor far below the figures).
+func issueScores(t *testing.T, data string) {
+	t.Helper()
+	items, err := labels.Kaltim()
+	if err != nil {
+		t.Fatal(err)
+	}
+	story := map[string]string{}
+	for _, it := range items {
+		story[strings.TrimSpace(it.Title)] = it.Story
+	}
+	r := pantau(t, time.Minute, "sql", "--data", data, "--format", "json", "SELECT title, issue_id FROM mentions FINAL")
+	if r.code != 0 {
+		t.Fatalf("pantau sql: exit %d\n%s", r.code, r.stderr)
+	}
+	type pair struct{ story, issue string }
+	groups := map[string][]pair{}
+	sc := bufio.NewScanner(strings.NewReader(r.stdout))
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var row struct{ Title, Issue_ID string }
+		if err := json.Unmarshal(sc.Bytes(), &row); err != nil {
+			t.Fatal(err)
+		}
+		if s, ok := story[strings.TrimSpace(row.Title)]; ok {
+			g, _, _ := strings.Cut(s, "-")
+			groups[g] = append(groups[g], pair{s, row.Issue_ID})
+		}
+	}
+	var line []string
+	var sum float64
+	for _, g := range slices.Sorted(maps.Keys(groups)) {
+		ps := groups[g]
+		both, ns, ni := map[pair]int{}, map[string]int{}, map[string]int{}
+		for _, p := range ps {
+			both[p]++
+			ns[p.story]++
+			ni[p.issue]++
+		}
+		var prec, rec float64
+		for _, p := range ps {
+			prec += float64(both[p]) / float64(ni[p.issue])
+			rec += float64(both[p]) / float64(ns[p.story])
+		}
+		prec, rec = prec/float64(len(ps)), rec/float64(len(ps))
+		f := 2 * prec * rec / (prec + rec)
+		sum += f
+		line = append(line, fmt.Sprintf("%s %.3f (P %.3f R %.3f)", g, f, prec, rec))
+	}
+	mean := sum / float64(len(groups))
+	t.Logf("demo issues against the example stories, B-cubed F1 by group: %s; mean %.3f", strings.Join(line, ", "), mean)
+	if len(groups) < 6 || mean < 0.6 {
+		t.Errorf("demo issues follow the stories badly: mean B-cubed F1 %.3f over %d groups", mean, len(groups))
 	}
 }
