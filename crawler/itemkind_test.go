@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/mmcdole/gofeed"
+
+	"github.com/diskominfo-kaltim/pantau/news"
 )
 
 func TestItemKindFromFeedElements(t *testing.T) {
@@ -50,5 +52,30 @@ func TestFeedItemsOfKinds(t *testing.T) {
 	if p := it.Post; p == nil || p.Kind != "sosmed" || p.Platform != "facebook" || p.Text != "Sempaja dalam banget nah, yg pakai matic jangan maksa lewat 🙏" ||
 		p.URL != "http://x/p?utm_source=rss" || p.PublishedAt.Format("2006-01-02 15:04") != "2026-11-30 00:13" {
 		t.Errorf("post %+v", it.Post)
+	}
+}
+
+// TestFeedCommentAnswersItsPost: a comment entry with the Atom threading
+// extension (RFC 4685) carries the id of the post it answers, made from
+// the post's address as the crawler makes ids (tracking parameters
+// dropped); an unusable address gives none.
+func TestFeedCommentAnswersItsPost(t *testing.T) {
+	feed := `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:pantau="https://github.com/diskominfo-kaltim/pantau/ns/feed" xmlns:thr="http://purl.org/syndication/thread/1.0"><channel><title>T</title>
+<item><title>Post</title><link>http://x/p?utm_source=rss</link><pantau:kind>sosmed</pantau:kind></item>
+<item><title>Komentar</title><link>http://x/k</link><pantau:kind>sosmed</pantau:kind><thr:in-reply-to ref="p" href="http://x/p?utm_source=rss"/></item>
+<item><title>Rusak</title><link>http://x/r</link><pantau:kind>sosmed</pantau:kind><thr:in-reply-to ref="p" href="::"/></item>
+</channel></rss>`
+	f, err := gofeed.NewParser().Parse(strings.NewReader(feed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	post, comment, broken := feedItem(f.Items[0]), feedItem(f.Items[1]), feedItem(f.Items[2])
+	canon, err := Canonical("http://x/p?utm_source=rss")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if post.Post.ParentID != "" || comment.Post.ParentID != news.IDFor(canon) || broken.Post.ParentID != "" {
+		t.Errorf("parents: post %q, comment %q (want %q), broken %q", post.Post.ParentID, comment.Post.ParentID, news.IDFor(canon), broken.Post.ParentID)
 	}
 }

@@ -189,7 +189,7 @@ func feedItem(it *gofeed.Item) source.Item {
 		// A social post served as a feed entry is complete: its text is
 		// the entry's, there is no article page to extract.
 		out.Post = &news.Article{URL: strings.TrimSpace(out.Link), Title: strings.TrimSpace(out.Title), Text: StripHTML(out.Summary),
-			Author: out.Author, PublishedAt: out.Published, Kind: kind, Platform: platform}
+			Author: out.Author, PublishedAt: out.Published, Kind: kind, Platform: platform, ParentID: inReplyTo(it)}
 	default:
 		out.Kind = kind
 	}
@@ -381,3 +381,17 @@ func (e *sourceEnv) Warn(key, msg string, attrs ...any) {
 
 func (e *sourceEnv) Log() *slog.Logger { return e.log }
 func (e *sourceEnv) Now() time.Time    { return e.c.Now() }
+
+// inReplyTo is the id of the entry an entry answers, from the Atom
+// threading extension (RFC 4685, <thr:in-reply-to ref="…" href="…"/>,
+// which comment feeds carry): the answered entry's address made an id as
+// the crawler makes them, or "" when the entry answers nothing or names
+// no usable address.
+func inReplyTo(it *gofeed.Item) string {
+	for _, e := range it.Extensions["thr"]["in-reply-to"] {
+		if canon, err := Canonical(strings.TrimSpace(e.Attrs["href"])); err == nil && canon != "" {
+			return news.IDFor(canon)
+		}
+	}
+	return ""
+}

@@ -270,6 +270,23 @@ func slug(it labels.Item) string {
 // publishedAt places an item in its day: between 06:00 and 22:00 WITA,
 // at a point fixed by its id; today, between 06:00 (or midnight, early in
 // the morning) and a minute before now.
+// answered is the account's post a comment answers: its latest post of
+// the comment's story published before it; nil for a post, or a comment
+// whose post the account does not have.
+func (o *Outlet) answered(c *Item) *Item {
+	if !c.Comment {
+		return nil
+	}
+	var post *Item
+	for j := range o.Items {
+		p := &o.Items[j]
+		if !p.Comment && p.Story == c.Story && p.Published.Before(c.Published) && (post == nil || p.Published.After(post.Published)) {
+			post = p
+		}
+	}
+	return post
+}
+
 // afterTheirPost moves a comment that would come before the account's post
 // of its story that day to a little after it (5 to 95 minutes, by its id),
 // never past now: a comment answers a post.

@@ -92,7 +92,7 @@ func (s *Site) feed(w http.ResponseWriter, r *http.Request) {
 	base := "http://" + r.Host
 	var b strings.Builder
 	fmt.Fprintf(&b, `<?xml version="1.0" encoding="UTF-8"?>
-<rss version="2.0" xmlns:pantau="%s"><channel><title>%s (contoh)</title><link>%s/</link><description>%s</description><language>id</language>
+<rss version="2.0" xmlns:pantau="%s" xmlns:thr="http://purl.org/syndication/thread/1.0"><channel><title>%s (contoh)</title><link>%s/</link><description>%s</description><language>id</language>
 `, FeedNS, html.EscapeString(o.Name), base, html.EscapeString(banner))
 	for i := range o.Items {
 		it := &o.Items[i]
@@ -105,6 +105,9 @@ func (s *Site) feed(w http.ResponseWriter, r *http.Request) {
 			html.EscapeString(desc), o.Kind)
 		if o.Platform != "" {
 			fmt.Fprintf(&b, "<pantau:platform>%s</pantau:platform>", o.Platform)
+		}
+		if p := o.answered(it); p != nil {
+			fmt.Fprintf(&b, `<thr:in-reply-to ref="%s" href="%s%s"/>`, html.EscapeString(p.ID), base, s.path(p))
 		}
 		b.WriteString("</item>\n")
 	}
