@@ -3,6 +3,7 @@ package issuemap
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -115,6 +116,27 @@ func evalFeed(t testing.TB) ([]kaltimfeed.Item, []tagger.Tags, []string) {
 	return feed, tags, stories
 }
 
+// denseFeed serves every group of example stories in the same fortnight,
+// in publication order: about twice as many stories run at once as in
+// Feed's fortnights (more floods, fuel queues and festivals at the same
+// time in the same kabupaten), as in a real fortnight of Kaltim news.
+func denseFeed(feed []kaltimfeed.Item, tags []tagger.Tags, stories []string) ([]kaltimfeed.Item, []tagger.Tags, []string) {
+	idx := make([]int, len(feed))
+	f := make([]kaltimfeed.Item, len(feed))
+	for k := range feed {
+		idx[k] = k
+		f[k] = feed[k]
+		g := int(kaltimfeed.Group(stories[k])[0] - 'A')
+		f[k].PublishedAt = f[k].PublishedAt.Add(-time.Duration(g*35) * 24 * time.Hour)
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return f[a].PublishedAt.Compare(f[b].PublishedAt) })
+	of, ot, os := make([]kaltimfeed.Item, len(feed)), make([]tagger.Tags, len(feed)), make([]string, len(feed))
+	for i, k := range idx {
+		of[i], ot[i], os[i] = f[k], tags[k], stories[k]
+	}
+	return of, ot, os
+}
+
 // TestClusteringQuality scores issue clustering against the stories of
 // the Kaltim example items, on the tuning stories and on the held-out
 // ones, next to the clusterer it replaced. It prints the figures; the
@@ -137,6 +159,33 @@ func TestClusteringQuality(t *testing.T) {
 	report("baseline", baseline(feed))
 	if f := report("issuemap", clusterFeed(t, feed, tags, DefaultParams)); f < 0.7 {
 		t.Errorf("held-out B-cubed F1 %.3f", f)
+	}
+	{
+		feed, tags, stories := denseFeed(feed, tags, stories)
+		held := func(k int) bool { return kaltimfeed.HeldOut(stories[k]) }
+		for _, c := range []struct {
+			name string
+			got  []string
+		}{{"baseline", baseline(feed)}, {"issuemap", clusterFeed(t, feed, tags, DefaultParams)}} {
+			p1, r1, f1 := bcubed(stories, c.got, func(k int) bool { return !held(k) })
+			p2, r2, f2 := bcubed(stories, c.got, held)
+			t.Logf("%-10s all stories in one fortnight: tuning P %.3f R %.3f F1 %.3f | held-out P %.3f R %.3f F1 %.3f", c.name, p1, r1, f1, p2, r2, f2)
+		}
+		var hf []kaltimfeed.Item
+		var ht []tagger.Tags
+		var hs []string
+		for k := range feed {
+			if held(k) {
+				hf, ht, hs = append(hf, feed[k]), append(ht, tags[k]), append(hs, stories[k])
+			}
+		}
+		for _, c := range []struct {
+			name string
+			got  []string
+		}{{"baseline", baseline(hf)}, {"issuemap", clusterFeed(t, hf, ht, DefaultParams)}} {
+			p, r, f := bcubed(hs, c.got, func(int) bool { return true })
+			t.Logf("%-10s held-out stories alone in one fortnight (%d items): P %.3f R %.3f F1 %.3f", c.name, len(hf), p, r, f)
+		}
 	}
 
 	// National news carried by Kaltim outlets, about five a day over four
