@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"time"
 )
@@ -322,9 +323,6 @@ func (ix *index) candidates(d *doc) []*Issue {
 		return terms[i] < terms[j]
 	})
 	acc := map[*Issue]float64{}
-	if is := ix.latest[d.outlet]; is != nil {
-		acc[is] = 0
-	}
 	for _, t := range terms[:min(len(terms), maxQueryTerms)] {
 		p := ix.post[t]
 		if len(p) > maxPosting {
@@ -362,9 +360,15 @@ func (ix *index) candidates(d *doc) []*Issue {
 			top = top[:maxCandidates]
 		}
 	}
-	out := make([]*Issue, len(top))
+	out := make([]*Issue, len(top), len(top)+1)
 	for i, c := range top {
 		out[i] = c.is
+	}
+	// The issue of the outlet's latest article is always one (a comment's
+	// post shares few words with it).
+	if is := ix.latest[d.outlet]; is != nil && ix.issues[is.ID] == is && !slices.Contains(out, is) &&
+		d.at.Sub(is.LastSeen) <= ix.p.Window && is.FirstSeen.Sub(d.at) <= ix.p.Window {
+		out = append(out, is)
 	}
 	return out
 }
@@ -378,10 +382,10 @@ const (
 // place finds the issue d joins, or nil for a new one, and a second issue
 // close enough to be related.
 func (ix *index) place(d *doc) (best, related *Issue) {
-	if is := ix.stories[d.story]; is != nil && d.story != "" {
+	if is := ix.stories[d.story]; is != nil && d.story != "" && ix.issues[is.ID] == is {
 		return is, nil
 	}
-	if is := ix.seen[d.parent]; is != nil && d.parent != "" {
+	if is := ix.seen[d.parent]; is != nil && d.parent != "" && ix.issues[is.ID] == is {
 		return is, nil
 	}
 	bestSim, secondSim := 0.0, 0.0
@@ -447,10 +451,18 @@ func (ix *index) add(is *Issue, d *doc) {
 	if indexed {
 		ix.docs++
 	}
-	is.Seen = appendCapped(is.Seen, d.id, 256)
+	// The ids an issue no longer keeps leave the maps too, so memory stays
+	// bounded and a restart, which reads them from the kept ids, agrees.
+	if dropped := capped(is.Seen, d.id, maxSeen); dropped != "" && ix.seen[dropped] == is {
+		delete(ix.seen, dropped)
+	}
+	is.Seen = appendCapped(is.Seen, d.id, maxSeen)
 	ix.seen[d.id] = is
 	if d.story != "" {
-		is.Stories = appendCapped(is.Stories, d.story, 64)
+		if dropped := capped(is.Stories, d.story, maxStories); dropped != "" && ix.stories[dropped] == is {
+			delete(ix.stories, dropped)
+		}
+		is.Stories = appendCapped(is.Stories, d.story, maxStories)
 		ix.stories[d.story] = is
 	}
 	if is.Terms == nil {
@@ -510,14 +522,11 @@ func (ix *index) add(is *Issue, d *doc) {
 	if is.OutletAt == nil {
 		is.OutletAt = map[string]time.Time{}
 	}
-	latest := !d.at.Before(ix.latestAt(d.outlet))
 	if d.at.After(is.OutletAt[d.outlet]) {
 		is.OutletAt[d.outlet] = d.at
-		trimTimes(is.OutletAt, 16)
 	}
-	if latest {
-		ix.latest[d.outlet] = is
-	}
+	ix.offerLatest(d.outlet, is)
+	trimTimes(is.OutletAt, 16, func(o string) bool { return ix.latest[o] == is })
 	if is.Offices == nil {
 		is.Offices = map[string]int{}
 	}
@@ -634,10 +643,8 @@ func (ix *index) restore(is *Issue) {
 	for _, a := range is.Seen {
 		ix.seen[a] = is
 	}
-	for o, at := range is.OutletAt {
-		if prev := ix.latest[o]; prev == nil || at.After(prev.OutletAt[o]) || at.Equal(prev.OutletAt[o]) && is.ID < prev.ID {
-			ix.latest[o] = is
-		}
+	for o := range is.OutletAt {
+		ix.offerLatest(o, is)
 	}
 	if is.LastSeen.After(ix.now) {
 		ix.now = is.LastSeen
@@ -655,6 +662,7 @@ func (ix *index) prune() []*Issue {
 	}
 	ix.pruned = ix.now
 	var out []*Issue
+	lost := map[string]bool{} // outlets whose latest issue left
 	for _, is := range ix.issues {
 		if ix.now.Sub(is.LastSeen) > ix.p.Window {
 			ix.unindex(is)
@@ -671,9 +679,21 @@ func (ix *index) prune() []*Issue {
 			for o := range is.OutletAt {
 				if ix.latest[o] == is {
 					delete(ix.latest, o)
+					lost[o] = true
 				}
 			}
 			out = append(out, is)
+		}
+	}
+	// Those outlets' latest issue is now the latest of the issues left,
+	// as a restart would find it.
+	if len(lost) > 0 {
+		for _, is := range ix.issues {
+			for o := range is.OutletAt {
+				if lost[o] {
+					ix.offerLatest(o, is)
+				}
+			}
 		}
 	}
 	return out
@@ -720,18 +740,43 @@ func appendCapped(s []string, v string, n int) []string {
 // state small.
 func round4(x float64) float64 { return math.Round(x*1e4) / 1e4 }
 
-// latestAt is when the outlet's latest article was published, as its
-// issue remembers it.
-func (ix *index) latestAt(outlet string) time.Time {
-	if is := ix.latest[outlet]; is != nil {
-		return is.OutletAt[outlet]
+// offerLatest makes is the outlet's latest issue when its article of the
+// outlet is later than the latest issue's (at the same time, the smaller
+// issue id), or when it is a newer copy of the same issue: the one rule
+// for placing, restoring and pruning, so a restart finds what an
+// uninterrupted run has.
+func (ix *index) offerLatest(outlet string, is *Issue) {
+	at, ok := is.OutletAt[outlet]
+	if !ok {
+		return
 	}
-	return time.Time{}
+	cur := ix.latest[outlet]
+	if cur == nil || cur.ID == is.ID {
+		ix.latest[outlet] = is
+		return
+	}
+	if ct := cur.OutletAt[outlet]; at.After(ct) || at.Equal(ct) && is.ID < cur.ID {
+		ix.latest[outlet] = is
+	}
+}
+
+// Ids an issue keeps: its latest articles and syndicated stories.
+const (
+	maxSeen    = 256
+	maxStories = 64
+)
+
+// capped returns the value appendCapped(s, v, n) would drop, or "".
+func capped(s []string, v string, n int) string {
+	if len(s) < n || slices.Contains(s, v) {
+		return ""
+	}
+	return s[len(s)-n]
 }
 
 // trimTimes keeps the n latest times of m once it has grown a quarter
-// past n (ties by key).
-func trimTimes(m map[string]time.Time, n int) {
+// past n (ties by key), and those keep asks for.
+func trimTimes(m map[string]time.Time, n int, keep func(string) bool) {
 	if len(m) <= n+n/4 {
 		return
 	}
@@ -746,6 +791,8 @@ func trimTimes(m map[string]time.Time, n int) {
 		return keys[i] < keys[j]
 	})
 	for _, k := range keys[n:] {
-		delete(m, k)
+		if !keep(k) {
+			delete(m, k)
+		}
 	}
 }
