@@ -2,6 +2,7 @@ package issuemap
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"testing"
@@ -249,5 +250,60 @@ func TestClusteringIsDeterministic(t *testing.T) {
 		if a[i] != b[i] {
 			t.Fatalf("article %d: %s, then %s", i, a[i], b[i])
 		}
+	}
+}
+
+// The outlet → latest issue map read back from saved issues is the one
+// the index kept: with equal times, outlets past the issue's limit of
+// 16, issues pruned, and two saved copies of one issue.
+func TestLatestAgreesAfterRestart(t *testing.T) {
+	at := time.Date(2025, 3, 3, 0, 0, 0, 0, time.UTC)
+	ix := newIndex(DefaultParams)
+	n := 0
+	put := func(is *Issue, outlet string, day int) {
+		n++
+		d := newDoc(&news.Article{ID: fmt.Sprint("a", n), Outlet: outlet, Title: "Banjir Sempaja", Text: "Banjir merendam Sempaja.",
+			PublishedAt: at.AddDate(0, 0, day)}, nil, nil)
+		ix.weigh(d)
+		ix.add(is, d)
+		ix.count(d)
+	}
+	a, z, old := &Issue{ID: "isu-a", FirstSeen: at}, &Issue{ID: "isu-z", FirstSeen: at}, &Issue{ID: "isu-old", FirstSeen: at}
+	put(old, "Kabar Lama", 0)
+	for i := range 25 {
+		put(z, fmt.Sprint("Media ", i), 12)
+	}
+	put(a, "Media 3", 12) // the same time as isu-z's
+	put(a, "Kabar Lama", 11)
+	ix.prune() // isu-old leaves: Kabar Lama's latest is isu-a
+	saved := func(is *Issue) *Issue {
+		data, err := json.Marshal(is)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c Issue
+		if err := json.Unmarshal(data, &c); err != nil {
+			t.Fatal(err)
+		}
+		return &c
+	}
+	staleA := saved(a)
+	put(a, "Media 9", 13)
+	back := newIndex(DefaultParams)
+	back.restore(staleA) // an older copy left in the bucket, read first
+	for _, is := range []*Issue{a, z} {
+		back.restore(saved(is))
+	}
+	if ix.issues["isu-old"] != nil || len(ix.latest) != 26 {
+		t.Fatalf("%d latest outlets, old issue in memory: %v", len(ix.latest), ix.issues["isu-old"] != nil)
+	}
+	for o, is := range ix.latest {
+		if got := back.latest[o]; got == nil || got.ID != is.ID || back.issues[got.ID] != got {
+			t.Errorf("outlet %s: latest %v after a restart, %s before", o, got, is.ID)
+		}
+	}
+	if len(back.latest) != len(ix.latest) || ix.latest["Media 3"].ID != "isu-a" || ix.latest["Kabar Lama"].ID != "isu-a" {
+		t.Errorf("latest: %d outlets after a restart, %d before; Media 3 → %s, Kabar Lama → %s", len(back.latest), len(ix.latest),
+			ix.latest["Media 3"].ID, ix.latest["Kabar Lama"].ID)
 	}
 }
