@@ -267,9 +267,6 @@ func slug(it labels.Item) string {
 	return strings.Trim(nonSlug.ReplaceAllString(strings.ToLower(id), "-"), "-") + "-" + strings.Join(words, "-")
 }
 
-// publishedAt places an item in its day: between 06:00 and 22:00 WITA,
-// at a point fixed by its id; today, between 06:00 (or midnight, early in
-// the morning) and a minute before now.
 // answered is the account's post a comment answers: its latest post of
 // the comment's story published before it; nil for a post, or a comment
 // whose post the account does not have.
@@ -318,6 +315,9 @@ func afterTheirPost(items []Item, now time.Time) {
 	}
 }
 
+// publishedAt places an item in its day: between 06:00 and 22:00 WITA,
+// at a point fixed by its id; today, between 06:00 (or midnight, early in
+// the morning) and a minute before now.
 func publishedAt(id string, day, now time.Time) time.Time {
 	h := fnv.New64a()
 	h.Write([]byte(id))

@@ -189,7 +189,9 @@ type part struct {
 // once and returns when everything crawled is classified and stored.
 //
 // Start-up, in order: the metrics server, the writer, the classifier, the
-// alerter, the lag watcher, the registered parts; then the crawler in the foreground.
+// alerter, the lag watcher, the registered parts; then the crawler in the
+// foreground. With once the classifier starts after the crawl instead, and
+// classifies all of it in publication order.
 // Shutdown, when ctx ends (or the single crawl is done): the crawler
 // stops, the consumers of the stages running here drain for up to
 // drain-timeout, then the classifier, the writer, the alerter, the lag watcher, the
@@ -220,7 +222,7 @@ func (p *Pipeline) Run(ctx context.Context, once bool) (Summary, error) {
 		sv.start("classifier", cls.Run)
 	}
 	if p.cfg.HasStage("classifier") && !once {
-		classify(1024, time.Second)
+		classify(1024, classifierWait(p.Bus))
 	}
 	if p.Alerts != nil {
 		sv.start("alerter", p.Alerts.Run)
@@ -235,7 +237,9 @@ func (p *Pipeline) Run(ctx context.Context, once bool) (Summary, error) {
 	if once {
 		sum.Stats = *p.Crawler.CrawlOnce(ctx)
 		p.log.Info("crawled every source once", slog.Duration("took", time.Since(t)))
-		classify(p.Bus.Options().ClassifierPending, time.Second)
+		if ctx.Err() == nil {
+			classify(p.Bus.Options().ClassifierPending, classifierWait(p.Bus))
+		}
 		t = time.Now()
 		if err := p.waitDrained(ctx, p.cfg.DrainTimeout); err != nil {
 			sum.DrainErr = err
@@ -278,6 +282,11 @@ func (p *Pipeline) Run(ctx context.Context, once bool) (Summary, error) {
 	sum.Took = time.Since(start)
 	return sum, errors.Join(crawlErr, sv.err())
 }
+
+// classifierWait is how long the classifier waits to fill a pull: a
+// second, but at most a third of the ack wait, as the first message's
+// ack timer runs while the pull fills.
+func classifierWait(b *bus.Bus) time.Duration { return min(time.Second, b.Options().AckWait/3) }
 
 // waitDrained waits until the consumers of the stages running in this
 // process have nothing pending. The classifier publishes before it

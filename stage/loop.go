@@ -233,7 +233,8 @@ func (l *loop) deadLetter(ctx context.Context, m *Msg, reason error) {
 }
 
 // Each hands the messages of c's consumer to handle, one at a time as they
-// arrive, until ctx ends. Each message is settled with handle's result
+// arrive (with c.Order, each pull once read, in the key's order), until
+// ctx ends. Each message is settled with handle's result
 // unless handle settled it itself; a panic in handle dead-letters the
 // message with the panic as reason, and the loop goes on.
 func Each(ctx context.Context, c Config, handle func(ctx context.Context, m *Msg) error) error {
@@ -242,12 +243,13 @@ func Each(ctx context.Context, c Config, handle func(ctx context.Context, m *Msg
 		return err
 	}
 	for ctx.Err() == nil {
+		pulled := time.Now()
 		batch := l.fetch(ctx, l.Batch)
 		if batch == nil {
 			break
 		}
 		if l.Order != nil {
-			l.ordered(ctx, batch, handle)
+			l.ordered(ctx, batch, pulled, handle)
 			continue
 		}
 		for raw := range batch.Messages() {
@@ -265,9 +267,10 @@ func Each(ctx context.Context, c Config, handle func(ctx context.Context, m *Msg
 
 // ordered reads the whole batch, then hands its messages to handle in the
 // order of l.Order. The messages still waiting are marked in progress
-// every third of the ack wait, so a long batch is not redelivered while
-// it is worked through.
-func (l *loop) ordered(ctx context.Context, batch jetstream.MessageBatch, handle func(ctx context.Context, m *Msg) error) {
+// every third of the ack wait (counted from the pull, when their ack
+// timers started), so a long batch is not redelivered while it is worked
+// through. When ctx ends, those not yet handled go back at once.
+func (l *loop) ordered(ctx context.Context, batch jetstream.MessageBatch, pulled time.Time, handle func(ctx context.Context, m *Msg) error) {
 	type keyed struct {
 		m   *Msg
 		key int64
@@ -280,24 +283,46 @@ func (l *loop) ordered(ctx context.Context, batch jetstream.MessageBatch, handle
 		}
 		k := keyed{m: m}
 		if err := l.call(func() error { k.key = l.Order(m.Data); return nil }); err != nil {
-			k.key = math.MaxInt64 // a message the key cannot be read from comes last; handle judges it
+			// It comes last; handle judges the message.
+			l.Log.Warn("reading a message's order key", slog.Any("error", err))
+			k.key = math.MaxInt64
 		}
 		ms = append(ms, k)
 	}
 	l.fetchErr(ctx, batch)
 	slices.SortStableFunc(ms, func(a, b keyed) int { return cmp.Compare(a.key, b.key) })
 	every := max(l.Bus.Options().AckWait/3, 10*time.Millisecond)
-	last := time.Now()
+	last := pulled
 	for i, k := range ms {
-		if time.Since(last) > every {
+		if ctx.Err() != nil {
 			for _, w := range ms[i:] {
-				w.m.InProgress()
+				l.nak(w.m, 0)
 			}
+			return
+		}
+		if time.Since(last) > every {
+			inProgressAll(l, ms[i:], func(k keyed) jetstream.Msg { return k.m.raw })
 			last = time.Now()
 		}
 		m := k.m
 		err := l.call(func() error { return handle(ctx, m) })
 		m.Ack(ctx, err)
+	}
+}
+
+// inProgressAll marks the waiting messages in progress, logging failures
+// once.
+func inProgressAll[T any](l *loop, ms []T, raw func(T) jetstream.Msg) {
+	failed := 0
+	var last error
+	for _, m := range ms {
+		if err := raw(m).InProgress(); err != nil {
+			failed++
+			last = err
+		}
+	}
+	if failed > 0 {
+		l.Log.Warn("extending the ack wait of waiting messages", slog.Int("failed", failed), slog.Any("error", last))
 	}
 }
 

@@ -336,3 +336,54 @@ func TestOrderedPull(t *testing.T) {
 		t.Errorf("pending %d (%v), want 0", n, err)
 	}
 }
+
+// When the stage stops in the middle of an ordered pull, the messages not
+// yet handled are not handled with a dead context: they go back and the
+// next run takes them.
+func TestOrderedPullStops(t *testing.T) {
+	b := openBus(t, t.TempDir())
+	defer b.Close()
+	var msgs []string
+	for i := range 40 {
+		msgs = append(msgs, fmt.Sprint(100-i))
+	}
+	publish(t, b, bus.SubjectArticles, msgs...)
+	run := func(stopAfter int) []string {
+		var handled []string
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			stage.Each(ctx, stage.Config{Name: "uji", Stream: bus.StreamArticles, Consumer: bus.ConsumerClassifier,
+				Bus: b, Metrics: metrics.New(), Log: quietLog(), Batch: 64, MaxWait: 200 * time.Millisecond,
+				Order: func(data []byte) int64 { var n int64; fmt.Sscan(string(data), &n); return n }},
+				func(ctx context.Context, m *stage.Msg) error {
+					if ctx.Err() != nil {
+						t.Errorf("message %s handed over after the stop", m.Data)
+					}
+					handled = append(handled, string(m.Data))
+					if len(handled) == stopAfter {
+						cancel()
+					}
+					return nil
+				})
+		}()
+		if stopAfter == 0 {
+			waitFor(t, "the rest", func() bool {
+				n, err := b.Pending(context.Background(), bus.StreamArticles, bus.ConsumerClassifier)
+				return err == nil && n == 0
+			})
+			cancel()
+		}
+		<-done
+		return handled
+	}
+	first := run(5)
+	if strings.Join(first, " ") != "61 62 63 64 65" {
+		t.Errorf("first run handled %v", first)
+	}
+	if rest := run(0); len(rest) != 35 || rest[0] != "66" {
+		t.Errorf("second run handled %d: %v", len(rest), rest)
+	}
+}
