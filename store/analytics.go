@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -210,9 +211,21 @@ FROM %s.issues WHERE id IN {ids:Array(String)} GROUP BY id`, b.Database()),
 }
 
 // fillSpikes reads each issue's last day before until and its 14 days
-// before that: the figures issuemap's spike rule judges.
+// before that: the figures issuemap's spike rule judges. The baseline is a
+// daily mean over the days the store has seen of those 14: in a new
+// store's first fortnight, over the days since its first mention, so that
+// an issue is not "up against a baseline of nothing" only because the
+// store is new.
 func fillSpikes(ctx context.Context, b Backend, until time.Time, out []IssueSummary, ids []string, idx map[string]int) error {
 	day := until.Add(-24 * time.Hour)
+	first, err := FirstPublished(ctx, b, day)
+	if err != nil {
+		return fmt.Errorf("spikes: %w", err)
+	}
+	days := 14.0
+	if !first.IsZero() {
+		days = min(max(math.Ceil(day.Sub(first).Hours()/24), 1), 14)
+	}
 	res, err := b.Query(ctx, fmt.Sprintf(`SELECT issue_id,
     countIf(published_at >= {day:DateTime('UTC')}) AS today,
     countIf(published_at < {day:DateTime('UTC')}) AS before,
@@ -237,7 +250,7 @@ GROUP BY issue_id`+FinalByPartition, b.Database()), map[string]string{"day": dt(
 		}
 		s := &out[j]
 		s.Today = today
-		s.Baseline = float64(before) / 14
+		s.Baseline = float64(before) / days
 		if today > 0 {
 			s.NegShareToday = float64(negToday) / float64(today)
 		}

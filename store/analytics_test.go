@@ -42,6 +42,18 @@ func TestIssuesSpikesAndFilters(t *testing.T) {
 	if s := got["isu-turn"]; s.Today != 3 || s.NegShareToday != 1 || s.NegShareBase != 0 {
 		t.Errorf("negative turn figures: %+v", s)
 	}
+	// In a store's first days the baseline is the mean of the days it has
+	// seen: two days before the fixture's 13th-last day, two articles a
+	// day for the steady issue (not 4/14).
+	early, err := store.Issues(ctx, b, store.IssueFilter{Since: until.Add(-30 * 24 * time.Hour), Until: until.Add(-12 * 24 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range early {
+		if s.ID == "isu-steady" && (s.Today != 2 || s.Baseline != 2) {
+			t.Errorf("steady issue in the store's first days: today %d, baseline %v, want 2 and 2", s.Today, s.Baseline)
+		}
+	}
 	// Filters, and parameters that try to inject SQL stay values.
 	list, err = store.Issues(ctx, b, store.IssueFilter{Since: until.Add(-30 * 24 * time.Hour), Until: until, Region: "Kabupaten Berau"})
 	if err != nil || len(list) != 1 || list[0].ID != "isu-turn" {
