@@ -20,25 +20,9 @@ import (
 // issue) averaged over the items selected by only, with whole issues and
 // stories counted.
 func bcubed(story, issue []string, only func(i int) bool) (p, r, f float64) {
-	type pair struct{ s, i string }
-	both, ns, ni := map[pair]int{}, map[string]int{}, map[string]int{}
-	for k := range story {
-		both[pair{story[k], issue[k]}]++
-		ns[story[k]]++
-		ni[issue[k]]++
-	}
-	n := 0
-	for k := range story {
-		if !only(k) {
-			continue
-		}
-		c := float64(both[pair{story[k], issue[k]}])
-		p += c / float64(ni[issue[k]])
-		r += c / float64(ns[story[k]])
-		n++
-	}
-	p, r = p/float64(n), r/float64(n)
-	return p, r, 2 * p * r / (p + r)
+	c := bcubedSum(story, issue, only)
+	p, r = c.p/c.n, c.r/c.n
+	return p, r, c.f1()
 }
 
 // baseline is the clusterer before issue #13: each article joins the
