@@ -22,18 +22,8 @@ var update = flag.Bool("update", false, "rewrite golden files")
 // TestIssuesJSONGolden: `pantau issues --json` over a fixture with an
 // injected spike and a negative turn, for a fixed period.
 func TestIssuesJSONGolden(t *testing.T) {
-	data := t.TempDir()
-	b, err := chdb.Open(filepath.Join(data, "clickhouse"), "pantau")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close() // keeps the engine up while the command runs
-	ctx := context.Background()
-	if _, err := store.Migrate(ctx, b, nil); err != nil {
-		t.Fatal(err)
-	}
 	until := time.Date(2024, 6, 12, 0, 0, 0, 0, crawler.WITA)
-	storetest.IssueFixture(t, b, until)
+	data := fixtureStore(t, func(b store.Backend) { storetest.IssueFixture(t, b, until) })
 	run := func(args ...string) string {
 		t.Helper()
 		var out, errb bytes.Buffer
@@ -67,17 +57,7 @@ func TestIssuesJSONGolden(t *testing.T) {
 // --since that covers it; search shows the year and each mention's id;
 // English errors from the store do not reach the analyst.
 func TestIssueSearchAndTrendForAnalysts(t *testing.T) {
-	data := t.TempDir()
-	b, err := chdb.Open(filepath.Join(data, "clickhouse"), "pantau")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	ctx := context.Background()
-	if _, err := store.Migrate(ctx, b, nil); err != nil {
-		t.Fatal(err)
-	}
-	storetest.IssueFixture(t, b, time.Date(2024, 6, 12, 0, 0, 0, 0, news.WITA))
+	data := fixtureStore(t, func(b store.Backend) { storetest.IssueFixture(t, b, time.Date(2024, 6, 12, 0, 0, 0, 0, news.WITA)) })
 	run := func(want int, args ...string) (string, string) {
 		t.Helper()
 		var out, errb bytes.Buffer
@@ -147,18 +127,8 @@ func TestIssueSearchAndTrendForAnalysts(t *testing.T) {
 // issues, issue, trend and search; a wrong value is a usage error that
 // names what is accepted.
 func TestMediaFlags(t *testing.T) {
-	data := t.TempDir()
-	b, err := chdb.Open(filepath.Join(data, "clickhouse"), "pantau")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	ctx := context.Background()
-	if _, err := store.Migrate(ctx, b, nil); err != nil {
-		t.Fatal(err)
-	}
 	until := time.Date(2024, 6, 12, 0, 0, 0, 0, news.WITA)
-	storetest.InsertMediaFixture(t, b, until)
+	data := fixtureStore(t, func(b store.Backend) { storetest.InsertMediaFixture(t, b, until) })
 	run := func(want int, args ...string) (string, string) {
 		t.Helper()
 		var out, errb bytes.Buffer
@@ -221,4 +191,22 @@ func TestMediaFlags(t *testing.T) {
 	if !strings.Contains(errOut, `--platform "friendster" tidak dikenal; pilih web, youtube`) {
 		t.Errorf("--platform friendster: %s", errOut)
 	}
+}
+
+// fixtureStore makes a data dir whose embedded store holds what fill
+// inserts; the engine stays open until the test ends, as pantau's
+// commands share it in this process.
+func fixtureStore(t *testing.T, fill func(b store.Backend)) string {
+	t.Helper()
+	data := t.TempDir()
+	b, err := chdb.Open(filepath.Join(data, "clickhouse"), "pantau")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	if _, err := store.Migrate(context.Background(), b, nil); err != nil {
+		t.Fatal(err)
+	}
+	fill(b)
+	return data
 }

@@ -2,15 +2,12 @@ package cli
 
 import (
 	"bytes"
-	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/diskominfo-kaltim/pantau/news"
 	"github.com/diskominfo-kaltim/pantau/store"
-	"github.com/diskominfo-kaltim/pantau/store/chdb"
 	"github.com/diskominfo-kaltim/pantau/store/storetest"
 )
 
@@ -19,16 +16,7 @@ import (
 // typed JSON (arrays were strings), and names a missing table with the
 // migrate hint.
 func TestSQLConsole(t *testing.T) {
-	data := t.TempDir()
-	b, err := chdb.Open(filepath.Join(data, "clickhouse"), "pantau")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	if _, err := store.Migrate(context.Background(), b, nil); err != nil {
-		t.Fatal(err)
-	}
-	storetest.IssueFixture(t, b, time.Date(2024, 6, 12, 0, 0, 0, 0, news.WITA))
+	data := fixtureStore(t, func(b store.Backend) { storetest.IssueFixture(t, b, time.Date(2024, 6, 12, 0, 0, 0, 0, news.WITA)) })
 	sql := func(want int, args ...string) (string, string) {
 		t.Helper()
 		var out, errb bytes.Buffer
