@@ -453,16 +453,15 @@ func (ix *index) add(is *Issue, d *doc) {
 	}
 	// The ids an issue no longer keeps leave the maps too, so memory stays
 	// bounded and a restart, which reads them from the kept ids, agrees.
-	if dropped := capped(is.Seen, d.id, maxSeen); dropped != "" && ix.seen[dropped] == is {
+	var dropped string
+	if is.Seen, dropped = appendCapped(is.Seen, d.id, maxSeen); dropped != "" && ix.seen[dropped] == is {
 		delete(ix.seen, dropped)
 	}
-	is.Seen = appendCapped(is.Seen, d.id, maxSeen)
 	ix.seen[d.id] = is
 	if d.story != "" {
-		if dropped := capped(is.Stories, d.story, maxStories); dropped != "" && ix.stories[dropped] == is {
+		if is.Stories, dropped = appendCapped(is.Stories, d.story, maxStories); dropped != "" && ix.stories[dropped] == is {
 			delete(ix.stories, dropped)
 		}
-		is.Stories = appendCapped(is.Stories, d.story, maxStories)
 		ix.stories[d.story] = is
 	}
 	if is.Terms == nil {
@@ -722,18 +721,17 @@ func topN[V int | float64](m map[string]V, n int) map[string]V {
 	return out
 }
 
-// appendCapped appends v to s unless present, keeping the last n values.
-func appendCapped(s []string, v string, n int) []string {
-	for _, x := range s {
-		if x == v {
-			return s
-		}
+// appendCapped appends v to s unless present, keeping the last n values,
+// and returns the value it pushed out, if any.
+func appendCapped(s []string, v string, n int) ([]string, string) {
+	if slices.Contains(s, v) {
+		return s, ""
 	}
 	s = append(s, v)
-	if len(s) > n {
-		s = s[len(s)-n:]
+	if len(s) <= n {
+		return s, ""
 	}
-	return s
+	return s[len(s)-n:], s[len(s)-n-1]
 }
 
 // round4 keeps four decimals: weights stay comparable and their saved
@@ -765,14 +763,6 @@ const (
 	maxSeen    = 256
 	maxStories = 64
 )
-
-// capped returns the value appendCapped(s, v, n) would drop, or "".
-func capped(s []string, v string, n int) string {
-	if len(s) < n || slices.Contains(s, v) {
-		return ""
-	}
-	return s[len(s)-n]
-}
 
 // trimTimes keeps the n latest times of m once it has grown a quarter
 // past n (ties by key), and those keep asks for.

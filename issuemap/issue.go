@@ -47,7 +47,7 @@ func (is *Issue) TopTerms(n int) []string {
 	return keys[:min(n, len(keys))]
 }
 
-func (is *Issue) relate(id string) { is.Related = appendCapped(is.Related, id, 8) }
+func (is *Issue) relate(id string) { is.Related, _ = appendCapped(is.Related, id, 8) }
 
 // region is the kabupaten/kota most of the issue's articles are about.
 func (is *Issue) region() string {
