@@ -291,32 +291,34 @@ func (l *loop) ordered(ctx context.Context, batch jetstream.MessageBatch, pulled
 	}
 	l.fetchErr(ctx, batch)
 	slices.SortStableFunc(ms, func(a, b keyed) int { return cmp.Compare(a.key, b.key) })
+	msgs := make([]*Msg, len(ms))
+	for i, k := range ms {
+		msgs[i] = k.m
+	}
 	every := max(l.Bus.Options().AckWait/3, 10*time.Millisecond)
 	last := pulled
-	for i, k := range ms {
+	for i, m := range msgs {
 		if ctx.Err() != nil {
-			for _, w := range ms[i:] {
-				l.nak(w.m, 0)
+			for _, w := range msgs[i:] {
+				l.nak(w, 0)
 			}
 			return
 		}
 		if time.Since(last) > every {
-			inProgressAll(l, ms[i:], func(k keyed) jetstream.Msg { return k.m.raw })
+			l.inProgress(msgs[i:])
 			last = time.Now()
 		}
-		m := k.m
 		err := l.call(func() error { return handle(ctx, m) })
 		m.Ack(ctx, err)
 	}
 }
 
-// inProgressAll marks the waiting messages in progress, logging failures
-// once.
-func inProgressAll[T any](l *loop, ms []T, raw func(T) jetstream.Msg) {
+// inProgress marks messages in progress, logging failures once.
+func (l *loop) inProgress(ms []*Msg) {
 	failed := 0
 	var last error
 	for _, m := range ms {
-		if err := raw(m).InProgress(); err != nil {
+		if err := m.raw.InProgress(); err != nil {
 			failed++
 			last = err
 		}
@@ -412,9 +414,7 @@ func writeBatch[T any](ctx context.Context, l *loop, b Batch[T], msgs []*Msg, it
 			l.Log.Error("store unavailable; keeping the batch and retrying", slog.Int("items", len(items)),
 				slog.Int("attempt", attempt), slog.Any("error", err))
 		}
-		for _, m := range msgs {
-			m.InProgress()
-		}
+		l.inProgress(msgs)
 		select {
 		case <-ctx.Done():
 			// Not acknowledged: the messages are redelivered after a restart.
