@@ -274,10 +274,16 @@ func (o *Outlet) answered(c *Item) *Item {
 	if !c.Comment {
 		return nil
 	}
+	return latestPost(o.Items, c.Story, func(p *Item) bool { return p.Published.Before(c.Published) })
+}
+
+// latestPost is the latest post (not a comment) of the story among items
+// that ok accepts, or nil.
+func latestPost(items []Item, story string, ok func(p *Item) bool) *Item {
 	var post *Item
-	for j := range o.Items {
-		p := &o.Items[j]
-		if !p.Comment && p.Story == c.Story && p.Published.Before(c.Published) && (post == nil || p.Published.After(post.Published)) {
+	for j := range items {
+		p := &items[j]
+		if !p.Comment && p.Story == story && ok(p) && (post == nil || p.Published.After(post.Published)) {
 			post = p
 		}
 	}
@@ -293,13 +299,7 @@ func afterTheirPost(items []Item, now time.Time) {
 		if !c.Comment {
 			continue
 		}
-		var post *Item
-		for j := range items {
-			p := &items[j]
-			if !p.Comment && p.Story == c.Story && p.Day == c.Day && (post == nil || p.Published.After(post.Published)) {
-				post = p
-			}
-		}
+		post := latestPost(items, c.Story, func(p *Item) bool { return p.Day == c.Day })
 		if post == nil || c.Published.After(post.Published) {
 			continue
 		}
