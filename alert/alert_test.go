@@ -53,7 +53,6 @@ func quiet() *slog.Logger { return slog.New(slog.DiscardHandler) }
 type mailbox struct {
 	mu   sync.Mutex
 	msgs []received
-	addr string
 }
 
 type received struct {

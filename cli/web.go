@@ -125,10 +125,3 @@ func serveInBackground(ctx context.Context, env *Env, p httpParts) (stop func())
 		<-done
 	}
 }
-
-// serveAPI serves the web app, the API and (on the embedded store) the
-// door on cfg.APIAddr until ctx ends: what a long-running command beside
-// the pipeline (pantau demo) keeps up.
-func serveAPI(ctx context.Context, cfg *config.Config, b store.Backend, log *slog.Logger) error {
-	return serveHTTP(ctx, &Env{Config: cfg, Log: log}, httpParts{store: b, door: cfg.ClickHouseDSN == ""})
-}

@@ -206,17 +206,6 @@ func (c *Crawler) backOff(ctx context.Context, rawURL string, until time.Time, r
 	}
 }
 
-// hostBackoff returns the back-off in force for the host of rawURL.
-func (c *Crawler) hostBackoff(ctx context.Context, rawURL string) (time.Time, string) {
-	g := c.gate(ctx, rawURL)
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.until.After(time.Now()) {
-		return g.until, g.reason
-	}
-	return time.Time{}, ""
-}
-
 // setDelay records the Crawl-delay of the host of rawURL (capped at a minute).
 func (c *Crawler) setDelay(ctx context.Context, rawURL string, d time.Duration) {
 	g := c.gate(ctx, rawURL)

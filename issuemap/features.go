@@ -118,16 +118,6 @@ var background = sync.OnceValues(func() (map[string]int, int) {
 	return df, len(items)
 })
 
-// labelIndex is a label's position in news.Labels, or -1.
-func labelIndex(l string) int {
-	for i, x := range news.Labels {
-		if x == l {
-			return i
-		}
-	}
-	return -1
-}
-
 // namesOf returns the words written with a capital inside the text's
 // sentences (places, people, institutions: "Sempaja", "Kandilo"), lower
 // case, and the title's words that are also such names in the text.
