@@ -279,7 +279,7 @@ func (ix *index) features(d *doc, is *Issue) [numFeatures]float64 {
 			f[fLatestCom] = 1
 		}
 	}
-	if is.Outlets[d.outlet] > 0 {
+	if _, ok := is.OutletAt[d.outlet]; ok {
 		f[fOutlet] = 1
 		if d.social {
 			f[fOutletSoc] = 1
@@ -513,11 +513,6 @@ func (ix *index) add(is *Issue, d *doc) {
 			}
 		}
 	}
-	if is.Outlets == nil {
-		is.Outlets = map[string]int{}
-	}
-	is.Outlets[d.outlet]++
-	trim(is.Outlets, 16)
 	if is.OutletAt == nil {
 		is.OutletAt = map[string]time.Time{}
 	}

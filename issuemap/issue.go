@@ -14,8 +14,7 @@ type Issue struct {
 	Regions   map[string]int       `json:"regions,omitempty"`   // kabupaten/kota → articles about it
 	Names     map[string]int       `json:"names,omitempty"`     // capitalised words of its articles → articles
 	Offices   map[string]int       `json:"offices,omitempty"`   // offices responsible → articles
-	Outlets   map[string]int       `json:"outlets,omitempty"`   // outlets → articles
-	OutletAt  map[string]time.Time `json:"outlet_at,omitempty"` // outlets → their latest article here
+	OutletAt  map[string]time.Time `json:"outlet_at,omitempty"` // outlets → their latest article here (16 kept, and those it is the latest issue of)
 	Vocab     map[string]int       `json:"vocab,omitempty"`     // words (stems) of its articles → articles
 	Phrases   map[string]*phrase   `json:"phrases,omitempty"`   // title phrases, for its name
 	Labels    map[string]int       `json:"labels,omitempty"`    // labels of its articles → articles, for its name
